@@ -1,0 +1,90 @@
+package io.dflow.api;
+
+import io.dflow.api.plan.Action;
+import io.dflow.api.plan.JobRunner;
+import io.dflow.api.plan.LogicalNode;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a job builds its datasets from: text files and in-memory collections. Given to a job's
+ * {@link DflowJob#run} by the driver; actions on its datasets run on the driver's cluster.
+ */
+public final class JobContext {
+  /** Default upper bound on the bytes {@code collect()} brings to the driver. */
+  public static final long DEFAULT_COLLECT_MAX_BYTES = 64L << 20;
+
+  private final JobRunner runner;
+  private final Map<String, String> conf;
+  private final int defaultParallelism;
+  private final AtomicInteger nextId = new AtomicInteger();
+
+  public JobContext(JobRunner runner, Map<String, String> conf, int defaultParallelism) {
+    this.runner = runner;
+    this.conf = Map.copyOf(conf);
+    this.defaultParallelism = defaultParallelism;
+  }
+
+  /** Lines of a text file, of every file in a folder (names starting with _ or . skipped), or of a glob. */
+  public Dataset<String> textFile(String path) {
+    return new Dataset<>(this, new LogicalNode.TextSource(nextId(), path));
+  }
+
+  /** An in-memory collection, sliced into a few tasks per executor slot. */
+  public <T> Dataset<T> parallelize(List<T> data, Encoder<T> encoder) {
+    return parallelize(data, encoder, 0);
+  }
+
+  /** An in-memory collection in {@code slices} tasks. */
+  public <T> Dataset<T> parallelize(List<T> data, Encoder<T> encoder, int slices) {
+    if (slices < 0) {
+      throw new IllegalArgumentException("slices must not be negative, got " + slices);
+    }
+    List<T> copy = new ArrayList<>(data);
+    for (T item : copy) {
+      if (item != null && !(item instanceof Serializable)) {
+        throw new IllegalArgumentException("parallelize needs serialisable elements, got " + item.getClass().getName());
+      }
+    }
+    return new Dataset<>(this, new LogicalNode.CollectionSource(nextId(), copy, slices, encoder));
+  }
+
+  /** The job's configuration (conf/dflow-defaults.properties, overridden by --conf). */
+  public Map<String, String> conf() {
+    return conf;
+  }
+
+  public String conf(String key, String fallback) {
+    return conf.getOrDefault(key, fallback);
+  }
+
+  /** The total number of task slots: the default number of reduce partitions. */
+  public int defaultParallelism() {
+    return defaultParallelism;
+  }
+
+  int nextId() {
+    return nextId.getAndIncrement();
+  }
+
+  Object run(LogicalNode node, Action action) {
+    return runner.run(node, action);
+  }
+
+  String explain(LogicalNode node, Action action) {
+    return runner.explain(node, action);
+  }
+
+  long collectMaxBytes() {
+    String v = conf.get("dflow.collect.maxBytes");
+    return v == null ? DEFAULT_COLLECT_MAX_BYTES : Long.parseLong(v.trim());
+  }
+
+  int shufflePartitions() {
+    String v = conf.get("dflow.shuffle.partitions");
+    return v == null ? defaultParallelism : Integer.parseInt(v.trim());
+  }
+}

@@ -1,0 +1,16 @@
+package io.dflow.api.plan;
+
+import java.io.Serializable;
+import java.util.Iterator;
+
+/**
+ * A narrow step as an iterator transform. The planner fuses consecutive steps into one
+ * pipeline per task by composing their {@link #apply} calls; no records are materialised
+ * between them.
+ */
+public interface Step extends Serializable {
+  Iterator<Object> apply(Iterator<Object> input);
+
+  /** The user-facing name of the step, for plans and errors: {@code map}, {@code filter}, ... */
+  String name();
+}

@@ -1,0 +1,14 @@
+package io.dflow.arrow;
+
+import java.io.IOException;
+
+/** Writes the values of one column, row by row, into the Arrow vector it was bound to. */
+interface ColumnWriter {
+  /**
+   * Sets {@code row} to {@code value} (null allowed), growing the vector as needed.
+   *
+   * @return the bytes this value adds to the batch, for sizing batches
+   * @throws ClassCastException if the value is not of the column's type
+   */
+  long write(int row, Object value) throws IOException;
+}

@@ -1,0 +1,48 @@
+package io.dflow.arrow;
+
+import io.dflow.api.Pair;
+import java.io.IOException;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/** Assembles records from the columns of a {@link RecordLayout}, bound once to a root's vectors. */
+abstract sealed class RecordReader permits RecordReader.Single, RecordReader.KeyValue {
+
+  static RecordReader bind(RecordLayout layout, VectorSchemaRoot root, DeserializationPolicy policy) {
+    ColumnReader first = layout.column(0).readerFor(root.getVector(0), policy);
+    if (!layout.isPair()) {
+      return new Single(first);
+    }
+    return new KeyValue(first, layout.column(1).readerFor(root.getVector(1), policy));
+  }
+
+  /** The record at {@code row} of the batch currently loaded in the root. */
+  abstract Object read(int row) throws IOException;
+
+  static final class Single extends RecordReader {
+    private final ColumnReader value;
+
+    Single(ColumnReader value) {
+      this.value = value;
+    }
+
+    @Override
+    Object read(int row) throws IOException {
+      return value.read(row);
+    }
+  }
+
+  static final class KeyValue extends RecordReader {
+    private final ColumnReader key;
+    private final ColumnReader value;
+
+    KeyValue(ColumnReader key, ColumnReader value) {
+      this.key = key;
+      this.value = value;
+    }
+
+    @Override
+    Object read(int row) throws IOException {
+      return Pair.of(key.read(row), value.read(row));
+    }
+  }
+}

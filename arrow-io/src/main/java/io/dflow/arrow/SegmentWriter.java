@@ -1,0 +1,102 @@
+package io.dflow.arrow;
+
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.Iterator;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+
+/**
+ * Writes records as Arrow IPC stream segments. One instance serves every partition of a map
+ * output: its vectors are allocated once and reused batch after batch, so at most one batch
+ * of Arrow memory is held at a time.
+ */
+final class SegmentWriter implements AutoCloseable {
+  /** Bytes and records of one written segment. */
+  record Written(long bytes, long records) {
+    static final Written EMPTY = new Written(0, 0);
+  }
+
+  private final RecordLayout layout;
+  private final BatchLimits limits;
+  private final VectorSchemaRoot root;
+  private final RecordWriter records;
+  private final VectorUnloader unloader;
+
+  SegmentWriter(RecordLayout layout, BufferAllocator allocator, BatchLimits limits) {
+    this.layout = layout;
+    this.limits = limits;
+    this.root = VectorSchemaRoot.create(layout.schema(), allocator);
+    this.records = RecordWriter.bind(layout, root);
+    this.unloader = new VectorUnloader(root);
+  }
+
+  /**
+   * Writes one segment holding every record of {@code input}; nothing at all if it is empty.
+   *
+   * @throws IllegalArgumentException if a record does not match the encoder
+   */
+  Written write(Iterator<?> input, WritableByteChannel out) throws IOException {
+    if (!input.hasNext()) {
+      return Written.EMPTY;
+    }
+    WriteChannel channel = new WriteChannel(out); // not closed: that would close the file
+    channel.write(layout.schemaMessage());
+    long count = 0;
+    int rows = 0;
+    long batchBytes = 0;
+    while (input.hasNext()) {
+      Object record = input.next();
+      try {
+        batchBytes += records.write(rows, record);
+      } catch (ClassCastException e) {
+        throw new IllegalArgumentException("record " + count + " (" + typeOf(record)
+            + ") does not match encoder " + layout.encoder().describe(), e);
+      }
+      rows++;
+      count++;
+      if (rows == limits.maxRows() || batchBytes >= limits.maxBytes()) {
+        writeBatch(channel, rows);
+        rows = 0;
+        batchBytes = 0;
+      }
+    }
+    if (rows > 0) {
+      writeBatch(channel, rows);
+    }
+    ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
+    return new Written(channel.getCurrentPosition(), count);
+  }
+
+  private void writeBatch(WriteChannel channel, int rows) throws IOException {
+    root.setRowCount(rows);
+    try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
+      MessageSerializer.serialize(channel, batch);
+    }
+    for (FieldVector vector : root.getFieldVectors()) {
+      vector.reset(); // keeps the buffers for the next batch
+    }
+  }
+
+  private static String typeOf(Object record) {
+    if (record == null) {
+      return "null";
+    }
+    if (record instanceof io.dflow.api.Pair<?, ?> pair) {
+      return "Pair<" + typeOf(pair.key()) + "," + typeOf(pair.value()) + ">";
+    }
+    return record.getClass().getName();
+  }
+
+  @Override
+  public void close() {
+    root.close();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Records as Arrow columns, and the shuffle file format built on them.
+ *
+ * <p>A stage's {@link io.dflow.api.Encoder} decides the columns ({@link RecordLayout}): a scalar
+ * is one column named {@code value}, a pair is a {@code key} and a {@code value} column, and
+ * anything else (including a pair nested in a pair) is a binary column of Java serialisation.
+ *
+ * <p>A map task writes one data file and one index file ({@link ShuffleFileWriter}). The data
+ * file holds, for each reduce partition in order, one Arrow IPC stream segment (schema, record
+ * batches, end-of-stream); an empty partition is a zero-length segment. The index file holds
+ * {@code numPartitions + 1} big-endian longs: the segment offsets ({@link ShuffleIndex}). A
+ * reducer decodes the bytes of one segment, fetched from another executor, with
+ * {@link SegmentReader}, which treats those bytes as untrusted.
+ *
+ * <p>Arrow memory comes from one root allocator per process and one child allocator per task
+ * ({@link Allocators}); whoever creates a reader or writer owns it and must close it.
+ *
+ * <p>This package depends on {@code io.dflow.api} and Arrow only: no Hadoop, no Netty, no
+ * executor or driver code.
+ */
+package io.dflow.arrow;

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Summarises a bench/run.sh times file into sections of bench/RESULTS.md.
+
+Each benchmark (WordCount per corpus size, TinyTasks per n) owns one section between marker
+comments; a new run replaces its own sections and leaves every other line of the file alone.
+Ratios are taken per rep (the contestants of a rep ran back to back) and summarised by their
+median, which a noisy shared machine disturbs less than a mean.
+"""
+import argparse
+import csv
+import datetime
+import os
+import re
+import statistics
+from collections import defaultdict
+
+HEADER = """# Benchmark results
+
+Sections between `run.sh` markers are written by `bench/run.sh` (see `bench/README.md`);
+each is replaced when that benchmark is rerun. Write commentary outside them.
+"""
+
+
+def read_times(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def by_rep(rows):
+    reps = defaultdict(dict)
+    for r in rows:
+        reps[int(r["rep"])][r["variant"]] = r
+    return dict(sorted(reps.items()))
+
+
+def fmt(x, digits=3):
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def num(row, key):
+    v = row.get(key) if row else None
+    return float(v) if v not in (None, "") else None
+
+
+def preamble(title, args, when, extra):
+    return [
+        f"## {title}",
+        "",
+        f"- run: {when} by `{args.command}` (commit {args.commit})",
+        f"- machine: {args.cpus} CPUs ({args.cpu_model}), {args.memory} memory, {args.java}",
+        *[f"- {line}" for line in extra],
+        "",
+    ]
+
+
+def wordcount_section(size, rows, args, when):
+    reps = by_rep(rows)
+    input_bytes = rows[0]["input_bytes"]
+    lines = preamble(f"WordCount, {size} corpus", args, when, [
+        f"input: `bench/data/corpus-{size}-seed*.txt`, {input_bytes} bytes, read once "
+        "(`cat > /dev/null`) before each timed run",
+        "times are wall seconds of the whole process (JVM start included); dflow's own "
+        "reported job time in brackets",
+    ])
+    lines += ["| rep | dflow | floor, 1 thread | floor, 2 threads | dflow / floor1 | dflow / floor2 |",
+              "|---:|---:|---:|---:|---:|---:|"]
+    r1, r2 = [], []
+    for rep, v in reps.items():
+        d, f1, f2 = num(v.get("dflow"), "wall_s"), num(v.get("floor1"), "wall_s"), num(v.get("floor2"), "wall_s")
+        job = num(v.get("dflow"), "inner_s")
+        r1.append(ratio(d, f1))
+        r2.append(ratio(d, f2))
+        lines.append(f"| {rep} | {fmt(d)} [{fmt(job)}] | {fmt(f1)} | {fmt(f2)} | {fmt(r1[-1], 2)} | {fmt(r2[-1], 2)} |")
+    col = lambda variant, key: med(num(v.get(variant), key) for v in reps.values())
+    lines += ["",
+              f"**Median of per-rep ratios: dflow / floor1 = {fmt(med(r1), 2)}, "
+              f"dflow / floor2 = {fmt(med(r2), 2)}.** Median times: dflow {fmt(col('dflow', 'wall_s'))} s "
+              f"(job {fmt(col('dflow', 'inner_s'))} s), floor1 {fmt(col('floor1', 'wall_s'))} s, "
+              f"floor2 {fmt(col('floor2', 'wall_s'))} s.",
+              ""]
+    return lines
+
+
+def tinytasks_section(n, rows, args, when):
+    reps = by_rep(rows)
+    lines = preamble(f"TinyTasks, n = {n}", args, when, [
+        f"dflow: wall of `TinyTasks {n}` minus wall of `TinyTasks 0` (start-up and teardown), "
+        "and the job's own reported seconds; floor: the serial loop's in-process time "
+        "(one cold run in a fresh JVM) and its process wall time",
+    ])
+    lines += ["| rep | dflow wall | dflow wall, n=0 | difference | dflow job | floor loop | floor wall | difference / loop | job / loop |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rd, rj = [], []
+    for rep, v in reps.items():
+        d, d0 = num(v.get("dflow"), "wall_s"), num(v.get("dflow0"), "wall_s")
+        job, loop, fw = num(v.get("dflow"), "inner_s"), num(v.get("floor"), "inner_s"), num(v.get("floor"), "wall_s")
+        diff = d - d0 if d is not None and d0 is not None else None
+        rd.append(ratio(diff, loop))
+        rj.append(ratio(job, loop))
+        lines.append(f"| {rep} | {fmt(d)} | {fmt(d0)} | {fmt(diff)} | {fmt(job)} | {fmt(loop, 4)} | {fmt(fw)} "
+                     f"| {fmt(rd[-1], 1)} | {fmt(rj[-1], 1)} |")
+    lines += ["",
+              f"**Median of per-rep ratios: (dflow wall − dflow wall at n=0) / loop = {fmt(med(rd), 1)}, "
+              f"dflow job / loop = {fmt(med(rj), 1)}.**",
+              ""]
+    return lines
+
+
+def replace_section(text, key, lines):
+    begin, end = f"<!-- run.sh:{key} -->", f"<!-- /run.sh:{key} -->"
+    block = "\n".join([begin, *lines, end])
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        return pattern.sub(lambda _: block, text)
+    return text.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in ("times", "results", "command", "commit", "cpus", "cpu-model", "memory", "java"):
+        p.add_argument("--" + name, required=True)
+    args = p.parse_args()
+    rows = read_times(args.times)
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = open(args.results).read() if os.path.exists(args.results) else HEADER
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["bench"], r["param"])].append(r)
+    for (bench, param), group in groups.items():
+        make = wordcount_section if bench == "wordcount" else tinytasks_section
+        text = replace_section(text, f"{bench}:{param}", make(param, group, args, when))
+    with open(args.results, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+package io.dflow.driver;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A job's configuration: the built-in defaults, then {@code conf/dflow-defaults.properties}
+ * under {@code DFLOW_HOME}, then each {@code --conf key=value}.
+ */
+public final class DflowConf {
+  public static final String MASTER = "dflow.master";
+  public static final String OVERWRITE = "dflow.output.overwrite";
+  public static final String LOCAL_DIR = "dflow.local.dir";
+  public static final String MAX_ATTEMPTS = "dflow.task.maxAttempts";
+  public static final String EXECUTOR_MEMORY = "dflow.executor.memory";
+  public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
+  public static final String MAX_FRAME = "dflow.rpc.maxFrameBytes";
+  public static final String HANDSHAKE_TIMEOUT = "dflow.rpc.handshakeTimeoutMs";
+
+  private DflowConf() {}
+
+  /** Defaults for keys that code reads without a fallback of its own. */
+  static Map<String, String> builtIn() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put(MASTER, "local[*]");
+    conf.put(LOCAL_DIR, Path.of(System.getProperty("java.io.tmpdir"), "dflow").toString());
+    conf.put(MAX_ATTEMPTS, "1");
+    conf.put(EXECUTOR_MEMORY, "1g");
+    conf.put(REGISTRATION_TIMEOUT, "60000");
+    conf.put(MAX_FRAME, String.valueOf(128 << 20));
+    conf.put(HANDSHAKE_TIMEOUT, "10000");
+    return conf;
+  }
+
+  /** Built-ins, then the defaults file of {@code dflowHome} (if any), then {@code overrides}. */
+  public static Map<String, String> load(Path dflowHome, Map<String, String> overrides) throws IOException {
+    Map<String, String> conf = builtIn();
+    if (dflowHome != null) {
+      Path file = dflowHome.resolve("conf").resolve("dflow-defaults.properties");
+      if (Files.isRegularFile(file)) {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          props.load(in);
+        }
+        props.stringPropertyNames().forEach(k -> conf.put(k, props.getProperty(k).trim()));
+      }
+    }
+    conf.putAll(overrides);
+    return conf;
+  }
+
+  /** Parses {@code key=value}. */
+  public static Map.Entry<String, String> parsePair(String text) {
+    int eq = text.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("--conf expects key=value, got '" + text + "'");
+    }
+    return Map.entry(text.substring(0, eq).trim(), text.substring(eq + 1).trim());
+  }
+
+  static int intValue(Map<String, String> conf, String key) {
+    return Integer.parseInt(conf.get(key).trim());
+  }
+
+  static long longValue(Map<String, String> conf, String key) {
+    return Long.parseLong(conf.get(key).trim());
+  }
+
+}

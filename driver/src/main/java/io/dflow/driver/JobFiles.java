@@ -1,0 +1,69 @@
+package io.dflow.driver;
+
+import io.dflow.api.plan.Action;
+import io.dflow.api.plan.InputFile;
+import io.dflow.api.plan.LogicalNode;
+import io.dflow.hdfs.HadoopConf;
+import io.dflow.hdfs.InputLister;
+import io.dflow.hdfs.TextOutputCommitter;
+import io.dflow.planner.PhysicalPlan;
+import io.dflow.planner.Planner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+
+/** The driver's side of the file systems: listing inputs and committing a job's output. */
+final class JobFiles {
+  private final Configuration hadoop;
+  private final InputLister lister;
+
+  JobFiles(Map<String, String> conf) {
+    this.hadoop = HadoopConf.create(conf);
+    this.lister = new InputLister(hadoop);
+  }
+
+  List<InputFile> list(String path) throws IOException {
+    return lister.list(path);
+  }
+
+  /** Plans {@code node}, turning a listing failure (a missing input, say) into a job failure. */
+  static PhysicalPlan planOrFail(Planner planner, LogicalNode node, Action action) {
+    try {
+      return planner.plan(node, action);
+    } catch (UncheckedIOException e) {
+      throw new JobFailedException(e.getCause().getMessage());
+    }
+  }
+
+  /**
+   * Runs {@code job} between setting up and committing text output at {@code path}: all of it
+   * lands, with {@code _SUCCESS} last, or none of it does.
+   */
+  <T> T commitOutput(String path, String jobKey, boolean overwrite, int partitions, Supplier<T> job) {
+    TextOutputCommitter committer;
+    try {
+      committer = new TextOutputCommitter(path, jobKey, hadoop);
+      committer.setupJob(overwrite);
+    } catch (IOException e) {
+      throw new JobFailedException(e.getMessage());
+    }
+    try {
+      T result = job.get();
+      committer.commitJob(partitions);
+      return result;
+    } catch (IOException | RuntimeException e) {
+      try {
+        committer.abortJob();
+      } catch (IOException abort) {
+        e.addSuppressed(abort);
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new JobFailedException("cannot commit the output " + path + ": " + e.getMessage());
+    }
+  }
+}

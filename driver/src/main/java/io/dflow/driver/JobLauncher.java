@@ -1,0 +1,74 @@
+package io.dflow.driver;
+
+import io.dflow.api.DflowJob;
+import io.dflow.api.JobContext;
+import io.dflow.api.UserCodeException;
+import io.dflow.driver.backend.Backends;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs one job jar from start to finish and turns every outcome into an exit code and one
+ * clear first line on stderr. Exit codes: 0 success, 1 the job failed or could not start.
+ */
+public final class JobLauncher {
+  private JobLauncher() {}
+
+  /** Runs {@code request}; with {@code explainOnly}, prints the first action's plan to {@code out} instead. */
+  public static int run(JobRequest request, boolean explainOnly, PrintStream err, PrintStream... out) {
+    long start = System.nanoTime();
+    ClassLoader callerLoader = Thread.currentThread().getContextClassLoader();
+    try {
+      Map<String, String> conf = DflowConf.load(dflowHome(), request.conf());
+      Master master = Master.parse(conf.get(DflowConf.MASTER));
+      try (JobJar jar = JobJar.open(request.jar())) {
+        DflowJob job = jar.newJob(request.className());
+        Thread.currentThread().setContextClassLoader(jar.loader());
+        if (explainOnly) {
+          return explain(job, request, conf, master, out.length > 0 ? out[0] : System.out);
+        }
+        String appId = AppIds.next();
+        Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
+        ProgressReporter progress = new ProgressReporter(err, System.console() != null);
+        try (Session session = new Session(appId, conf, master,
+            Backends.create(master, conf, jar, appDir), jar.loader(), jar.sha256(), progress)) {
+          job.run(session.newContext(), request.args());
+          double seconds = (System.nanoTime() - start) / 1e9;
+          err.printf(Locale.ROOT, "job %s succeeded in %.2f s (%d stages, %d tasks)%n", appId,
+              seconds, session.stagesRun(), session.tasksRun());
+          return 0;
+        }
+      }
+    } catch (JobSetupException | JobFailedException | IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    } catch (Exception | LinkageError e) {
+      Throwable cause = e instanceof UserCodeException && e.getCause() != null ? e.getCause() : e;
+      err.println("error: the job's driver code threw " + cause);
+      cause.printStackTrace(err);
+      return 1;
+    } finally {
+      Thread.currentThread().setContextClassLoader(callerLoader);
+    }
+  }
+
+  private static int explain(DflowJob job, JobRequest request, Map<String, String> conf,
+      Master master, PrintStream out) throws Exception {
+    ExplainRunner runner = new ExplainRunner(conf, master.totalSlots(), out);
+    try {
+      job.run(new JobContext(runner, conf, master.totalSlots()), request.args());
+      out.println("(the job ran no action)");
+    } catch (ExplainRunner.Stop stop) {
+      // the first action's plan is printed: nothing runs
+    }
+    return 0;
+  }
+
+  /** {@code DFLOW_HOME}, where {@code conf/dflow-defaults.properties} lives (null: built-in defaults only). */
+  static Path dflowHome() {
+    String home = System.getProperty("dflow.home", System.getenv("DFLOW_HOME"));
+    return home == null || home.isBlank() ? null : Path.of(home);
+  }
+}

@@ -1,0 +1,208 @@
+package io.dflow.driver.backend;
+
+import io.dflow.driver.DflowConf;
+import io.dflow.driver.JobJar;
+import io.dflow.executor.ExecutorMain;
+import io.dflow.executor.LocalDirs;
+import io.dflow.executor.net.BlockRegion;
+import io.dflow.executor.net.Connection;
+import io.dflow.executor.net.MessageHandler;
+import io.dflow.executor.net.TransportConf;
+import io.dflow.executor.net.TransportServer;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ControlMessage.LaunchTask;
+import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
+import io.dflow.executor.protocol.ControlMessage.StopExecutor;
+import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import io.dflow.executor.serde.JavaSerde;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code local-cluster[E,N]}: E executor JVMs on this machine, N slots each, talking to the
+ * driver and to each other over authenticated loopback connections. The real distributed path,
+ * on one machine. A fresh random secret per run reaches executors through their environment.
+ */
+public final class LocalClusterBackend implements ClusterBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalClusterBackend.class);
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private final int executors;
+  private final int slotsEach;
+  private final Map<String, String> conf;
+  private final JobJar jar;
+  private final Path appDir;
+  private final TransportConf transport;
+  private final Map<String, Remote> registered = new ConcurrentHashMap<>();
+  private final List<Process> processes = new ArrayList<>();
+  private TransportServer server;
+
+  public LocalClusterBackend(int executors, int slotsEach, Map<String, String> conf, JobJar jar, Path appDir) {
+    this.executors = executors;
+    this.slotsEach = slotsEach;
+    this.conf = conf;
+    this.jar = jar;
+    this.appDir = appDir;
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    this.transport = new TransportConf(secret, intConf(DflowConf.MAX_FRAME),
+        intConf("dflow.rpc.fetchChunkBytes", TransportConf.DEFAULT_FETCH_CHUNK_BYTES),
+        Long.parseLong(conf.get(DflowConf.HANDSHAKE_TIMEOUT)));
+  }
+
+  @Override
+  public List<ExecutorHandle> start(TaskEvents events) throws IOException {
+    Files.createDirectories(appDir);
+    server = TransportServer.start(LOOPBACK, 0, transport, new DriverHandler(events), this::resolveJar);
+    for (int i = 0; i < executors; i++) {
+      processes.add(launch("exec-" + i));
+    }
+    long deadline = System.nanoTime()
+        + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT)));
+    synchronized (registered) {
+      while (registered.size() < executors) {
+        for (int i = 0; i < processes.size(); i++) {
+          if (!processes.get(i).isAlive()) {
+            throw new IOException("executor exec-" + i + " exited with code "
+                + processes.get(i).exitValue() + " before registering; its log:\n" + logTail("exec-" + i));
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IOException("only " + registered.size() + " of " + executors
+              + " executors registered within " + conf.get(DflowConf.REGISTRATION_TIMEOUT) + " ms");
+        }
+        try {
+          registered.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for executors", e);
+        }
+      }
+    }
+    return List.copyOf(registered.values());
+  }
+
+  private Process launch(String id) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = conf.getOrDefault("dflow.executor.classpath", System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "-Xmx" + conf.get(DflowConf.EXECUTOR_MEMORY), "-cp", classpath));
+    String home = System.getProperty("dflow.home");
+    if (home != null) {
+      cmd.add(1, "-Ddflow.home=" + home);
+    }
+    cmd.addAll(List.of(ExecutorMain.class.getName(),
+        "--driver", LOOPBACK + ":" + server.port(), "--id", id, "--slots", String.valueOf(slotsEach),
+        "--local-dir", appDir.resolve(id).toString(), "--host", "localhost", "--bind", LOOPBACK,
+        "--max-frame", String.valueOf(transport.maxFrameBytes()),
+        "--fetch-chunk", String.valueOf(transport.fetchChunkBytes()),
+        "--handshake-ms", String.valueOf(transport.handshakeTimeoutMillis())));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(appDir.resolve(id + ".log").toFile());
+    pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
+    return pb.start();
+  }
+
+  private BlockRegion resolveJar(String blockId) throws IOException {
+    if (!blockId.equals("jar/" + jar.sha256())) {
+      throw new IOException("unknown block " + (blockId.length() > 80 ? blockId.substring(0, 80) : blockId));
+    }
+    return new BlockRegion(jar.path(), 0, Files.size(jar.path()));
+  }
+
+  private String logTail(String id) {
+    try {
+      List<String> lines = Files.readAllLines(appDir.resolve(id + ".log"), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Remote r : registered.values()) {
+      r.connection.send(JavaSerde.serialize(new StopExecutor()));
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (server != null) {
+      server.close();
+    }
+    LocalDirs.deleteRecursively(appDir);
+  }
+
+  private int intConf(String key) {
+    return Integer.parseInt(conf.get(key).trim());
+  }
+
+  private int intConf(String key, int fallback) {
+    String v = conf.get(key);
+    return v == null ? fallback : Integer.parseInt(v.trim());
+  }
+
+  /** An executor JVM that registered. */
+  private record Remote(String id, String host, String address, int port, int slots,
+      Connection connection) implements ExecutorHandle {
+    @Override
+    public void launch(LaunchTask task) {
+      connection.send(JavaSerde.serialize(task));
+    }
+  }
+
+  /** Registrations and task outcomes from executors; runs on the event loop, so only posts. */
+  private final class DriverHandler implements MessageHandler {
+    private final TaskEvents events;
+
+    DriverHandler(TaskEvents events) {
+      this.events = events;
+    }
+
+    @Override
+    public void onControl(Connection from, byte[] body) {
+      ControlMessage message;
+      try {
+        message = JavaSerde.deserialize(body, LocalClusterBackend.class.getClassLoader(), ControlMessage.class);
+      } catch (IOException e) {
+        LOG.warn("unreadable message from {}: {}", from, e.getMessage());
+        return;
+      }
+      if (message instanceof RegisterExecutor r) {
+        synchronized (registered) {
+          registered.put(r.executorId(), new Remote(r.executorId(), r.host(), r.address(),
+              r.shufflePort(), r.slots(), from));
+          registered.notifyAll();
+        }
+      } else if (message instanceof TaskFinished finished) {
+        events.taskFinished(finished);
+      }
+    }
+
+    @Override
+    public void onClose(Connection connection) {
+      registered.values().stream().filter(r -> r.connection() == connection).findFirst()
+          .ifPresent(r -> events.executorLost(r.id(), "its connection closed (see "
+              + appDir.resolve(r.id() + ".log") + ")"));
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.dflow.driver.cli;
+
+import io.dflow.driver.DflowConf;
+import io.dflow.driver.JobRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Turns parsed options into a {@link JobRequest}. */
+final class CliRequests {
+  private CliRequests() {}
+
+  static JobRequest from(JobOptions o) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (String pair : o.conf) {
+      Map.Entry<String, String> e = DflowConf.parsePair(pair);
+      overrides.put(e.getKey(), e.getValue());
+    }
+    if (o.master != null) {
+      overrides.put(DflowConf.MASTER, o.master);
+    }
+    if (o.overwrite) {
+      overrides.put(DflowConf.OVERWRITE, "true");
+    }
+    return new JobRequest(o.jar, o.className, o.args.toArray(String[]::new), overrides);
+  }
+}

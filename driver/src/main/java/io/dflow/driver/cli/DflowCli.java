@@ -1,0 +1,44 @@
+package io.dflow.driver.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dflow} command line: {@code run} and {@code explain} a job jar. */
+@Command(name = "dflow", mixinStandardHelpOptions = true, version = "dflow 0.1.0",
+    description = "Runs dataflow jobs on local[N], local-cluster[E,N] or a cluster.",
+    subcommands = {RunCommand.class, ExplainCommand.class})
+public final class DflowCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new DflowCli(out, err));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setStopAtPositional(true);
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      sub.setStopAtPositional(true);
+    }
+    return cli.execute(args);
+  }
+
+  final PrintStream out;
+  final PrintStream err;
+
+  private DflowCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run or explain");
+  }
+}

@@ -1,0 +1,30 @@
+package io.dflow.driver.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options shared by {@code dflow run} and {@code dflow explain}: which job, where, with what settings. */
+public final class JobOptions {
+  @Option(names = "--master", paramLabel = "M",
+      description = "local, local[N], local[*] or local-cluster[E,N] (default: dflow.master, local[*])")
+  String master;
+
+  @Option(names = "--class", paramLabel = "C",
+      description = "the io.dflow.api.DflowJob class to run (default: the jar's Main-Class)")
+  String className;
+
+  @Option(names = "--conf", paramLabel = "key=value", description = "a configuration setting; repeatable")
+  List<String> conf = new ArrayList<>();
+
+  @Option(names = "--overwrite", description = "replace an existing output path")
+  boolean overwrite;
+
+  @Parameters(index = "0", paramLabel = "<jar>", description = "the job jar")
+  Path jar;
+
+  @Parameters(index = "1..*", paramLabel = "args", description = "the job's own arguments")
+  List<String> args = new ArrayList<>();
+}

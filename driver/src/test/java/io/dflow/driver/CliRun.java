@@ -1,0 +1,25 @@
+package io.dflow.driver;
+
+import io.dflow.driver.cli.DflowCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs the {@code dflow} command line in this JVM and keeps what it printed. */
+record CliRun(int exit, String out, String err) {
+  static CliRun of(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = DflowCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  String firstErrLine() {
+    return err.lines().filter(l -> !l.contains(" WARN ")).findFirst().orElse("");
+  }
+
+  String lastErrLine() {
+    return err.lines().reduce((a, b) -> b).orElse("");
+  }
+}

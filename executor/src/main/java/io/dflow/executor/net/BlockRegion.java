@@ -1,0 +1,22 @@
+package io.dflow.executor.net;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where the bytes of a block live: {@code length} bytes of {@code file} from {@code offset}.
+ *
+ * @param file the file holding the block
+ * @param offset where the block starts in the file
+ * @param length the block's length in bytes
+ */
+public record BlockRegion(Path file, long offset, long length) {
+
+  /** Checks that the region is well formed. */
+  public BlockRegion {
+    Objects.requireNonNull(file, "file");
+    if (offset < 0 || length < 0 || offset + length < 0) {
+      throw new IllegalArgumentException("bad block region: offset " + offset + ", length " + length);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.dflow.executor.net;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server side of block fetches: resolves the block, then answers with a response header and the
+ * requested slice of the file as a {@link DefaultFileRegion}, which the transport sends without
+ * copying it through the heap. The header buffer and the file region are released by the
+ * transport once written (or failed). A write that fails part-way leaves a half-sent frame, so
+ * it closes the connection.
+ *
+ * <p>Runs on the event loop: the resolver and one {@code stat} of the file are the only
+ * filesystem calls made here; the data itself is read by the kernel during the send.
+ */
+final class FetchRequestHandler extends SimpleChannelInboundHandler<Message.FetchRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(FetchRequestHandler.class);
+
+  private final BlockResolver resolver;
+  private final int maxChunkBytes;
+
+  FetchRequestHandler(BlockResolver resolver, int maxChunkBytes) {
+    super(Message.FetchRequest.class);
+    this.resolver = resolver;
+    this.maxChunkBytes = maxChunkBytes;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Message.FetchRequest request) {
+    BlockRegion region;
+    try {
+      region = resolver.resolve(request.blockId());
+      checkFile(request.blockId(), region);
+    } catch (IOException e) {
+      refuse(ctx, request, e.getMessage() != null ? e.getMessage() : e.toString());
+      return;
+    } catch (RuntimeException e) {
+      LOG.warn("block resolver failed on {}", request.blockId(), e);
+      refuse(ctx, request, "server error resolving block " + request.blockId() + ": " + e);
+      return;
+    }
+    if (request.offset() < 0 || request.offset() > region.length() || request.maxLength() <= 0) {
+      refuse(ctx, request, "bad range for block " + request.blockId() + " of " + region.length()
+          + " bytes: offset " + request.offset() + ", maxLength " + request.maxLength());
+      return;
+    }
+    int chunk = (int) Math.min(Math.min(request.maxLength(), maxChunkBytes), region.length() - request.offset());
+    ChannelFutureListener closeOnFailure = f -> {
+      if (!f.isSuccess()) {
+        LOG.warn("sending block {} to {} failed; closing", request.blockId(), ctx.channel().remoteAddress(), f.cause());
+        f.channel().close();
+      }
+    };
+    ctx.write(MessageEncoder.fetchResponseHeader(ctx.alloc(), request.requestId(), region.length(), chunk))
+        .addListener(closeOnFailure);
+    if (chunk > 0) {
+      long position = region.offset() + request.offset();
+      ctx.write(new DefaultFileRegion(region.file().toFile(), position, chunk)).addListener(closeOnFailure);
+    }
+    ctx.flush();
+  }
+
+  private static void checkFile(String blockId, BlockRegion region) throws IOException {
+    long size = Files.size(region.file());
+    if (size < region.offset() + region.length()) {
+      throw new IOException("block " + blockId + " is truncated: its file has " + size
+          + " bytes but the block ends at " + (region.offset() + region.length()));
+    }
+  }
+
+  private static void refuse(ChannelHandlerContext ctx, Message.FetchRequest request, String message) {
+    ctx.writeAndFlush(new Message.FetchFailure(request.requestId(), message))
+        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+}

@@ -1,0 +1,174 @@
+package io.dflow.executor.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The common part of both handshake handlers: reads fixed-size fields and nothing else, enforces
+ * the timeout, and swaps itself for the real pipeline on success.
+ *
+ * <p>While it runs it is the only handler in the pipeline. It copies inbound bytes into a field
+ * array whose size it chose itself, so a peer's bytes never size an allocation and no length
+ * from the peer is trusted. A field completed with more bytes behind it in the same read means
+ * the peer did not wait for our reply, which is a protocol violation, except after the very
+ * last field where a subclass may allow trailing (authenticated) frames. A failure logs one
+ * WARN with the remote address and closes the connection.
+ *
+ * <p>States: {@code NEW → RUNNING → (SUCCEEDED | FAILED)}. All on the channel's event loop.
+ */
+abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+
+  private enum State { NEW, RUNNING, SUCCEEDED, FAILED }
+
+  private final long timeoutMillis;
+  private final Consumer<Channel> installPipeline;
+  private State state = State.NEW;
+  private byte[] field;
+  private int filled;
+  private ScheduledFuture<?> timeout;
+
+  /**
+   * @param installPipeline adds the post-authentication handlers to the end of the pipeline
+   */
+  HandshakeHandler(TransportConf conf, Consumer<Channel> installPipeline) {
+    this.timeoutMillis = conf.handshakeTimeoutMillis();
+    this.installPipeline = installPipeline;
+  }
+
+  /** Called once when the connection is active: send the first field or {@link #expect} one. */
+  protected abstract void start(ChannelHandlerContext ctx);
+
+  /** A whole field arrived: verify it, then {@link #expect} the next, {@link #succeed} or {@link #fail}. */
+  protected abstract void fieldReceived(ChannelHandlerContext ctx, byte[] field);
+
+  /** Whether bytes may follow the field just completed in the same read (only after success). */
+  protected boolean trailingBytesAllowed() {
+    return false;
+  }
+
+  /** Called after the pipeline has been swapped. */
+  protected void authenticated(ChannelHandlerContext ctx) {}
+
+  /** Called once when the handshake fails, before the channel closes. */
+  protected void failed(ChannelHandlerContext ctx, String reason) {}
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      begin(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    begin(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private void begin(ChannelHandlerContext ctx) {
+    if (state != State.NEW) {
+      return;
+    }
+    state = State.RUNNING;
+    timeout = ctx.executor().schedule(
+        () -> fail(ctx, "did not authenticate within " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+    start(ctx);
+  }
+
+  protected final void expect(int bytes) {
+    field = new byte[bytes];
+    filled = 0;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state != State.RUNNING || !(msg instanceof ByteBuf buf)) {
+      ReferenceCountUtil.release(msg);
+      if (state == State.RUNNING) {
+        fail(ctx, "unexpected inbound message " + msg.getClass().getSimpleName());
+      }
+      return;
+    }
+    boolean handedOn = false;
+    try {
+      while (buf.isReadable() && state == State.RUNNING) {
+        if (field == null) {
+          fail(ctx, "sent bytes out of turn");
+          return;
+        }
+        int n = Math.min(buf.readableBytes(), field.length - filled);
+        buf.readBytes(field, filled, n);
+        filled += n;
+        if (filled == field.length) {
+          byte[] complete = field;
+          field = null;
+          if (buf.isReadable() && !trailingBytesAllowed()) {
+            fail(ctx, "sent " + buf.readableBytes() + " unexpected bytes during the handshake");
+            return;
+          }
+          fieldReceived(ctx, complete);
+        }
+      }
+      if (state == State.SUCCEEDED) {
+        if (buf.isReadable()) {
+          handedOn = true;
+          ctx.fireChannelRead(buf);
+        }
+        ctx.pipeline().remove(this);
+        authenticated(ctx);
+      }
+    } finally {
+      if (!handedOn) {
+        buf.release();
+      }
+    }
+  }
+
+  /** Marks success and installs the real pipeline behind this handler. */
+  protected final void succeed(ChannelHandlerContext ctx) {
+    state = State.SUCCEEDED;
+    cancelTimeout();
+    installPipeline.accept(ctx.channel());
+    LOG.debug("authenticated connection {}", ctx.channel().remoteAddress());
+  }
+
+  /** Logs one WARN, notifies the subclass and closes the connection. */
+  protected final void fail(ChannelHandlerContext ctx, String reason) {
+    if (state == State.SUCCEEDED || state == State.FAILED) {
+      return;
+    }
+    state = State.FAILED;
+    field = null;
+    cancelTimeout();
+    LOG.warn("closing connection {} before authentication: peer {}", ctx.channel().remoteAddress(), reason);
+    failed(ctx, reason);
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    fail(ctx, "closed the connection during the handshake");
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    fail(ctx, "caused an error during the handshake: " + cause);
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+  }
+}

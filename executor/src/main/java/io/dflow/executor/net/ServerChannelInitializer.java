@@ -1,0 +1,49 @@
+package io.dflow.executor.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+
+/**
+ * Sets up an accepted connection: only the {@link ServerHandshakeHandler} at first; after the
+ * client is authenticated, the framing, codec, fetch and control handlers.
+ */
+final class ServerChannelInitializer extends ChannelInitializer<Channel> {
+  private final TransportConf conf;
+  private final MessageHandler handler;
+  private final BlockResolver resolver;
+  private final ChannelGroup channels;
+
+  /** @param channels where accepted channels are tracked so the server can close them; may be null */
+  ServerChannelInitializer(TransportConf conf, MessageHandler handler, BlockResolver resolver, ChannelGroup channels) {
+    this.conf = conf;
+    this.handler = handler;
+    this.resolver = resolver;
+    this.channels = channels;
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    if (channels != null) {
+      channels.add(ch);
+    }
+    ch.pipeline().addLast("handshake", new ServerHandshakeHandler(conf, this::installAuthenticated));
+  }
+
+  private void installAuthenticated(Channel ch) {
+    Connection connection = Connection.attach(ch, conf);
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("frameDecoder", frameDecoder(conf));
+    p.addLast("messageDecoder", new MessageDecoder());
+    p.addLast("messageEncoder", new MessageEncoder());
+    p.addLast("fetchRequests", new FetchRequestHandler(resolver, conf.fetchChunkBytes()));
+    p.addLast("control", new ControlMessageHandler(handler, connection, conf.maxFrameBytes()));
+  }
+
+  /** Length-prefixed frames of at most {@code maxFrameBytes} (prefix included); strips the prefix. */
+  static LengthFieldBasedFrameDecoder frameDecoder(TransportConf conf) {
+    return new LengthFieldBasedFrameDecoder(conf.maxFrameBytes(), 0, Wire.LENGTH_FIELD_BYTES, 0, Wire.LENGTH_FIELD_BYTES);
+  }
+}

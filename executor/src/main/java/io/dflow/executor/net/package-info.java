@@ -1,0 +1,48 @@
+/**
+ * The network transport between the driver and executors, and between executors for shuffle
+ * fetches.
+ *
+ * <p>Every connection is authenticated before anything is decoded: both sides prove they hold
+ * the per-run secret with an HMAC-SHA256 challenge/response ({@code ServerHandshakeHandler},
+ * {@code ClientHandshakeHandler}). Only then are the frame decoder and message handlers
+ * installed. After that the wire carries length-prefixed frames with a size limit:
+ * opaque control messages (the caller serialises its own RPC payloads) and block fetches,
+ * which the server answers straight from a file region with zero-copy sends.
+ *
+ * <p>Public surface: {@link TransportServer}, {@link TransportClient}, {@link Connection},
+ * {@link TransportConf}, {@link MessageHandler}, {@link BlockResolver}, {@link BlockRegion}.
+ * Everything else (messages, codec, handlers) is package-private.
+ *
+ * <h2>Pipelines</h2>
+ * <pre>
+ * before auth:  [ServerHandshakeHandler | ClientHandshakeHandler]   (fixed-size reads only)
+ * after auth:   frameDecoder (LengthFieldBasedFrameDecoder, maxFrameBytes)
+ *               → MessageDecoder → MessageEncoder (outbound)
+ *               → server: FetchRequestHandler | client: FetchResponseHandler
+ *               → ControlMessageHandler (control messages, close, errors)
+ * </pre>
+ *
+ * <h2>Threading</h2>
+ * All I/O runs on one process-wide NIO event loop group of daemon threads ({@code EventLoops}).
+ * {@link MessageHandler} and {@link BlockResolver} are called on an event loop thread and must
+ * not block. {@link Connection#send}, {@link TransportClient#fetch} and {@code close} may be
+ * called from any thread. A client's fetch bookkeeping is touched only on its event loop.
+ *
+ * <h2>Buffer ownership</h2>
+ * Whoever touches a buffer last releases it:
+ * <ul>
+ *   <li>Handshake handlers consume the raw inbound buffers and release them; leftover bytes that
+ *       follow a verified server proof are handed on (with their ownership) to the frame
+ *       decoder.</li>
+ *   <li>The frame decoder hands one frame buffer to {@code MessageDecoder}, whose superclass
+ *       releases it after decoding; decoded messages hold only heap arrays and strings, so no
+ *       {@code ByteBuf} ever leaves the codec.</li>
+ *   <li>Outbound buffers ({@code MessageEncoder}'s output, fetch response headers) and the
+ *       {@code DefaultFileRegion} of a fetch chunk are released by the transport once written
+ *       or failed.</li>
+ * </ul>
+ *
+ * <p>This package must not depend on the rest of dflow: it knows bytes, block ids and files,
+ * not tasks, jobs or shuffles. Its only dependencies are Netty, the JDK and SLF4J.
+ */
+package io.dflow.executor.net;

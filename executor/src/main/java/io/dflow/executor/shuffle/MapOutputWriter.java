@@ -1,0 +1,90 @@
+package io.dflow.executor.shuffle;
+
+import io.dflow.api.Pair;
+import io.dflow.api.Partitioner;
+import io.dflow.api.UserCodeException;
+import io.dflow.api.function.ReduceFunction;
+import io.dflow.api.plan.ShuffleSpec;
+import io.dflow.planner.StageOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The map side of a shuffle: sends each key/value record to its reduce partition, merging the
+ * values of a key right away for {@code reduceByKey} (the combiner), and writes all partitions
+ * as one Arrow shuffle file with an index.
+ */
+public final class MapOutputWriter {
+  private MapOutputWriter() {}
+
+  /** Writes map task {@code mapIndex}'s output for {@code write}; returns the bytes written. */
+  public static long write(ShuffleStore store, int job, int mapIndex, StageOutput.ShuffleWrite write,
+      Iterator<Object> records, BufferAllocator allocator) throws IOException {
+    ShuffleSpec spec = write.spec();
+    Partitioner partitioner = spec.partitioner();
+    int n = spec.numPartitions();
+    List<? extends Iterable<?>> partitions = spec.kind() == ShuffleSpec.Kind.REDUCE_BY_KEY
+        ? combined(records, partitioner, n, spec.combiner())
+        : bucketed(records, partitioner, n);
+    return store.writeMapOutput(job, write.shuffleId(), mapIndex, spec.recordEncoder(), partitions,
+        allocator);
+  }
+
+  private static List<Iterable<?>> combined(Iterator<Object> records, Partitioner partitioner, int n,
+      ReduceFunction<Object> combiner) {
+    List<Map<Object, Object>> maps = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      maps.add(new HashMap<>());
+    }
+    BiFunction<Object, Object, Object> merge = (left, right) -> reduce(combiner, left, right);
+    while (records.hasNext()) {
+      Pair<?, ?> pair = asPair(records.next());
+      Object key = pair.key();
+      if (pair.value() == null) {
+        throw new IllegalArgumentException("reduceByKey got a null value for key " + key);
+      }
+      maps.get(partitioner.partition(key)).merge(key, pair.value(), merge);
+    }
+    List<Iterable<?>> out = new ArrayList<>(n);
+    for (Map<Object, Object> map : maps) {
+      out.add(() -> map.entrySet().stream().map(e -> (Object) Pair.of(e.getKey(), e.getValue())).iterator());
+    }
+    return out;
+  }
+
+  private static List<Iterable<?>> bucketed(Iterator<Object> records, Partitioner partitioner, int n) {
+    List<List<Object>> buckets = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      buckets.add(new ArrayList<>());
+    }
+    while (records.hasNext()) {
+      Pair<?, ?> pair = asPair(records.next());
+      buckets.get(partitioner.partition(pair.key())).add(pair);
+    }
+    return new ArrayList<>(buckets);
+  }
+
+  static Object reduce(ReduceFunction<Object> fn, Object left, Object right) {
+    try {
+      return fn.apply(left, right);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UserCodeException(e);
+    }
+  }
+
+  private static Pair<?, ?> asPair(Object record) {
+    if (record instanceof Pair<?, ?> pair) {
+      return pair;
+    }
+    throw new IllegalArgumentException("a shuffle needs key/value records (io.dflow.api.Pair), got "
+        + (record == null ? "null" : record.getClass().getName()));
+  }
+}

@@ -1,0 +1,117 @@
+package io.dflow.executor.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's fetch handler through EmbeddedChannel: it answers with a file region, not a copy. */
+class FetchRequestHandlerTest {
+  private static final int MAX_CHUNK = 16;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void trackLeaks() {
+    LeakTracker.install();
+  }
+
+  @AfterAll
+  static void noLeaks() throws InterruptedException {
+    LeakTracker.assertNoLeaks();
+  }
+
+  private EmbeddedChannel channel() throws IOException {
+    Path file = Files.write(dir.resolve("data"), new byte[100]);
+    BlockResolver resolver = blockId -> {
+      if (!blockId.equals("b")) {
+        throw new IOException("unknown block " + blockId);
+      }
+      return new BlockRegion(file, 10, 40);
+    };
+    return new EmbeddedChannel(new MessageEncoder(), new FetchRequestHandler(resolver, MAX_CHUNK));
+  }
+
+  /** Reads one response frame header: returns the data length it announces. */
+  private static int readHeader(EmbeddedChannel ch, long requestId, long blockLength) {
+    ByteBuf header = ch.readOutbound();
+    try {
+      assertEquals(Wire.FETCH_RESPONSE_HEADER_BYTES, header.readableBytes());
+      int frameLength = header.readInt();
+      assertEquals(Wire.FETCH_RESPONSE, header.readByte());
+      assertEquals(requestId, header.readLong());
+      assertEquals(blockLength, header.readLong());
+      return frameLength - (Wire.FETCH_RESPONSE_HEADER_BYTES - Wire.LENGTH_FIELD_BYTES);
+    } finally {
+      header.release();
+    }
+  }
+
+  @Test
+  void chunkIsSentAsAFileRegionCappedByTheServersChunkSize() throws IOException {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(new Message.FetchRequest(1, "b", 4, 1000));
+    assertEquals(MAX_CHUNK, readHeader(ch, 1, 40));
+    DefaultFileRegion region = assertInstanceOf(DefaultFileRegion.class, ch.readOutbound());
+    assertEquals(10 + 4, region.position());
+    assertEquals(MAX_CHUNK, region.count());
+    region.release();
+    assertNull(ch.readOutbound());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void lastChunkIsShortAndTheEndOfTheBlockIsAnEmptyChunk() throws IOException {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(new Message.FetchRequest(2, "b", 32, 1000));
+    assertEquals(8, readHeader(ch, 2, 40));
+    DefaultFileRegion region = ch.readOutbound();
+    assertEquals(10 + 32, region.position());
+    region.release();
+
+    ch.writeInbound(new Message.FetchRequest(3, "b", 40, 1000));
+    assertEquals(0, readHeader(ch, 3, 40));
+    assertNull(ch.readOutbound());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void unknownBlockAndBadRangeAnswerWithAFailure() throws IOException {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(new Message.FetchRequest(4, "zz", 0, 10));
+    ch.writeInbound(new Message.FetchRequest(5, "b", 41, 10));
+    ch.writeInbound(new Message.FetchRequest(6, "b", 0, 0));
+    for (long id = 4; id <= 6; id++) {
+      ByteBuf frame = ch.readOutbound();
+      frame.skipBytes(Wire.LENGTH_FIELD_BYTES);
+      Message.FetchFailure failure = (Message.FetchFailure) MessageDecoder.decode(frame);
+      frame.release();
+      assertEquals(id, failure.requestId());
+      assertTrue(id == 4 ? failure.message().equals("unknown block zz") : failure.message().startsWith("bad range"),
+          failure.message());
+    }
+    assertTrue(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void otherMessagesPassThrough() throws IOException {
+    EmbeddedChannel ch = channel();
+    Message.Control control = new Message.Control(new byte[] {1});
+    ch.writeInbound(control);
+    assertEquals(control, ch.readInbound());
+    ch.finishAndReleaseAll();
+  }
+}

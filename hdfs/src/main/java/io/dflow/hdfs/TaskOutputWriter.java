@@ -1,0 +1,141 @@
+package io.dflow.hdfs;
+
+import io.dflow.api.Pair;
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The executor side of all-or-nothing text output: one task attempt writes its partition's
+ * records as UTF-8 lines under the job's temporary folder, then commits or aborts. A
+ * {@link Pair} is written as {@code key<TAB>value}, anything else as {@code String.valueOf}.
+ *
+ * <pre>
+ * open ──► write* ──► commit ──► COMMITTED (or discarded: another attempt committed first)
+ *             └─────► abort / close ──► ABORTED (attempt folder deleted)
+ * </pre>
+ *
+ * <p>Needs only what an executor process has: the output path, the job id, the partition and
+ * attempt numbers and a Hadoop Configuration. Not thread safe.
+ */
+public final class TaskOutputWriter implements Closeable {
+  private static final int BUFFER_CHARS = 64 << 10;
+
+  private enum State { OPEN, COMMITTED, ABORTED }
+
+  private final FileSystem fs;
+  private final OutputLayout layout;
+  private final int partition;
+  private final Path attemptDir;
+  private final Writer writer;
+  private long records;
+  private State state = State.OPEN;
+
+  private TaskOutputWriter(FileSystem fs, OutputLayout layout, int partition, int attempt) throws IOException {
+    this.fs = fs;
+    this.layout = layout;
+    this.partition = partition;
+    this.attemptDir = layout.attemptDir(partition, attempt);
+    Path file = new Path(attemptDir, OutputLayout.partName(partition));
+    this.writer = new BufferedWriter(
+        new OutputStreamWriter(fs.create(file, false), StandardCharsets.UTF_8), BUFFER_CHARS);
+  }
+
+  /**
+   * Starts task attempt {@code attempt} of {@code partition}, creating its (empty) part file.
+   *
+   * @throws IOException if the job's temporary folder is missing (job not set up, or aborted)
+   */
+  public static TaskOutputWriter open(String outputPath, String jobId, int partition, int attempt,
+      Configuration conf) throws IOException {
+    Path path = new Path(outputPath);
+    FileSystem fs = path.getFileSystem(conf);
+    OutputLayout layout = new OutputLayout(fs.makeQualified(path), jobId);
+    if (attempt < 0) {
+      throw new IllegalArgumentException("attempt must not be negative: " + attempt);
+    }
+    OutputLayout.partName(partition);
+    if (!fs.exists(layout.jobDir())) {
+      throw new IOException("Job " + jobId + " has no temporary output folder " + layout.jobDir()
+          + " (not set up, or already committed or aborted)");
+    }
+    return new TaskOutputWriter(fs, layout, partition, attempt);
+  }
+
+  /** Appends one record as one line. */
+  public void write(Object record) throws IOException {
+    if (state != State.OPEN) {
+      throw new IllegalStateException("task output already " + state.name().toLowerCase());
+    }
+    if (record instanceof Pair<?, ?> pair) {
+      writer.write(String.valueOf(pair.key()));
+      writer.write('\t');
+      writer.write(String.valueOf(pair.value()));
+    } else {
+      writer.write(String.valueOf(record));
+    }
+    writer.write('\n');
+    records++;
+  }
+
+  /** How many records were written. */
+  public long records() {
+    return records;
+  }
+
+  /**
+   * Closes the file and makes it the partition's committed output.
+   *
+   * @return false if another attempt of the same partition had already committed: this attempt's
+   *     output is then discarded
+   */
+  public boolean commit() throws IOException {
+    if (state != State.OPEN) {
+      throw new IllegalStateException("task output already " + state.name().toLowerCase());
+    }
+    state = State.COMMITTED;
+    writer.close();
+    Path taskDir = layout.taskDir(partition);
+    if (fs.exists(taskDir)) {
+      fs.delete(attemptDir, true);
+      return false;
+    }
+    boolean renamed = fs.rename(attemptDir, taskDir);
+    // Losing a race to another attempt makes rename move this folder inside the winner's.
+    Path nested = new Path(taskDir, attemptDir.getName());
+    if (fs.exists(nested)) {
+      fs.delete(nested, true);
+      fs.delete(attemptDir, true);
+      return false;
+    }
+    if (!renamed) {
+      throw new IOException("Cannot commit task output " + attemptDir + " to " + taskDir);
+    }
+    return true;
+  }
+
+  /** Discards this attempt's output. Does nothing after a commit or an earlier abort. */
+  public void abort() throws IOException {
+    if (state != State.OPEN) {
+      return;
+    }
+    state = State.ABORTED;
+    try {
+      writer.close();
+    } finally {
+      fs.delete(attemptDir, true);
+    }
+  }
+
+  /** Aborts unless committed: an attempt that never reached {@link #commit()} leaves nothing. */
+  @Override
+  public void close() throws IOException {
+    abort();
+  }
+}

@@ -1,0 +1,146 @@
+package io.dflow.hdfs;
+
+import io.dflow.api.plan.FileSplit;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The text lines of one {@link FileSplit}, segment after segment, UTF-8 decoded, without their
+ * terminators ({@code \n}, {@code \r\n} or a lone {@code \r}).
+ *
+ * <p>Each segment follows Hadoop's {@code LineRecordReader} rule: a segment not starting at byte
+ * 0 leaves its first, partial line to the previous segment, and reads every line starting at or
+ * before its end, so a line crossing a boundary is read once, by the segment where it starts.
+ * A line longer than the limit ({@value #MAX_LINE_BYTES_KEY}, default 64 MiB) fails with an
+ * {@link IOException} naming the file and the byte offset where that line starts.
+ *
+ * <p>Use {@link #readLine()} directly, or as an {@link Iterator} (which wraps I/O errors in
+ * {@link UncheckedIOException}). Not thread safe.
+ */
+public final class TextSplitReader implements Iterator<String>, Closeable {
+  /** The job setting that bounds one line, in bytes. */
+  public static final String MAX_LINE_BYTES_KEY = "dflow.input.maxLineBytes";
+  public static final int DEFAULT_MAX_LINE_BYTES = 64 << 20;
+  private static final int BUFFER_BYTES = 128 << 10;
+
+  private final List<FileSplit.Segment> segments;
+  private final Configuration conf;
+  private final int maxLineBytes;
+  private int nextSegment;
+  private SegmentLineReader current;
+  private String pending;
+  private String lastPath;
+  private long lastLineStart = -1;
+
+  /** Reads the line limit from {@value #MAX_LINE_BYTES_KEY} in {@code conf}. */
+  public TextSplitReader(FileSplit split, Configuration conf) {
+    this(split, conf, conf.getInt(MAX_LINE_BYTES_KEY, DEFAULT_MAX_LINE_BYTES));
+  }
+
+  public TextSplitReader(FileSplit split, Configuration conf, int maxLineBytes) {
+    if (maxLineBytes < 1) {
+      throw new IllegalArgumentException(MAX_LINE_BYTES_KEY + " must be positive: " + maxLineBytes);
+    }
+    this.segments = split.segments();
+    this.conf = conf;
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /** The next line, or null when the split is exhausted. */
+  public String readLine() throws IOException {
+    if (pending != null) {
+      String line = pending;
+      pending = null;
+      return line;
+    }
+    while (true) {
+      if (current == null && !openNext()) {
+        return null;
+      }
+      String line = current.readLine();
+      if (line != null) {
+        lastPath = current.path();
+        lastLineStart = current.lineStart();
+        return line;
+      }
+      current.close();
+      current = null;
+    }
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (pending == null) {
+      try {
+        pending = readLine();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return pending != null;
+  }
+
+  @Override
+  public String next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("end of split");
+    }
+    String line = pending;
+    pending = null;
+    return line;
+  }
+
+  /** The file of the line last returned, or null before the first line. */
+  public String currentPath() {
+    return lastPath;
+  }
+
+  /** The byte offset where the line last returned starts in its file, or -1 before the first. */
+  public long lineOffset() {
+    return lastLineStart;
+  }
+
+  /** Where the line last returned came from, for error messages: {@code file F at byte offset N}. */
+  public String describePosition() {
+    return "file " + lastPath + " at byte offset " + lastLineStart;
+  }
+
+  @Override
+  public void close() throws IOException {
+    nextSegment = segments.size();
+    pending = null;
+    if (current != null) {
+      SegmentLineReader closing = current;
+      current = null;
+      closing.close();
+    }
+  }
+
+  private boolean openNext() throws IOException {
+    if (nextSegment >= segments.size()) {
+      return false;
+    }
+    FileSplit.Segment segment = segments.get(nextSegment++);
+    Path path = new Path(segment.path());
+    FileSystem fs = path.getFileSystem(conf);
+    FSDataInputStream in = fs.open(path, BUFFER_BYTES);
+    try {
+      if (segment.start() > 0) {
+        in.seek(segment.start());
+      }
+    } catch (IOException e) {
+      in.close();
+      throw new IOException("Cannot seek to byte offset " + segment.start() + " of file " + segment.path(), e);
+    }
+    current = new SegmentLineReader(segment.path(), in, segment.start(), segment.length(), maxLineBytes, BUFFER_BYTES);
+    return true;
+  }
+}

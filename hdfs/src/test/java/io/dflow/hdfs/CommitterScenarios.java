@@ -1,0 +1,186 @@
+package io.dflow.hdfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dflow.api.Pair;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** The committer's contract, run against any file system (local and a mini HDFS). */
+final class CommitterScenarios {
+  private final Configuration conf;
+  private final String base;
+
+  /** {@code base} is an existing folder to create outputs in. */
+  CommitterScenarios(Configuration conf, String base) {
+    this.conf = conf;
+    this.base = base;
+  }
+
+  void successPublishesEveryPartitionThenSuccess() throws IOException {
+    String out = base + "/success";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-1", conf);
+    committer.setupJob(false);
+    try (TaskOutputWriter failed = TaskOutputWriter.open(out, "job-1", 1, 0, conf)) {
+      failed.write("lost");
+      failed.abort();
+    }
+    TaskOutputWriter p0 = TaskOutputWriter.open(out, "job-1", 0, 0, conf);
+    p0.write(Pair.of("é", 3L));
+    p0.write("plain 漢");
+    p0.write(42);
+    assertEquals(3, p0.records());
+    assertTrue(p0.commit());
+    TaskOutputWriter p1 = TaskOutputWriter.open(out, "job-1", 1, 1, conf);
+    p1.write(Pair.of("k", List.of(1, 2)));
+    assertTrue(p1.commit());
+    assertTrue(TaskOutputWriter.open(out, "job-1", 2, 0, conf).commit());
+    committer.commitJob(3);
+
+    assertEquals(List.of("_SUCCESS", "part-00000", "part-00001", "part-00002"), names(out));
+    assertEquals("é\t3\nplain 漢\n42\n", read(out + "/part-00000"));
+    assertEquals("k\t[1, 2]\n", read(out + "/part-00001"));
+    assertEquals("", read(out + "/part-00002"));
+    assertEquals("", read(out + "/_SUCCESS"));
+    assertEquals(3, new InputLister(conf).list(out).size());
+  }
+
+  void abortLeavesNothing() throws IOException {
+    String out = base + "/aborted";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-2", conf);
+    committer.setupJob(false);
+    TaskOutputWriter p0 = TaskOutputWriter.open(out, "job-2", 0, 0, conf);
+    p0.write("committed but never published");
+    p0.commit();
+    TaskOutputWriter p1 = TaskOutputWriter.open(out, "job-2", 1, 0, conf);
+    p1.write("half written");
+    p1.abort();
+    committer.abortJob();
+    assertFalse(exists(out));
+    assertThrows(IOException.class, () -> TaskOutputWriter.open(out, "job-2", 2, 0, conf));
+  }
+
+  void failedCommitOfAMissingPartitionThenAbortLeavesNothing() throws IOException {
+    String out = base + "/incomplete";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-3", conf);
+    committer.setupJob(false);
+    TaskOutputWriter.open(out, "job-3", 0, 0, conf).commit();
+    IOException e = assertThrows(IOException.class, () -> committer.commitJob(2));
+    assertTrue(e.getMessage().contains("Partition 1"), e.getMessage());
+    committer.abortJob();
+    assertFalse(exists(out));
+  }
+
+  void existingOutputIsRefusedUnlessOverwrite() throws IOException {
+    String out = base + "/existing";
+    FileSystem fs = new Path(out).getFileSystem(conf);
+    try (var stream = fs.create(new Path(out, "old.txt"))) {
+      stream.write("old\n".getBytes(StandardCharsets.UTF_8));
+    }
+    TextOutputCommitter refused = new TextOutputCommitter(out, "job-4", conf);
+    OutputExistsException e = assertThrows(OutputExistsException.class, () -> refused.setupJob(false));
+    String qualified = fs.makeQualified(new Path(out)).toString();
+    assertEquals("Output path already exists: " + qualified + " (use --overwrite to replace it)", e.getMessage());
+    assertEquals(qualified, e.path());
+    refused.abortJob();
+    assertEquals(List.of("old.txt"), names(out));
+
+    TextOutputCommitter replacing = new TextOutputCommitter(out, "job-5", conf);
+    replacing.setupJob(true);
+    TaskOutputWriter p0 = TaskOutputWriter.open(out, "job-5", 0, 0, conf);
+    p0.write("new");
+    p0.commit();
+    replacing.commitJob(1);
+    assertEquals(List.of("_SUCCESS", "part-00000"), names(out));
+  }
+
+  void aSecondAttemptOfACommittedPartitionIsDiscarded() throws IOException {
+    String out = base + "/duplicate";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-6", conf);
+    committer.setupJob(false);
+    TaskOutputWriter first = TaskOutputWriter.open(out, "job-6", 0, 0, conf);
+    TaskOutputWriter speculative = TaskOutputWriter.open(out, "job-6", 0, 1, conf);
+    first.write("first");
+    speculative.write("second");
+    assertTrue(first.commit());
+    assertFalse(speculative.commit());
+    assertEquals(List.of("task_0"), names(out + "/_temporary/job-6"));
+    committer.commitJob(1);
+    assertEquals("first\n", read(out + "/part-00000"));
+  }
+
+  void racingAttemptsCommitExactlyOnce() throws Exception {
+    String out = base + "/race";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-8", conf);
+    committer.setupJob(false);
+    int partitions = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int p = 0; p < partitions; p++) {
+        List<Future<Boolean>> commits = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(2);
+        for (int attempt = 0; attempt < 2; attempt++) {
+          TaskOutputWriter writer = TaskOutputWriter.open(out, "job-8", p, attempt, conf);
+          writer.write("attempt " + attempt);
+          commits.add(pool.submit(() -> {
+            ready.countDown();
+            ready.await();
+            return writer.commit();
+          }));
+        }
+        assertTrue(commits.get(0).get() ^ commits.get(1).get(), "exactly one attempt of partition " + p);
+        assertEquals(List.of(OutputLayout.partName(p)), names(out + "/_temporary/job-8/task_" + p));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(partitions, names(out + "/_temporary/job-8").size());
+    committer.commitJob(partitions);
+    assertEquals(partitions + 1, names(out).size());
+  }
+
+  void aWriterClosedWithoutCommitLeavesNothing() throws IOException {
+    String out = base + "/closed";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-7", conf);
+    committer.setupJob(false);
+    try (TaskOutputWriter writer = TaskOutputWriter.open(out, "job-7", 4, 0, conf)) {
+      writer.write("dropped");
+    }
+    assertEquals(List.of(), names(out + "/_temporary/job-7"));
+    committer.abortJob();
+    assertFalse(exists(out));
+  }
+
+  private List<String> names(String folder) throws IOException {
+    Path path = new Path(folder);
+    FileStatus[] statuses = path.getFileSystem(conf).listStatus(path);
+    return Arrays.stream(statuses).map(s -> s.getPath().getName()).sorted().toList();
+  }
+
+  private boolean exists(String path) throws IOException {
+    Path p = new Path(path);
+    return p.getFileSystem(conf).exists(p);
+  }
+
+  private String read(String file) throws IOException {
+    Path path = new Path(file);
+    try (InputStream in = path.getFileSystem(conf).open(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
