@@ -100,6 +100,9 @@ order_for_rep() {  # alternates the order of the contestants from one rep to the
   if ((rep % 2)); then echo "$@"; else echo "$@" | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "\n") }'; fi
 }
 
+# Untimed: lets bin/dflow do any rebuild it wants now, and fails early if dflow cannot run at all.
+run_timed "$work/logs/warm-up" "$dflow" run --master "$master" --class io.dflow.examples.TinyTasks "$examples_jar" 0
+
 for size in ${sizes//,/ }; do
   input=$data/corpus-$size-seed$seed.txt
   if [[ ! -f $input ]]; then

@@ -25,6 +25,13 @@ public final class JavaSerde {
       "java.util.concurrent.", "java.lang.reflect.", "java.lang.ProcessBuilder",
       "java.lang.Thread", "java.lang.Runtime", "java.lang.ClassLoader");
 
+  /**
+   * Deepest object graph read. Reading recurses several frames per level, and at about 500
+   * levels a thread with the default 1 MiB stack (a task slot, a transport I/O thread) can
+   * overflow before the filter says no; 100 leaves a wide margin over any task or result.
+   */
+  static final int MAX_DEPTH = 100;
+
   private JavaSerde() {}
 
   public static byte[] serialize(Object value) {
@@ -42,12 +49,13 @@ public final class JavaSerde {
 
   /**
    * Reads one object, resolving classes with {@code loader} and admitting only JDK value types,
-   * dflow's own types and classes defined by {@code loader} itself (the job jar).
+   * dflow's own types and classes defined by {@code loader} itself (the job jar). Every failure
+   * to read, including one thrown by a class's own {@code readObject}, is an {@link IOException}.
    */
   public static <T> T deserialize(byte[] bytes, ClassLoader loader, Class<T> expected)
       throws IOException {
     try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
-      in.setObjectInputFilter(filter(loader));
+      in.setObjectInputFilter(arraysWithin(bytes.length, filter(loader)));
       Object value = in.readObject();
       if (!expected.isInstance(value)) {
         throw new InvalidClassException("expected " + expected.getName() + " but read "
@@ -56,13 +64,27 @@ public final class JavaSerde {
       return expected.cast(value);
     } catch (ClassNotFoundException e) {
       throw new IOException("class not found while reading a serialised object: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // an allowed class's readObject can still fail on hostile or damaged field values
+      throw new IOException("cannot read a serialised " + expected.getName() + ": " + e, e);
     }
+  }
+
+  /**
+   * Rejects arrays far longer than the stream could fill: every element takes at least a byte
+   * (the JDK collections' table sizes stay within a small multiple of that), so a few bytes
+   * announcing a huge length are refused before the array is allocated.
+   */
+  private static ObjectInputFilter arraysWithin(long streamBytes, ObjectInputFilter filter) {
+    long maxLength = 2 * streamBytes + 64;
+    return info -> info.arrayLength() > maxLength ? ObjectInputFilter.Status.REJECTED
+        : filter.checkInput(info);
   }
 
   /** The allow-list filter described on {@link #deserialize}. */
   public static ObjectInputFilter filter(ClassLoader jobLoader) {
     return info -> {
-      if (info.depth() > 500 || info.references() > 50_000_000L || info.arrayLength() > Integer.MAX_VALUE - 8) {
+      if (info.depth() > MAX_DEPTH || info.references() > 50_000_000L || info.arrayLength() > Integer.MAX_VALUE - 8) {
         return ObjectInputFilter.Status.REJECTED;
       }
       Class<?> cls = info.serialClass();

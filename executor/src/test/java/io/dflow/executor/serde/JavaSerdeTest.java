@@ -143,12 +143,15 @@ class JavaSerdeTest {
   }
 
   @Test
-  void rejectsOverDeepGraphs() throws IOException {
-    assertEquals(nested(50), roundTrip(nested(50), APP, List.class));
-    byte[] deep = JavaSerde.serialize(nested(1_000));
-    InvalidClassException e = assertThrows(InvalidClassException.class,
-        () -> JavaSerde.deserialize(deep, APP, List.class));
-    assertTrue(e.getMessage().contains("REJECTED"), e.getMessage());
+  void rejectsOverDeepGraphs() throws Exception {
+    assertEquals(nested(JavaSerde.MAX_DEPTH - 10), roundTrip(nested(JavaSerde.MAX_DEPTH - 10), APP, List.class));
+    for (int depth : new int[] {JavaSerde.MAX_DEPTH + 10, 5_000}) {
+      byte[] deep = serializeOnALargeStack(nested(depth));
+      // refused by the filter, well before the reading thread's stack runs out
+      InvalidClassException e = assertThrows(InvalidClassException.class,
+          () -> JavaSerde.deserialize(deep, APP, List.class));
+      assertTrue(e.getMessage().contains("REJECTED"), e.getMessage());
+    }
   }
 
   @Test
@@ -175,6 +178,31 @@ class JavaSerdeTest {
   }
 
   @Test
+  void largeLegitimateArraysAndTablesPassTheLengthCheck() throws IOException {
+    byte[] big = new byte[3_000_000];
+    big[2_999_999] = 1;
+    assertArrayEquals(big, roundTrip(big, APP, byte[].class));
+    Map<Integer, Object> sparse = new HashMap<>(16, 0.1f); // the widest table HashMap reads back
+    for (int i = 0; i < 10_000; i++) {
+      sparse.put(i, null);
+    }
+    assertEquals(sparse, roundTrip(sparse, APP, Map.class));
+  }
+
+  static final class Fussy implements Serializable {
+    private void readObject(java.io.ObjectInputStream in) {
+      throw new IllegalStateException("fussy refuses to be read");
+    }
+  }
+
+  @Test
+  void failuresInsideReadObjectAreIoExceptions() {
+    byte[] bytes = JavaSerde.serialize(List.of(new Fussy()));
+    IOException e = assertThrows(IOException.class, () -> JavaSerde.deserialize(bytes, APP, List.class));
+    assertTrue(e.getMessage().contains("fussy refuses to be read"), e.getMessage());
+  }
+
+  @Test
   void invalidFieldValuesFailAsIoExceptions() {
     byte[] bytes = JavaSerde.serialize(new HashPartitioner(7));
     // a record's fields follow its descriptor; HashPartitioner's only field is its int
@@ -197,6 +225,15 @@ class JavaSerdeTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> JavaSerde.serialize(capturesLock));
     assertTrue(e.getMessage().contains("not serialisable: java.lang.Object"), e.getMessage());
+  }
+
+  /** Writing a very deep graph needs more stack than a test thread has. */
+  private static byte[] serializeOnALargeStack(Object value) throws InterruptedException {
+    byte[][] bytes = new byte[1][];
+    Thread writer = new Thread(null, () -> bytes[0] = JavaSerde.serialize(value), "deep-writer", 256L << 20);
+    writer.start();
+    writer.join();
+    return bytes[0];
   }
 
   private static List<Object> nested(int depth) {

@@ -1,0 +1,74 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line itself: help, usage errors, explain, and TinyTasks' result. */
+class CliTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void helpListsTheCommands() {
+    CliRun run = CliRun.of("--help");
+    assertEquals(0, run.exit());
+    assertTrue(run.out().contains("run") && run.out().contains("explain"), run.out());
+    CliRun runHelp = CliRun.of("run", "--help");
+    assertTrue(runHelp.out().contains("--master") && runHelp.out().contains("--overwrite"), runHelp.out());
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertEquals(2, CliRun.of("frobnicate").exit());
+    assertEquals(2, CliRun.of("run").exit());
+  }
+
+  @Test
+  void badMasterOrConfIsOneClearLine() {
+    CliRun run = CliRun.of("run", "--master", "yarn-ish", TestJars.examples().toString());
+    assertEquals(1, run.exit());
+    assertTrue(run.firstErrLine().startsWith("error: unknown master 'yarn-ish'"), run.err());
+  }
+
+  @Test
+  void explainPrintsThePlanAndRunsNothing() throws IOException {
+    Path in = Files.writeString(dir.resolve("in.txt"), "a b\nc\n");
+    Path out = dir.resolve("out");
+    CliRun run = CliRun.of("explain", "--master", "local[3]", "--class", "io.dflow.examples.WordCount",
+        TestJars.examples().toString(), in.toString(), out.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().startsWith("== Physical plan: saveAsTextFile " + out + " (2 stages, 4 tasks) =="), run.out());
+    assertTrue(run.out().contains("pipeline: flatMap -> map"), run.out());
+    assertTrue(run.out().contains("output:   shuffle 0 reduceByKey[hash,3] (combined map side)"), run.out());
+    assertFalse(Files.exists(out), "explain must not run the job");
+  }
+
+  @Test
+  void tinyTasksSumsExactlyInAFewTasks() {
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    CliRun run;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run = CliRun.of("run", "--master", "local[2]", "--class", "io.dflow.examples.TinyTasks",
+          TestJars.examples().toString(), "3000");
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, run.exit(), run.err());
+    java.math.BigInteger expected = java.math.BigInteger.ZERO;
+    for (int x = 0; x < 3000; x++) {
+      expected = expected.add(java.math.BigInteger.valueOf(x).pow(10));
+    }
+    assertTrue(run.lastErrLine().endsWith("(1 stages, 4 tasks)"), run.lastErrLine());
+    assertEquals("sum of x^10 for x in [0, 3000) = " + expected,
+        printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+  }
+}

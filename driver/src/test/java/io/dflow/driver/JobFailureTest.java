@@ -1,0 +1,108 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every way a job can fail ends with exit 1, one clear first line, and no output left behind. */
+class JobFailureTest {
+  @TempDir
+  static Path dir;
+  static Path jobs;
+  static Path input;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    jobs = TestJars.testJobs(dir);
+    input = dir.resolve("words.txt");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      text.append(i == 3777 ? "poison" : "word" + (i % 17)).append('\n');
+    }
+    Files.writeString(input, text);
+  }
+
+  @Test
+  void missingInputIsNamed() {
+    Path out = dir.resolve("out-missing");
+    CliRun run = CliRun.of("run", "--master", "local[2]", "--class", "io.dflow.examples.WordCount",
+        TestJars.examples().toString(), dir.resolve("no-such-dir").toString(), out.toString());
+    assertEquals(1, run.exit());
+    assertTrue(run.firstErrLine().startsWith("error: Input path does not exist: "), run.err());
+    assertTrue(run.firstErrLine().contains("no-such-dir"), run.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void unreadableJar() throws IOException {
+    Path notAJar = Files.writeString(dir.resolve("not-a.jar"), "plain text");
+    CliRun run = CliRun.of("run", "--master", "local[1]", notAJar.toString());
+    assertEquals(1, run.exit());
+    assertTrue(run.firstErrLine().startsWith("error: cannot read job jar " + notAJar), run.err());
+    CliRun missing = CliRun.of("run", dir.resolve("absent.jar").toString());
+    assertEquals(1, missing.exit());
+    assertTrue(missing.firstErrLine().contains("no such readable file"), missing.err());
+  }
+
+  @Test
+  void classNotFoundOrNotAJob() {
+    CliRun run = CliRun.of("run", "--class", "dflowtest.jobs.Nope", jobs.toString());
+    assertEquals(1, run.exit());
+    assertEquals("error: class dflowtest.jobs.Nope not found in job jar " + jobs, run.firstErrLine());
+    CliRun notJob = CliRun.of("run", "--class", "dflowtest.jobs.WideStepsJob$Parity", jobs.toString());
+    assertEquals(1, notJob.exit());
+    assertTrue(notJob.firstErrLine().contains("does not implement io.dflow.api.DflowJob"), notJob.err());
+    CliRun noMain = CliRun.of("run", jobs.toString());
+    assertTrue(noMain.firstErrLine().contains("names no Main-Class"), noMain.err());
+  }
+
+  @Test
+  void existingOutputIsRefusedUnlessOverwrite() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("out-exists"));
+    Files.writeString(out.resolve("keep.txt"), "precious");
+    String[] job = {"--class", "io.dflow.examples.WordCount", TestJars.examples().toString(),
+        input.toString(), out.toString()};
+    CliRun refused = CliRun.of(concat(new String[] {"run", "--master", "local[2]"}, job));
+    assertEquals(1, refused.exit());
+    assertTrue(refused.firstErrLine().startsWith("error: Output path already exists: "), refused.err());
+    assertEquals("precious", Files.readString(out.resolve("keep.txt")));
+
+    CliRun overwritten = CliRun.of(concat(new String[] {"run", "--master", "local[2]", "--overwrite"}, job));
+    assertEquals(0, overwritten.exit(), overwritten.err());
+    assertFalse(Files.exists(out.resolve("keep.txt")));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+  }
+
+  @Test
+  void aThrowingMapperFailsTheJobNamingTheTaskAndLeavesNoOutput() {
+    for (String master : new String[] {"local[2]", "local-cluster[2,1]"}) {
+      Path out = dir.resolve("out-poison-" + master.replaceAll("\\W", ""));
+      CliRun run = CliRun.of("run", "--master", master, "--class", "dflowtest.jobs.FailingMapJob",
+          "--conf", "dflow.input.maxSplitBytes=8192",
+          "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(),
+          jobs.toString(), input.toString(), out.toString());
+      assertEquals(1, run.exit(), run.err());
+      String first = run.firstErrLine();
+      // 3777 lines of 6 bytes precede the poison line: it is in the split that starts at 16384.
+      assertTrue(first.startsWith("error: task failed: job 0 stage 0 task 2 "), first);
+      assertTrue(first.contains("split " + input.toUri().toString().replace("file:///", "file:/")
+          + ":16384+8192") || first.contains(input + ":16384+8192"), first);
+      assertTrue(first.contains("java.lang.IllegalStateException: poisoned record"), first);
+      assertFalse(Files.exists(out), "no output may be left behind by a failed job");
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
