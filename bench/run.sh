@@ -43,7 +43,7 @@ mkdir -p "$data" "$work/logs" "$work/out" "$classes"
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 
-if [[ ! -f $examples_jar ]] || ! compgen -G 'driver/target/dflow-driver*.jar' >/dev/null; then
+if [[ ! -f $examples_jar ]] || ! compgen -G 'driver/target/lib/dflow-driver*.jar' >/dev/null; then
   echo "building (mvn -B -q -DskipTests package)..." >&2
   mvn -B -q -DskipTests package
 fi

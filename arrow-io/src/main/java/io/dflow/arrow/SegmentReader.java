@@ -103,19 +103,17 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
   /**
    * The next record.
    *
-   * @throws UncheckedIOException if a Java-serialised value cannot be deserialised
+   * @throws UncheckedIOException if a Java-serialised value cannot be deserialised; the
+   *     reader has then moved past that record, so iteration may go on
    */
   @Override
   public Object next() {
     if (!hasNext()) {
       throw new NoSuchElementException("segment has no more records");
     }
-    long index = recordsRead;
+    long index = recordsRead++;
     try {
-      Object record = records.read(row);
-      row++;
-      recordsRead++;
-      return record;
+      return records.read(row++); // a failed record is passed, so a caller may skip it
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read record " + index + " of a shuffle segment: "
           + e.getMessage(), e);

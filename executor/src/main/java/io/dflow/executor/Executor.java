@@ -2,6 +2,7 @@ package io.dflow.executor;
 
 import io.dflow.executor.protocol.ControlMessage.LaunchTask;
 import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dflow.executor.net.TransportConf;
 import io.dflow.executor.shuffle.NetworkFetcher;
 import io.dflow.executor.shuffle.ShuffleStore;
@@ -9,9 +10,7 @@ import io.dflow.executor.task.TaskRunner;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -36,7 +35,8 @@ public final class Executor implements AutoCloseable {
     this.shuffleStore = new ShuffleStore(conf.localDir().resolve("shuffle"));
     this.fetcher = new NetworkFetcher(conf.executorId(), shuffleStore, transport);
     this.runner = new TaskRunner(conf.executorId(), loaders, shuffleStore, fetcher);
-    this.slots = Executors.newFixedThreadPool(conf.slots(), slotThreads(conf.executorId()));
+    this.slots = Executors.newFixedThreadPool(conf.slots(), new ThreadFactoryBuilder()
+        .setNameFormat(conf.executorId() + "-slot-%d").setDaemon(true).build());
   }
 
   public ExecutorConf conf() {
@@ -63,14 +63,5 @@ public final class Executor implements AutoCloseable {
     }
     fetcher.close();
     shuffleStore.deleteAll();
-  }
-
-  private static ThreadFactory slotThreads(String executorId) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, executorId + "-slot-" + n.getAndIncrement());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

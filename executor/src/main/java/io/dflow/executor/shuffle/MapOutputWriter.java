@@ -49,7 +49,7 @@ public final class MapOutputWriter {
       if (pair.value() == null) {
         throw new IllegalArgumentException("reduceByKey got a null value for key " + key);
       }
-      maps.get(partitioner.partition(key)).merge(key, pair.value(), merge);
+      maps.get(partitionOf(partitioner, key, n)).merge(key, pair.value(), merge);
     }
     List<Iterable<?>> out = new ArrayList<>(n);
     for (Map<Object, Object> map : maps) {
@@ -65,19 +65,41 @@ public final class MapOutputWriter {
     }
     while (records.hasNext()) {
       Pair<?, ?> pair = asPair(records.next());
-      buckets.get(partitioner.partition(pair.key())).add(pair);
+      buckets.get(partitionOf(partitioner, pair.key(), n)).add(pair);
     }
     return new ArrayList<>(buckets);
   }
 
+  /** The partition of {@code key}, checked: a user's partitioner may answer anything. */
+  private static int partitionOf(Partitioner partitioner, Object key, int n) {
+    int p = partitioner.partition(key);
+    if (p < 0 || p >= n) {
+      String shown = String.valueOf(key);
+      throw new IllegalArgumentException("partitioner " + partitioner.getClass().getName()
+          + " sent key " + (shown.length() <= 80 ? shown : shown.substring(0, 80) + "...")
+          + " to partition " + p + ", but the shuffle has partitions 0 to " + (n - 1));
+    }
+    return p;
+  }
+
+  /**
+   * Merges two values of a key with the user's function. A null result is refused: in
+   * {@link Map#merge} it would silently drop the key and everything merged into it so far.
+   */
   static Object reduce(ReduceFunction<Object> fn, Object left, Object right) {
+    Object merged;
     try {
-      return fn.apply(left, right);
+      merged = fn.apply(left, right);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new UserCodeException(e);
     }
+    if (merged == null) {
+      throw new IllegalArgumentException("the reduceByKey function returned null for values of "
+          + "types " + left.getClass().getName() + " and " + right.getClass().getName());
+    }
+    return merged;
   }
 
   private static Pair<?, ?> asPair(Object record) {

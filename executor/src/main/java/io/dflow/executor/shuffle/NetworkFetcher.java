@@ -35,7 +35,10 @@ public final class NetworkFetcher implements ShuffleFetcher, AutoCloseable {
         return CompletableFuture.completedFuture(localStore.read(blockId));
       }
       return peer(from).fetch(blockId);
-    } catch (IOException | UncheckedIOException | IllegalStateException e) {
+    } catch (UncheckedIOException e) {
+      // an unreachable peer fails like a missing block: with an IOException
+      return CompletableFuture.failedFuture(new IOException(e.getMessage(), e.getCause()));
+    } catch (IOException | IllegalStateException e) {
       return CompletableFuture.failedFuture(e);
     }
   }

@@ -15,13 +15,15 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.hadoop.conf.Configuration;
 
 /**
  * What one running task has: its launch message and spec, the job's class loader, its own Arrow
  * allocator (closed with the task; a leak fails the task), the executor's shuffle store and
- * fetcher, and counters.
+ * fetcher, and counters. The allocator and the Hadoop configuration are made on first use, so
+ * a task over an in-memory collection starts in microseconds.
  */
 final class TaskContext implements AutoCloseable {
   static final long DEFAULT_TASK_MEMORY = 1L << 30;
@@ -31,8 +33,8 @@ final class TaskContext implements AutoCloseable {
   final ClassLoader loader;
   final ShuffleStore shuffleStore;
   final ShuffleFetcher fetcher;
-  final Configuration hadoop;
-  final BufferAllocator allocator;
+  private final Supplier<Configuration> hadoopConf;
+  private BufferAllocator allocator;
   private final List<Closeable> inputs = new ArrayList<>();
   long recordsOut;
   long inputBytes;
@@ -40,16 +42,27 @@ final class TaskContext implements AutoCloseable {
   long shuffleBytesWritten;
 
   TaskContext(LaunchTask launch, TaskSpec spec, ClassLoader loader, ShuffleStore shuffleStore,
-      ShuffleFetcher fetcher, Configuration hadoop) {
+      ShuffleFetcher fetcher, Supplier<Configuration> hadoopConf) {
     this.launch = launch;
     this.spec = spec;
     this.loader = loader;
     this.shuffleStore = shuffleStore;
     this.fetcher = fetcher;
-    this.hadoop = hadoop;
-    long limit = Long.parseLong(launch.conf().getOrDefault("dflow.task.memoryBytes",
-        String.valueOf(DEFAULT_TASK_MEMORY)).trim());
-    this.allocator = Allocators.forTask(launch.attempt().toString(), limit);
+    this.hadoopConf = hadoopConf;
+  }
+
+  /** The Hadoop configuration, built on first use: a task that touches no file never pays for it. */
+  Configuration hadoop() {
+    return hadoopConf.get();
+  }
+
+  /** This task's Arrow allocator, created on first use and closed with the task. */
+  BufferAllocator allocator() {
+    if (allocator == null) {
+      long limit = Long.parseLong(conf("dflow.task.memoryBytes", String.valueOf(DEFAULT_TASK_MEMORY)));
+      allocator = Allocators.forTask(launch.attempt().toString(), limit);
+    }
+    return allocator;
   }
 
   String conf(String key, String fallback) {
@@ -66,7 +79,7 @@ final class TaskContext implements AutoCloseable {
   ShuffleReader.SegmentDecoder segmentDecoder(Encoder<?> encoder) {
     DeserializationPolicy policy = new DeserializationPolicy(loader, JavaSerde.filter(loader));
     return (segment, sink) -> {
-      try (SegmentReader reader = SegmentReader.open(segment, encoder, allocator, policy)) {
+      try (SegmentReader reader = SegmentReader.open(segment, encoder, allocator(), policy)) {
         reader.forEachRemaining(sink);
       }
     };
@@ -96,7 +109,9 @@ final class TaskContext implements AutoCloseable {
     try {
       closeInputs();
     } finally {
-      allocator.close();
+      if (allocator != null) {
+        allocator.close();
+      }
     }
   }
 }

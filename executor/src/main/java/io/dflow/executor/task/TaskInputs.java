@@ -17,7 +17,7 @@ final class TaskInputs {
       int maxLine = Integer.parseInt(ctx.conf(TextSplitReader.MAX_LINE_BYTES_KEY,
           String.valueOf(TextSplitReader.DEFAULT_MAX_LINE_BYTES)));
       ctx.inputBytes += read.split().totalBytes();
-      Iterator<?> lines = ctx.closeLater(new TextSplitReader(read.split(), ctx.hadoop, maxLine));
+      Iterator<?> lines = ctx.closeLater(new TextSplitReader(read.split(), ctx.hadoop(), maxLine));
       return (Iterator<Object>) lines;
     }
     if (input instanceof TaskInput.ReadSlice slice) {

@@ -19,7 +19,7 @@ final class TaskOutputs {
     if (output instanceof StageOutput.ShuffleWrite write) {
       var attempt = ctx.launch.attempt();
       ctx.shuffleBytesWritten = MapOutputWriter.write(ctx.shuffleStore, attempt.job(),
-          attempt.index(), write, records, ctx.allocator);
+          attempt.index(), write, records, ctx.allocator());
       return null;
     }
     Action action = ((StageOutput.Result) output).action();
@@ -50,7 +50,7 @@ final class TaskOutputs {
   private static void saveText(TaskContext ctx, String path, Iterator<Object> records) throws IOException {
     var attempt = ctx.launch.attempt();
     try (TaskOutputWriter writer = TaskOutputWriter.open(path, attempt.jobKey(),
-        attempt.index(), attempt.attempt(), ctx.hadoop)) {
+        attempt.index(), attempt.attempt(), ctx.hadoop())) {
       while (records.hasNext()) {
         writer.write(records.next());
       }

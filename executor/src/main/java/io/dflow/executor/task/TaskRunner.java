@@ -44,7 +44,7 @@ public final class TaskRunner {
       thread.setContextClassLoader(loader);
       spec = JavaSerde.deserialize(launch.task(), loader, TaskSpec.class);
       try (TaskContext ctx = new TaskContext(launch, spec, loader, shuffleStore, fetcher,
-          hadoopConfs.get(launch.conf()))) {
+          () -> hadoopConfs.get(launch.conf()))) {
         Iterator<Object> input = TaskInputs.open(ctx);
         Iterator<Object> records = Steps.pipeline(spec.pipeline(), input);
         byte[] result = TaskOutputs.write(ctx, records);
