@@ -16,8 +16,18 @@ import java.util.Map;
 public final class JobLauncher {
   private JobLauncher() {}
 
-  /** Runs {@code request}; with {@code explainOnly}, prints the first action's plan to {@code out} instead. */
-  public static int run(JobRequest request, boolean explainOnly, PrintStream err, PrintStream... out) {
+  /** Runs {@code request}; returns the exit code. */
+  public static int run(JobRequest request, PrintStream err) {
+    return launch(request, null, err);
+  }
+
+  /** Prints the plan of {@code request}'s first action to {@code out} instead of running it. */
+  public static int explain(JobRequest request, PrintStream out, PrintStream err) {
+    return launch(request, out, err);
+  }
+
+  /** With a non-null {@code explainTo}, explains instead of running. */
+  private static int launch(JobRequest request, PrintStream explainTo, PrintStream err) {
     long start = System.nanoTime();
     ClassLoader callerLoader = Thread.currentThread().getContextClassLoader();
     try {
@@ -26,8 +36,8 @@ public final class JobLauncher {
       try (JobJar jar = JobJar.open(request.jar())) {
         DflowJob job = jar.newJob(request.className());
         Thread.currentThread().setContextClassLoader(jar.loader());
-        if (explainOnly) {
-          return explain(job, request, conf, master, out.length > 0 ? out[0] : System.out);
+        if (explainTo != null) {
+          return explain(job, request, conf, master, explainTo);
         }
         String appId = AppIds.next();
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);

@@ -33,7 +33,7 @@ final class ProgressReporter {
 
   private synchronized void draw(String label, int done, int total, long start, boolean last) {
     double seconds = (System.nanoTime() - start) / 1e9;
-    String line = String.format(Locale.ROOT, "%s: %d/%d tasks %s %.1f s", label, done, total,
+    String line = String.format(Locale.ROOT, "%s: %d/%d tasks %s %.2f s", label, done, total,
         last ? "done in" : "running,", seconds);
     if (terminal) {
       out.print("\r" + line + (last ? "\n" : ""));

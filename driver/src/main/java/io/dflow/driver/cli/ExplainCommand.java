@@ -1,23 +1,15 @@
 package io.dflow.driver.cli;
 
 import io.dflow.driver.JobLauncher;
-import java.util.concurrent.Callable;
+import io.dflow.driver.JobRequest;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code dflow explain}: prints the plan of a job's first action without running it. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
     description = "Print the stages, tasks and partitions of the job's first action, without running it.")
-final class ExplainCommand implements Callable<Integer> {
-  @ParentCommand
-  DflowCli parent;
-
-  @Mixin
-  JobOptions options;
-
+final class ExplainCommand extends JobCommand {
   @Override
-  public Integer call() {
-    return JobLauncher.run(CliRequests.from(options), true, parent.err, parent.out);
+  int launch(JobRequest request) {
+    return JobLauncher.explain(request, parent.out, parent.err);
   }
 }

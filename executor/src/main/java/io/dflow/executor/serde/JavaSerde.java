@@ -54,7 +54,8 @@ public final class JavaSerde {
    */
   public static <T> T deserialize(byte[] bytes, ClassLoader loader, Class<T> expected)
       throws IOException {
-    try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
+    LoaderObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader);
+    try (in) {
       in.setObjectInputFilter(arraysWithin(bytes.length, filter(loader)));
       Object value = in.readObject();
       if (!expected.isInstance(value)) {
@@ -64,7 +65,16 @@ public final class JavaSerde {
       return expected.cast(value);
     } catch (ClassNotFoundException e) {
       throw new IOException("class not found while reading a serialised object: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
+      if (in.missingClass != null) {
+        // a missing class often surfaces as something else, e.g. a record refusing the
+        // unresolved lambda it was given: name the class, the real cause
+        throw new IOException("class not found while reading a serialised object: "
+            + in.missingClass, e);
+      }
+      if (e instanceof IOException io) {
+        throw io;
+      }
       // an allowed class's readObject can still fail on hostile or damaged field values
       throw new IOException("cannot read a serialised " + expected.getName() + ": " + e, e);
     }
@@ -120,6 +130,8 @@ public final class JavaSerde {
   /** Resolves classes with a given loader instead of the caller's. */
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader loader;
+    /** The first class that could not be found, if any. */
+    String missingClass;
 
     LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
       super(in);
@@ -131,7 +143,12 @@ public final class JavaSerde {
       try {
         return Class.forName(desc.getName(), false, loader);
       } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
+        try {
+          return super.resolveClass(desc); // primitive types such as "int" resolve only here
+        } catch (ClassNotFoundException missing) {
+          missingClass = missingClass == null ? desc.getName() : missingClass;
+          throw missing;
+        }
       }
     }
   }

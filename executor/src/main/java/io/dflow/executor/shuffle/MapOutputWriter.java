@@ -21,6 +21,8 @@ import org.apache.arrow.memory.BufferAllocator;
  * as one Arrow shuffle file with an index.
  */
 public final class MapOutputWriter {
+  private static final int INITIAL_COMBINER_CAPACITY = 1 << 14;
+
   private MapOutputWriter() {}
 
   /** Writes map task {@code mapIndex}'s output for {@code write}; returns the bytes written. */
@@ -36,33 +38,31 @@ public final class MapOutputWriter {
         allocator);
   }
 
+  /**
+   * One hash table for the whole task, partitioned only when written: the partitioner runs once
+   * per distinct key instead of once per record, and a sparse table (load factor 0.5) keeps
+   * bucket chains short, since lookups that miss the cache dominate word-count-like jobs.
+   */
   private static List<Iterable<?>> combined(Iterator<Object> records, Partitioner partitioner, int n,
       ReduceFunction<Object> combiner) {
-    List<Map<Object, Object>> maps = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      maps.add(new HashMap<>());
-    }
+    Map<Object, Object> combined = new HashMap<>(INITIAL_COMBINER_CAPACITY, 0.5f);
     BiFunction<Object, Object, Object> merge = (left, right) -> reduce(combiner, left, right);
     while (records.hasNext()) {
       Pair<?, ?> pair = asPair(records.next());
-      Object key = pair.key();
       if (pair.value() == null) {
-        throw new IllegalArgumentException("reduceByKey got a null value for key " + key);
+        throw new IllegalArgumentException("reduceByKey got a null value for key " + pair.key());
       }
-      maps.get(partitionOf(partitioner, key, n)).merge(key, pair.value(), merge);
+      combined.merge(pair.key(), pair.value(), merge);
     }
-    List<Iterable<?>> out = new ArrayList<>(n);
-    for (Map<Object, Object> map : maps) {
-      out.add(() -> map.entrySet().stream().map(e -> (Object) Pair.of(e.getKey(), e.getValue())).iterator());
+    List<List<Object>> buckets = buckets(n);
+    for (Map.Entry<Object, Object> e : combined.entrySet()) {
+      buckets.get(partitioner.partition(e.getKey())).add(Pair.of(e.getKey(), e.getValue()));
     }
-    return out;
+    return new ArrayList<>(buckets);
   }
 
   private static List<Iterable<?>> bucketed(Iterator<Object> records, Partitioner partitioner, int n) {
-    List<List<Object>> buckets = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      buckets.add(new ArrayList<>());
-    }
+    List<List<Object>> buckets = buckets(n);
     while (records.hasNext()) {
       Pair<?, ?> pair = asPair(records.next());
       buckets.get(partitionOf(partitioner, pair.key(), n)).add(pair);
@@ -86,6 +86,14 @@ public final class MapOutputWriter {
    * Merges two values of a key with the user's function. A null result is refused: in
    * {@link Map#merge} it would silently drop the key and everything merged into it so far.
    */
+  private static List<List<Object>> buckets(int n) {
+    List<List<Object>> buckets = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      buckets.add(new ArrayList<>());
+    }
+    return buckets;
+  }
+
   static Object reduce(ReduceFunction<Object> fn, Object left, Object right) {
     Object merged;
     try {

@@ -116,10 +116,13 @@ class JavaSerdeTest {
       MapFunction<Object, Object> taggerBack = roundTrip(tagger, job, MapFunction.class);
       assertEquals("t:5", taggerBack.apply(5));
 
-      // the job's classes do not exist for the host's own loader
+      // the job's classes do not exist for the host's own loader, and the error says which
       byte[] bytes = JavaSerde.serialize(point);
       IOException e = assertThrows(IOException.class, () -> JavaSerde.deserialize(bytes, APP, Object.class));
       assertTrue(e.getMessage().contains("jobpkg.Point"), e.getMessage());
+      byte[] step = JavaSerde.serialize(io.dflow.api.plan.Steps.map(tagger));
+      e = assertThrows(IOException.class, () -> JavaSerde.deserialize(step, APP, Object.class));
+      assertEquals("class not found while reading a serialised object: jobpkg.Functions", e.getMessage());
     }
   }
 

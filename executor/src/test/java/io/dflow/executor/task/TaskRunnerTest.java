@@ -240,10 +240,10 @@ class TaskRunnerTest {
   void garbageInsteadOfATaskFails() throws Exception {
     var launch = Tasks.launch(0, Tasks.spec(0, 0, Tasks.slice(List.of()), List.of(), Tasks.count()));
     var broken = new io.dflow.executor.protocol.ControlMessage.LaunchTask(launch.attempt(), null, Map.of(),
-        new byte[] {1, 2, 3}, List.of());
+        new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, List.of());
     TaskFinished finished = Tasks.run(executor, broken);
     assertFalse(finished.succeeded());
-    assertTrue(finished.error().startsWith("java.io.StreamCorruptedException"), finished.error());
+    assertTrue(finished.error().startsWith("java.io.StreamCorruptedException: invalid stream header: 01020304"), finished.error());
     assertEquals(TaskMetrics.NONE.recordsOut(), finished.metrics().recordsOut());
   }
 
