@@ -11,6 +11,7 @@ import io.dflow.driver.scheduler.TaskScheduler;
 import io.dflow.executor.protocol.ControlMessage.LaunchTask;
 import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.executor.protocol.TaskAttempt;
+import io.dflow.executor.protocol.TaskMetrics;
 import io.dflow.executor.serde.JavaSerde;
 import io.dflow.planner.PhysicalPlan;
 import io.dflow.planner.Planner;
@@ -139,12 +140,18 @@ public final class Session implements JobRunner, AutoCloseable {
     StageRun run = new StageRun("job " + job + " stage " + stage.id(), tasks, hosts,
         DflowConf.intValue(conf, DflowConf.MAX_ATTEMPTS),
         progress.forStage(label, tasks.size()), new java.util.concurrent.CompletableFuture<>());
+    long start = System.nanoTime();
     scheduler.submit(run);
+    List<StageRun.Placed> placed;
     try {
-      return run.outcome().join();
+      placed = run.outcome().join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+    TaskMetrics total = placed.stream().map(p -> p.finished().metrics())
+        .reduce(TaskMetrics.NONE, TaskMetrics::plus);
+    progress.finished(label, placed.size(), (System.nanoTime() - start) / 1e9, total);
+    return placed;
   }
 
   private List<MapOutputLocation> locations(List<StageRun.Placed> placed) {

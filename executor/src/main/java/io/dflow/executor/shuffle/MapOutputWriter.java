@@ -5,6 +5,7 @@ import io.dflow.api.Partitioner;
 import io.dflow.api.UserCodeException;
 import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.plan.ShuffleSpec;
+import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.planner.StageOutput;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ public final class MapOutputWriter {
 
   private MapOutputWriter() {}
 
-  /** Writes map task {@code mapIndex}'s output for {@code write}; returns the bytes written. */
-  public static long write(ShuffleStore store, int job, int mapIndex, StageOutput.ShuffleWrite write,
+  /** Writes map task {@code mapIndex}'s output for {@code write}. */
+  public static ShuffleWriteResult write(ShuffleStore store, int job, int mapIndex, StageOutput.ShuffleWrite write,
       Iterator<Object> records, BufferAllocator allocator) throws IOException {
     ShuffleSpec spec = write.spec();
     Partitioner partitioner = spec.partitioner();
@@ -56,7 +57,7 @@ public final class MapOutputWriter {
     }
     List<List<Object>> buckets = buckets(n);
     for (Map.Entry<Object, Object> e : combined.entrySet()) {
-      buckets.get(partitioner.partition(e.getKey())).add(Pair.of(e.getKey(), e.getValue()));
+      buckets.get(partitionOf(partitioner, e.getKey(), n)).add(Pair.of(e.getKey(), e.getValue()));
     }
     return new ArrayList<>(buckets);
   }
@@ -82,10 +83,6 @@ public final class MapOutputWriter {
     return p;
   }
 
-  /**
-   * Merges two values of a key with the user's function. A null result is refused: in
-   * {@link Map#merge} it would silently drop the key and everything merged into it so far.
-   */
   private static List<List<Object>> buckets(int n) {
     List<List<Object>> buckets = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -94,6 +91,10 @@ public final class MapOutputWriter {
     return buckets;
   }
 
+  /**
+   * Merges two values of a key with the user's function. A null result is refused: in
+   * {@link Map#merge} it would silently drop the key and everything merged into it so far.
+   */
   static Object reduce(ReduceFunction<Object> fn, Object left, Object right) {
     Object merged;
     try {

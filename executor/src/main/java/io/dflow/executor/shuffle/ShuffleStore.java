@@ -3,6 +3,7 @@ package io.dflow.executor.shuffle;
 import io.dflow.api.Encoder;
 import io.dflow.arrow.ShuffleFileWriter;
 import io.dflow.arrow.ShuffleIndex;
+import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.executor.LocalDirs;
 import io.dflow.executor.net.BlockRegion;
 import java.io.IOException;
@@ -29,15 +30,14 @@ public final class ShuffleStore {
     this.dir = Files.createDirectories(dir);
   }
 
-  /** Writes map task {@code map}'s partitions (in order) and returns the bytes of its data file. */
-  public long writeMapOutput(int job, int shuffle, int map, Encoder<?> encoder,
+  /** Writes map task {@code map}'s partitions (in order); says how many bytes and records went where. */
+  public ShuffleWriteResult writeMapOutput(int job, int shuffle, int map, Encoder<?> encoder,
       List<? extends Iterable<?>> partitions, BufferAllocator allocator) throws IOException {
     String name = fileName(job, shuffle, map);
     indexes.remove(name);
     return new ShuffleFileWriter(encoder, allocator)
         .write(dir.resolve(name + ".data"), dir.resolve(name + ".index"), partitions.size(),
-            p -> partitions.get(p).iterator())
-        .totalBytes();
+            p -> partitions.get(p).iterator());
   }
 
   /** Where block {@code blockId}'s bytes are; the id comes from the network and is parsed strictly. */

@@ -1,6 +1,7 @@
 package io.dflow.executor.task;
 
 import io.dflow.api.plan.Action;
+import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.executor.serde.JavaSerde;
 import io.dflow.executor.shuffle.MapOutputWriter;
 import io.dflow.hdfs.TaskOutputWriter;
@@ -18,8 +19,10 @@ final class TaskOutputs {
     StageOutput output = ctx.spec.output();
     if (output instanceof StageOutput.ShuffleWrite write) {
       var attempt = ctx.launch.attempt();
-      ctx.shuffleBytesWritten = MapOutputWriter.write(ctx.shuffleStore, attempt.job(),
+      ShuffleWriteResult written = MapOutputWriter.write(ctx.shuffleStore, attempt.job(),
           attempt.index(), write, records, ctx.allocator());
+      ctx.shuffleBytesWritten = written.totalBytes();
+      ctx.recordsOut = written.totalRecords();
       return null;
     }
     Action action = ((StageOutput.Result) output).action();

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dflow.api.HashPartitioner;
 import io.dflow.api.Pair;
 import io.dflow.api.function.MapFunction;
+import io.dflow.api.plan.Steps;
+import io.dflow.executor.JobClassLoader;
 import io.dflow.executor.protocol.TaskAttempt;
 import java.io.IOException;
 import java.io.InvalidClassException;
@@ -120,7 +122,7 @@ class JavaSerdeTest {
       byte[] bytes = JavaSerde.serialize(point);
       IOException e = assertThrows(IOException.class, () -> JavaSerde.deserialize(bytes, APP, Object.class));
       assertTrue(e.getMessage().contains("jobpkg.Point"), e.getMessage());
-      byte[] step = JavaSerde.serialize(io.dflow.api.plan.Steps.map(tagger));
+      byte[] step = JavaSerde.serialize(Steps.map(tagger));
       e = assertThrows(IOException.class, () -> JavaSerde.deserialize(step, APP, Object.class));
       assertEquals("class not found while reading a serialised object: jobpkg.Functions", e.getMessage());
     }
@@ -131,7 +133,7 @@ class JavaSerdeTest {
     Path emptyJar = Files.createDirectories(work.resolve("empty")).toAbsolutePath();
     // "library" defines Tripwire; the job loader only delegates to it, as to a class-path library
     try (URLClassLoader library = new URLClassLoader(new URL[] {jobJar.toUri().toURL()}, APP);
-        URLClassLoader job = new io.dflow.executor.JobClassLoader("job", emptyJar.toUri().toURL(), library)) {
+        URLClassLoader job = new JobClassLoader("job", emptyJar.toUri().toURL(), library)) {
       Class<?> tripwire = library.loadClass("jobpkg.Tripwire");
       AtomicInteger read = (AtomicInteger) tripwire.getField("READ").get(null);
       byte[] bytes = JavaSerde.serialize(tripwire.getConstructor().newInstance());

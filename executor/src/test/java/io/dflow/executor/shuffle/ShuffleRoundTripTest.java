@@ -79,7 +79,7 @@ class ShuffleRoundTripTest {
     List<MapOutputLocation> locations = new ArrayList<>();
     for (int m = 0; m < maps.size(); m++) {
       bytesWritten += MapOutputWriter.write(store, JOB, m, new StageOutput.ShuffleWrite(SHUFFLE, spec),
-          maps.get(m).iterator(), allocator);
+          maps.get(m).iterator(), allocator).totalBytes();
       locations.add(new MapOutputLocation(m, "self", "127.0.0.1", 1));
     }
     return locations;
@@ -259,12 +259,15 @@ class ShuffleRoundTripTest {
   @Test
   void aPartitionerAnsweringOutOfRangeIsNamed() {
     Partitioner broken = new LastCharPartitioner(50); // claims 50 partitions; the shuffle has 3
-    ShuffleSpec spec = new ShuffleSpec(Kind.PARTITION_BY, broken, 3, Encoders.strings(), Encoders.longs(), null, null);
-    Iterator<Object> records = List.<Object>of(Pair.of("z", 1L)).iterator();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MapOutputWriter.write(store, JOB, 0, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
-    assertTrue(e.getMessage().contains(LastCharPartitioner.class.getName()), e.getMessage());
-    assertTrue(e.getMessage().contains("sent key z to partition 22"), e.getMessage());
+    for (Kind kind : List.of(Kind.PARTITION_BY, Kind.REDUCE_BY_KEY)) {
+      ShuffleSpec spec = new ShuffleSpec(kind, broken, 3, Encoders.strings(), Encoders.longs(), SUM, null);
+      Iterator<Object> records = List.<Object>of(Pair.of("z", 1L)).iterator();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> MapOutputWriter.write(store, JOB, 0, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+      assertTrue(e.getMessage().contains(LastCharPartitioner.class.getName()), e.getMessage());
+      assertTrue(e.getMessage().contains("sent key z to partition 22, but the shuffle has partitions 0 to 2"),
+          e.getMessage());
+    }
   }
 
   @Test

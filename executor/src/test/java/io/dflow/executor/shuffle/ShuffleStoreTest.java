@@ -60,7 +60,7 @@ class ShuffleStoreTest {
   @Test
   void writesAMapOutputAndReadsEachPartitionBack() throws IOException {
     List<List<Object>> partitions = samplePartitions();
-    long written = store.writeMapOutput(1, 2, 3, ENCODER, partitions, allocator);
+    long written = store.writeMapOutput(1, 2, 3, ENCODER, partitions, allocator).totalBytes();
 
     long expectedOffset = 0;
     for (int p = 0; p < partitions.size(); p++) {

@@ -21,6 +21,7 @@ import io.dflow.api.plan.ShuffleSpec.Kind;
 import io.dflow.api.plan.Steps;
 import io.dflow.executor.Executor;
 import io.dflow.executor.ExecutorConf;
+import io.dflow.executor.protocol.ControlMessage.LaunchTask;
 import io.dflow.executor.protocol.ControlMessage.TaskFinished;
 import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.executor.protocol.TaskMetrics;
@@ -35,6 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -228,7 +232,7 @@ class TaskRunnerTest {
 
   @Test
   void aTaskCapturingAClassOutsideTheAllowListIsRefused() throws Exception {
-    java.util.concurrent.ConcurrentHashMap<Long, Long> lookup = new java.util.concurrent.ConcurrentHashMap<>();
+    ConcurrentHashMap<Long, Long> lookup = new ConcurrentHashMap<>();
     MapFunction<Long, Long> usesLookup = x -> lookup.getOrDefault(x, x);
     TaskSpec spec = Tasks.spec(0, 0, Tasks.slice(longs(0, 3)), List.of(Steps.map(usesLookup)), Tasks.count());
     TaskFinished finished = Tasks.run(executor, Tasks.launch(0, spec));
@@ -239,7 +243,7 @@ class TaskRunnerTest {
   @Test
   void garbageInsteadOfATaskFails() throws Exception {
     var launch = Tasks.launch(0, Tasks.spec(0, 0, Tasks.slice(List.of()), List.of(), Tasks.count()));
-    var broken = new io.dflow.executor.protocol.ControlMessage.LaunchTask(launch.attempt(), null, Map.of(),
+    var broken = new LaunchTask(launch.attempt(), null, Map.of(),
         new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, List.of());
     TaskFinished finished = Tasks.run(executor, broken);
     assertFalse(finished.succeeded());
@@ -249,15 +253,15 @@ class TaskRunnerTest {
 
   @Test
   void slotsRunTasksConcurrentlyAndEachGetsItsOwnOutcome() throws Exception {
-    List<java.util.concurrent.CompletableFuture<TaskFinished>> running = new ArrayList<>();
+    List<CompletableFuture<TaskFinished>> running = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       TaskSpec spec = Tasks.spec(0, i, Tasks.slice(longs(0, 100L * (i + 1))), List.of(), Tasks.count());
-      java.util.concurrent.CompletableFuture<TaskFinished> done = new java.util.concurrent.CompletableFuture<>();
+      CompletableFuture<TaskFinished> done = new CompletableFuture<>();
       executor.launch(Tasks.launch(0, spec), done::complete);
       running.add(done);
     }
     for (int i = 0; i < 8; i++) {
-      TaskFinished finished = running.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      TaskFinished finished = running.get(i).get(30, TimeUnit.SECONDS);
       assertEquals(i, finished.attempt().index());
       assertEquals(100L * (i + 1), Tasks.result(finished, LOADER, Long.class));
     }
