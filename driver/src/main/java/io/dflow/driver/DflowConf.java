@@ -23,6 +23,20 @@ public final class DflowConf {
   public static final String MAX_FRAME = "dflow.rpc.maxFrameBytes";
   public static final String HANDSHAKE_TIMEOUT = "dflow.rpc.handshakeTimeoutMs";
 
+  /** Settings that must be positive whole numbers, with the largest value each may take. */
+  static final Map<String, Long> POSITIVE_NUMBERS = Map.ofEntries(
+      Map.entry("dflow.input.maxSplitBytes", Long.MAX_VALUE),
+      Map.entry("dflow.collect.maxBytes", Long.MAX_VALUE),
+      Map.entry("dflow.task.memoryBytes", Long.MAX_VALUE),
+      Map.entry(REGISTRATION_TIMEOUT, Long.MAX_VALUE),
+      Map.entry(HANDSHAKE_TIMEOUT, Long.MAX_VALUE),
+      Map.entry("dflow.input.maxLineBytes", (long) Integer.MAX_VALUE),
+      Map.entry("dflow.shuffle.partitions", (long) Integer.MAX_VALUE),
+      Map.entry("dflow.parallelize.slicesPerSlot", (long) Integer.MAX_VALUE),
+      Map.entry(MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
+      Map.entry(MAX_FRAME, (long) Integer.MAX_VALUE),
+      Map.entry("dflow.rpc.fetchChunkBytes", (long) Integer.MAX_VALUE));
+
   private DflowConf() {}
 
   /** Defaults for keys that code reads without a fallback of its own. */
@@ -52,7 +66,28 @@ public final class DflowConf {
       }
     }
     conf.putAll(overrides);
+    validate(conf);
     return conf;
+  }
+
+  /** Fails with the key and the bad value if a numeric setting is not a positive whole number in range. */
+  static void validate(Map<String, String> conf) {
+    POSITIVE_NUMBERS.forEach((key, max) -> {
+      String value = conf.get(key);
+      if (value == null) {
+        return;
+      }
+      long n;
+      try {
+        n = Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        n = 0;
+      }
+      if (n < 1 || n > max) {
+        throw new IllegalArgumentException("setting " + key + "=" + value
+            + " is not valid: it must be a whole number from 1 to " + max);
+      }
+    });
   }
 
   /** Parses {@code key=value}. */

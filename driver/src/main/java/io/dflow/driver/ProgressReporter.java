@@ -48,6 +48,9 @@ final class ProgressReporter {
     if (n == 0) {
       return "";
     }
+    if (n < 1024) {
+      return what + n + " B";
+    }
     return n < (1 << 20) ? String.format(Locale.ROOT, "%s%.1f KiB", what, n / 1024.0)
         : String.format(Locale.ROOT, "%s%.1f MiB", what, n / 1048576.0);
   }

@@ -35,6 +35,13 @@ class CliTest {
     CliRun run = CliRun.of("run", "--master", "yarn-ish", TestJars.examples().toString());
     assertEquals(1, run.exit());
     assertTrue(run.firstErrLine().startsWith("error: unknown master 'yarn-ish'"), run.err());
+    CliRun badNumber = CliRun.of("run", "--conf", "dflow.input.maxSplitBytes=12MB", TestJars.examples().toString());
+    assertEquals(1, badNumber.exit());
+    assertEquals("error: setting dflow.input.maxSplitBytes=12MB is not valid: it must be a whole number from 1 to "
+        + Long.MAX_VALUE, badNumber.firstErrLine());
+    CliRun noEquals = CliRun.of("run", "--conf", "dflow.master", TestJars.examples().toString());
+    assertEquals(1, noEquals.exit());
+    assertEquals("error: --conf expects key=value, got 'dflow.master'", noEquals.firstErrLine());
   }
 
   @Test

@@ -15,7 +15,14 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return launch(CliRequests.from(options));
+    JobRequest request;
+    try {
+      request = CliRequests.from(options);
+    } catch (IllegalArgumentException e) {
+      parent.err.println("error: " + e.getMessage());
+      return 1;
+    }
+    return launch(request);
   }
 
   abstract int launch(JobRequest request);
