@@ -103,8 +103,5 @@ public final class DflowConf {
     return Integer.parseInt(conf.get(key).trim());
   }
 
-  static long longValue(Map<String, String> conf, String key) {
-    return Long.parseLong(conf.get(key).trim());
-  }
 
 }

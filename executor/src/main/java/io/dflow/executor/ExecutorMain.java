@@ -9,7 +9,6 @@ import io.dflow.executor.protocol.ControlMessage;
 import io.dflow.executor.protocol.ControlMessage.LaunchTask;
 import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
-import io.dflow.executor.serde.JavaSerde;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -71,8 +70,8 @@ public final class ExecutorMain {
             executor.shuffleStore()::resolve)) {
       link.executor = executor;
       link.driver = driverClient;
-      driverClient.send(JavaSerde.serialize(new RegisterExecutor(conf.executorId(), conf.host(),
-          bind, server.port(), conf.slots())));
+      driverClient.send(new RegisterExecutor(conf.executorId(), conf.host(),
+          bind, server.port(), conf.slots()).encode());
       stop.await();
     } finally {
       driverClient.close();
@@ -103,13 +102,13 @@ public final class ExecutorMain {
     public void onControl(Connection from, byte[] body) {
       ControlMessage message;
       try {
-        message = JavaSerde.deserialize(body, ExecutorMain.class.getClassLoader(), ControlMessage.class);
+        message = ControlMessage.decode(body);
       } catch (IOException e) {
         LOG.warn("unreadable message from the driver: {}", e.getMessage());
         return;
       }
       if (message instanceof LaunchTask task && executor != null) {
-        executor.launch(task, finished -> driver.send(JavaSerde.serialize(finished)));
+        executor.launch(task, finished -> driver.send(finished.encode()));
       } else if (message instanceof StopExecutor) {
         stop.countDown();
       }

@@ -14,7 +14,6 @@ import io.dflow.executor.protocol.ControlMessage.LaunchTask;
 import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import io.dflow.executor.protocol.ControlMessage.TaskFinished;
-import io.dflow.executor.serde.JavaSerde;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,7 +133,7 @@ public final class LocalClusterBackend implements ClusterBackend {
   @Override
   public void close() {
     for (Remote r : registered.values()) {
-      r.connection.send(JavaSerde.serialize(new StopExecutor()));
+      r.connection.send(new StopExecutor().encode());
     }
     for (Process p : processes) {
       try {
@@ -166,7 +165,7 @@ public final class LocalClusterBackend implements ClusterBackend {
       Connection connection) implements ExecutorHandle {
     @Override
     public void launch(LaunchTask task) {
-      connection.send(JavaSerde.serialize(task));
+      connection.send(task.encode());
     }
   }
 
@@ -182,7 +181,7 @@ public final class LocalClusterBackend implements ClusterBackend {
     public void onControl(Connection from, byte[] body) {
       ControlMessage message;
       try {
-        message = JavaSerde.deserialize(body, LocalClusterBackend.class.getClassLoader(), ControlMessage.class);
+        message = ControlMessage.decode(body);
       } catch (IOException e) {
         LOG.warn("unreadable message from {}: {}", from, e.getMessage());
         return;

@@ -1,5 +1,7 @@
 package io.dflow.executor.protocol;
 
+import io.dflow.executor.serde.JavaSerde;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,16 @@ import java.util.Map;
  * executors fetch map outputs from each other.
  */
 public sealed interface ControlMessage extends Serializable {
+
+  /** Reads a control message from its frame: dflow's own classes only, through the allow-list. */
+  static ControlMessage decode(byte[] body) throws IOException {
+    return JavaSerde.deserialize(body, ControlMessage.class.getClassLoader(), ControlMessage.class);
+  }
+
+  /** The bytes of this message's frame. */
+  default byte[] encode() {
+    return JavaSerde.serialize(this);
+  }
 
   /**
    * Executor to driver, once connected: who it is and where it serves shuffle blocks.
