@@ -2,6 +2,8 @@ package io.dflow.arrow;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -16,133 +18,155 @@ final class ColumnWriters {
 
   private ColumnWriters() {}
 
-  static final class StringWriter implements ColumnWriter {
-    private final VarCharVector vector;
+  /**
+   * What the fixed-width writers share: the vector, and a null's cost (a null takes a slot of
+   * the same width as a value). Each subclass still writes its own values in its own
+   * {@code write}, so the per-value path stays one call, with no boxing.
+   */
+  private abstract static class FixedWidthWriter<V extends BaseFixedWidthVector> implements ColumnWriter {
+    final V vector;
+    private final int width;
 
-    StringWriter(VarCharVector vector) {
+    FixedWidthWriter(V vector, int width) {
       this.vector = vector;
+      this.width = width;
+    }
+
+    /** Sets {@code row} to null; returns its cost, the column's width. */
+    final long writeNull(int row) {
+      vector.setNull(row);
+      return width;
+    }
+  }
+
+  /**
+   * What the variable-width writers share: a value costs its bytes plus one offset, a null only
+   * the offset. Subclasses turn a value into bytes and hand them to {@link #writeBytes}.
+   */
+  private abstract static class VariableWidthWriter implements ColumnWriter {
+    private final BaseVariableWidthVector vector;
+
+    VariableWidthWriter(BaseVariableWidthVector vector) {
+      this.vector = vector;
+    }
+
+    final long writeNull(int row) {
+      vector.setNull(row);
+      return OFFSET_BYTES;
+    }
+
+    /** Sets {@code row} to the first {@code length} bytes of {@code bytes}; returns their cost. */
+    final long writeBytes(int row, byte[] bytes, int length) {
+      vector.setSafe(row, bytes, 0, length);
+      return OFFSET_BYTES + length;
+    }
+  }
+
+  static final class StringWriter extends VariableWidthWriter {
+    StringWriter(VarCharVector vector) {
+      super(vector);
     }
 
     @Override
     public long write(int row, Object value) {
       if (value == null) {
-        vector.setNull(row);
-        return OFFSET_BYTES;
+        return writeNull(row);
       }
       byte[] utf8 = ((String) value).getBytes(StandardCharsets.UTF_8);
-      vector.setSafe(row, utf8, 0, utf8.length);
-      return OFFSET_BYTES + utf8.length;
+      return writeBytes(row, utf8, utf8.length);
     }
   }
 
-  static final class LongWriter implements ColumnWriter {
-    private final BigIntVector vector;
-
-    LongWriter(BigIntVector vector) {
-      this.vector = vector;
-    }
-
-    @Override
-    public long write(int row, Object value) {
-      if (value == null) {
-        vector.setNull(row);
-      } else {
-        vector.setSafe(row, ((Long) value).longValue());
-      }
-      return Long.BYTES;
-    }
-  }
-
-  static final class IntWriter implements ColumnWriter {
-    private final IntVector vector;
-
-    IntWriter(IntVector vector) {
-      this.vector = vector;
-    }
-
-    @Override
-    public long write(int row, Object value) {
-      if (value == null) {
-        vector.setNull(row);
-      } else {
-        vector.setSafe(row, ((Integer) value).intValue());
-      }
-      return Integer.BYTES;
-    }
-  }
-
-  static final class DoubleWriter implements ColumnWriter {
-    private final Float8Vector vector;
-
-    DoubleWriter(Float8Vector vector) {
-      this.vector = vector;
-    }
-
-    @Override
-    public long write(int row, Object value) {
-      if (value == null) {
-        vector.setNull(row);
-      } else {
-        vector.setSafe(row, ((Double) value).doubleValue());
-      }
-      return Double.BYTES;
-    }
-  }
-
-  static final class BooleanWriter implements ColumnWriter {
-    private final BitVector vector;
-
-    BooleanWriter(BitVector vector) {
-      this.vector = vector;
-    }
-
-    @Override
-    public long write(int row, Object value) {
-      if (value == null) {
-        vector.setNull(row);
-      } else {
-        vector.setSafe(row, ((Boolean) value) ? 1 : 0);
-      }
-      return 1;
-    }
-  }
-
-  static final class BytesWriter implements ColumnWriter {
-    private final VarBinaryVector vector;
-
+  static final class BytesWriter extends VariableWidthWriter {
     BytesWriter(VarBinaryVector vector) {
-      this.vector = vector;
+      super(vector);
     }
 
     @Override
     public long write(int row, Object value) {
       if (value == null) {
-        vector.setNull(row);
-        return OFFSET_BYTES;
+        return writeNull(row);
       }
       byte[] bytes = (byte[]) value;
-      vector.setSafe(row, bytes, 0, bytes.length);
-      return OFFSET_BYTES + bytes.length;
+      return writeBytes(row, bytes, bytes.length);
     }
   }
 
-  static final class JavaWriter implements ColumnWriter {
-    private final VarBinaryVector vector;
+  static final class JavaWriter extends VariableWidthWriter {
     private final JavaSerialization.Buffer buffer = new JavaSerialization.Buffer();
 
     JavaWriter(VarBinaryVector vector) {
-      this.vector = vector;
+      super(vector);
     }
 
     @Override
     public long write(int row, Object value) throws IOException {
       if (value == null) {
-        vector.setNull(row);
-        return OFFSET_BYTES;
+        return writeNull(row);
       }
       JavaSerialization.serialize(value, buffer);
-      vector.setSafe(row, buffer.array(), 0, buffer.size());
-      return OFFSET_BYTES + buffer.size();
+      return writeBytes(row, buffer.array(), buffer.size());
+    }
+  }
+
+  static final class LongWriter extends FixedWidthWriter<BigIntVector> {
+    LongWriter(BigIntVector vector) {
+      super(vector, Long.BYTES);
+    }
+
+    @Override
+    public long write(int row, Object value) {
+      if (value == null) {
+        return writeNull(row);
+      }
+      vector.setSafe(row, ((Long) value).longValue());
+      return Long.BYTES;
+    }
+  }
+
+  static final class IntWriter extends FixedWidthWriter<IntVector> {
+    IntWriter(IntVector vector) {
+      super(vector, Integer.BYTES);
+    }
+
+    @Override
+    public long write(int row, Object value) {
+      if (value == null) {
+        return writeNull(row);
+      }
+      vector.setSafe(row, ((Integer) value).intValue());
+      return Integer.BYTES;
+    }
+  }
+
+  static final class DoubleWriter extends FixedWidthWriter<Float8Vector> {
+    DoubleWriter(Float8Vector vector) {
+      super(vector, Double.BYTES);
+    }
+
+    @Override
+    public long write(int row, Object value) {
+      if (value == null) {
+        return writeNull(row);
+      }
+      vector.setSafe(row, ((Double) value).doubleValue());
+      return Double.BYTES;
+    }
+  }
+
+  /** Counted as one byte a value, as before, though Arrow packs booleans as bits. */
+  static final class BooleanWriter extends FixedWidthWriter<BitVector> {
+    BooleanWriter(BitVector vector) {
+      super(vector, 1);
+    }
+
+    @Override
+    public long write(int row, Object value) {
+      if (value == null) {
+        return writeNull(row);
+      }
+      vector.setSafe(row, ((Boolean) value) ? 1 : 0);
+      return 1;
     }
   }
 }

@@ -6,23 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dflow.api.Encoders;
 import io.dflow.api.Pair;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ShuffleFileWriterFailureTest extends AllocatorTestBase {
-  @TempDir Path dir;
-  private ShuffleFixture fixture;
-
-  @BeforeEach
-  void fixture() {
-    fixture = new ShuffleFixture(dir, allocator);
-  }
-
+class ShuffleFileWriterFailureTest extends ShuffleTestBase {
   @Test
   void failingInputLeavesNoFiles() throws Exception {
     ShuffleFileWriter writer = new ShuffleFileWriter(Encoders.longs(), allocator);

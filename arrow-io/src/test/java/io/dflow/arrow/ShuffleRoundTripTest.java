@@ -9,25 +9,14 @@ import io.dflow.api.Encoders;
 import io.dflow.api.Pair;
 import io.dflow.arrow.TestRecords.Point;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ShuffleRoundTripTest extends AllocatorTestBase {
-  @TempDir Path dir;
-  private ShuffleFixture fixture;
-
-  @BeforeEach
-  void fixture() {
-    fixture = new ShuffleFixture(dir, allocator);
-  }
-
+class ShuffleRoundTripTest extends ShuffleTestBase {
   @Test
   void strings() throws Exception {
     String large = "ä€😀x".repeat(300_000);

@@ -1,15 +1,13 @@
 package io.dflow.executor.serde;
 
-import java.io.ByteArrayInputStream;
+import io.dflow.arrow.DeserializationPolicy;
+import io.dflow.arrow.JavaSerialization;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.util.List;
 
 /**
@@ -54,41 +52,12 @@ public final class JavaSerde {
    */
   public static <T> T deserialize(byte[] bytes, ClassLoader loader, Class<T> expected)
       throws IOException {
-    LoaderObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader);
-    try (in) {
-      in.setObjectInputFilter(arraysWithin(bytes.length, filter(loader)));
-      Object value = in.readObject();
-      if (!expected.isInstance(value)) {
-        throw new InvalidClassException("expected " + expected.getName() + " but read "
-            + (value == null ? "null" : value.getClass().getName()));
-      }
-      return expected.cast(value);
-    } catch (ClassNotFoundException e) {
-      throw new IOException("class not found while reading a serialised object: " + e.getMessage(), e);
-    } catch (IOException | RuntimeException e) {
-      if (in.missingClass != null) {
-        // a missing class often surfaces as something else, e.g. a record refusing the
-        // unresolved lambda it was given: name the class, the real cause
-        throw new IOException("class not found while reading a serialised object: "
-            + in.missingClass, e);
-      }
-      if (e instanceof IOException io) {
-        throw io;
-      }
-      // an allowed class's readObject can still fail on hostile or damaged field values
-      throw new IOException("cannot read a serialised " + expected.getName() + ": " + e, e);
+    Object value = JavaSerialization.deserialize(bytes, new DeserializationPolicy(loader, filter(loader)));
+    if (!expected.isInstance(value)) {
+      throw new InvalidClassException("expected " + expected.getName() + " but read "
+          + (value == null ? "null" : value.getClass().getName()));
     }
-  }
-
-  /**
-   * Rejects arrays far longer than the stream could fill: every element takes at least a byte
-   * (the JDK collections' table sizes stay within a small multiple of that), so a few bytes
-   * announcing a huge length are refused before the array is allocated.
-   */
-  private static ObjectInputFilter arraysWithin(long streamBytes, ObjectInputFilter filter) {
-    long maxLength = 2 * streamBytes + 64;
-    return info -> info.arrayLength() > maxLength ? ObjectInputFilter.Status.REJECTED
-        : filter.checkInput(info);
+    return expected.cast(value);
   }
 
   /** The allow-list filter described on {@link #deserialize}. */
@@ -125,31 +94,5 @@ public final class JavaSerde {
     }
     ClassLoader own = cls.getClassLoader();
     return own != null && own == jobLoader && own != ClassLoader.getSystemClassLoader();
-  }
-
-  /** Resolves classes with a given loader instead of the caller's. */
-  private static final class LoaderObjectInputStream extends ObjectInputStream {
-    private final ClassLoader loader;
-    /** The first class that could not be found, if any. */
-    String missingClass;
-
-    LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
-      super(in);
-      this.loader = loader;
-    }
-
-    @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, loader);
-      } catch (ClassNotFoundException e) {
-        try {
-          return super.resolveClass(desc); // primitive types such as "int" resolve only here
-        } catch (ClassNotFoundException missing) {
-          missingClass = missingClass == null ? desc.getName() : missingClass;
-          throw missing;
-        }
-      }
-    }
   }
 }

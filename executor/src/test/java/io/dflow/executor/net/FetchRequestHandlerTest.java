@@ -11,27 +11,17 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server's fetch handler through EmbeddedChannel: it answers with a file region, not a copy. */
+@ExtendWith(LeakTracker.class)
 class FetchRequestHandlerTest {
   private static final int MAX_CHUNK = 16;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void trackLeaks() {
-    LeakTracker.install();
-  }
-
-  @AfterAll
-  static void noLeaks() throws InterruptedException {
-    LeakTracker.assertNoLeaks();
-  }
 
   private EmbeddedChannel channel() throws IOException {
     Path file = Files.write(dir.resolve("data"), new byte[100]);

@@ -9,18 +9,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Turns Netty's leak detection to PARANOID (every buffer tracked) and records the leaks it
- * reports, so a test can fail on them instead of only logging them.
+ * reports, so a test class can fail on them instead of only logging them. Use it as
+ * {@code @ExtendWith(LeakTracker.class)}: before the class's tests it installs the tracking,
+ * after them it fails the class if any buffer leaked.
  */
-final class LeakTracker {
+final class LeakTracker implements BeforeAllCallback, AfterAllCallback {
   private static final Queue<String> LEAKS = new ConcurrentLinkedQueue<>();
   private static boolean installed;
 
-  private LeakTracker() {}
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    install();
+  }
 
-  static synchronized void install() {
+  @Override
+  public void afterAll(ExtensionContext context) throws InterruptedException {
+    assertNoLeaks();
+  }
+
+  private static synchronized void install() {
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     if (installed) {
       return;
@@ -38,7 +51,7 @@ final class LeakTracker {
   }
 
   /** Collects garbage, lets the detector look at what was collected, and fails on any leak. */
-  static void assertNoLeaks() throws InterruptedException {
+  private static void assertNoLeaks() throws InterruptedException {
     for (int round = 0; round < 4; round++) {
       System.gc();
       Thread.sleep(25);

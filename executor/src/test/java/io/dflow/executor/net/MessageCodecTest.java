@@ -15,23 +15,13 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The frame codec, through EmbeddedChannel: round trips, malformed frames, the size limit. */
+@ExtendWith(LeakTracker.class)
 class MessageCodecTest {
   private static final TransportConf CONF = NetTestSupport.conf();
-
-  @BeforeAll
-  static void trackLeaks() {
-    LeakTracker.install();
-  }
-
-  @AfterAll
-  static void noLeaks() throws InterruptedException {
-    LeakTracker.assertNoLeaks();
-  }
 
   private static EmbeddedChannel encoder() {
     return new EmbeddedChannel(new MessageEncoder());

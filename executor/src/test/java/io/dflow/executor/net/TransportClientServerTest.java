@@ -23,15 +23,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Over real loopback sockets: control messages both ways and block fetches. */
+@ExtendWith(LeakTracker.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class TransportClientServerTest {
   private static final TransportConf CONF = NetTestSupport.conf();
@@ -49,16 +49,6 @@ class TransportClientServerTest {
   private final BlockingQueue<String> serverReceived = new LinkedBlockingQueue<>();
   private final AtomicReference<Connection> lastServerConnection = new AtomicReference<>();
   private TransportServer server;
-
-  @BeforeAll
-  static void trackLeaks() {
-    LeakTracker.install();
-  }
-
-  @AfterAll
-  static void noLeaks() throws InterruptedException {
-    LeakTracker.assertNoLeaks();
-  }
 
   @BeforeEach
   void start() throws IOException {
@@ -223,6 +213,11 @@ class TransportClientServerTest {
     try (TransportClient client = TransportClient.connect("127.0.0.1", server.port(), CONF, clientHandler)) {
       server.close();
       client.connection().closeFuture().get(5, TimeUnit.SECONDS);
+      // onClose runs on the event loop just after the close future completes.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (clientHandler.closed.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
       assertEquals(1, clientHandler.closed.size());
     }
   }

@@ -13,17 +13,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Over real loopback sockets: peers that do not prove the secret are closed before any frame is
  * decoded, and authenticated peers that break the framing rules are closed too.
  */
+@ExtendWith(LeakTracker.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class TransportSecurityTest {
   private static final long HANDSHAKE_TIMEOUT_MILLIS = 400;
@@ -31,16 +31,6 @@ class TransportSecurityTest {
   private final NetTestSupport.RecordingHandler serverHandler = new NetTestSupport.RecordingHandler();
   private final AtomicInteger resolved = new AtomicInteger();
   private TransportServer server;
-
-  @BeforeAll
-  static void trackLeaks() {
-    LeakTracker.install();
-  }
-
-  @AfterAll
-  static void noLeaks() throws InterruptedException {
-    LeakTracker.assertNoLeaks();
-  }
 
   @BeforeEach
   void startServer() throws IOException {
