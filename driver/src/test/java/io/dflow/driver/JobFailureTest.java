@@ -99,6 +99,20 @@ class JobFailureTest {
     }
   }
 
+  @Test
+  void anExecutorThatDiesFailsTheJobWithItsLastWords() {
+    Path out = dir.resolve("out-halt");
+    CliRun run = CliRun.of("run", "--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.HaltingJob",
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(),
+        jobs.toString(), out.toString());
+    assertEquals(1, run.exit(), run.err());
+    String first = run.firstErrLine();
+    assertTrue(first.startsWith("error: task failed: job 0 stage 0 task 0 (attempt 1 of 1): executor exec-"), first);
+    assertTrue(first.contains(" lost: its connection closed"), first);
+    assertTrue(run.err().contains("halting executor on record 1"), "the executor's last log lines belong in the error:\n" + run.err());
+    assertFalse(Files.exists(out), "no output may be left behind by a failed job");
+  }
+
   private static String[] concat(String[] a, String[] b) {
     String[] all = new String[a.length + b.length];
     System.arraycopy(a, 0, all, 0, a.length);

@@ -200,8 +200,8 @@ public final class LocalClusterBackend implements ClusterBackend {
     @Override
     public void onClose(Connection connection) {
       registered.values().stream().filter(r -> r.connection() == connection).findFirst()
-          .ifPresent(r -> events.executorLost(r.id(), "its connection closed (see "
-              + appDir.resolve(r.id() + ".log") + ")"));
+          .ifPresent(r -> events.executorLost(r.id(), "its connection closed; the end of its log:\n"
+              + logTail(r.id())));
     }
   }
 }
