@@ -9,43 +9,22 @@ import io.dflow.api.function.MapFunction;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.FileSplit;
 import io.dflow.api.plan.Steps;
-import io.dflow.executor.Executor;
-import io.dflow.executor.ExecutorConf;
 import io.dflow.executor.protocol.ControlMessage.TaskFinished;
 import io.dflow.hdfs.HadoopConf;
 import io.dflow.hdfs.TextOutputCommitter;
 import io.dflow.planner.StageOutput;
 import io.dflow.planner.TaskInput;
 import io.dflow.planner.TaskSpec;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Tasks that read text splits of a real local file, and tasks that save text output. */
-class FileTasksTest {
-  private static final ClassLoader LOADER = FileTasksTest.class.getClassLoader();
-
-  @TempDir
-  Path tmp;
-  private Executor executor;
-
-  @BeforeEach
-  void start() throws IOException {
-    executor = new Executor(new ExecutorConf("exec-1", "localhost", 2, tmp.resolve("local")), sha -> LOADER, null);
-  }
-
-  @AfterEach
-  void stop() {
-    executor.close();
-  }
+class FileTasksTest extends InProcessExecutorTest {
 
   private static TaskInput.ReadSplit split(Path file, long start, long length) {
     return new TaskInput.ReadSplit(new FileSplit(List.of(new FileSplit.Segment(file.toString(), start, length)),

@@ -19,8 +19,6 @@ import io.dflow.api.plan.Action;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.ShuffleSpec.Kind;
 import io.dflow.api.plan.Steps;
-import io.dflow.executor.Executor;
-import io.dflow.executor.ExecutorConf;
 import io.dflow.executor.protocol.ControlMessage.LaunchTask;
 import io.dflow.executor.protocol.ControlMessage.TaskFinished;
 import io.dflow.executor.protocol.MapOutputLocation;
@@ -29,7 +27,6 @@ import io.dflow.planner.StageOutput;
 import io.dflow.planner.TaskInput;
 import io.dflow.planner.TaskSpec;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,28 +37,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Real task launches run by an in-process {@link Executor}, as in {@code local[N]}. */
-class TaskRunnerTest {
-  private static final ClassLoader LOADER = TaskRunnerTest.class.getClassLoader();
-
-  @TempDir
-  Path tmp;
-  private Executor executor;
-
-  @BeforeEach
-  void start() throws IOException {
-    executor = new Executor(new ExecutorConf("exec-1", "localhost", 2, tmp.resolve("local")), sha -> LOADER, null);
-  }
-
-  @AfterEach
-  void stop() {
-    executor.close();
-  }
+class TaskRunnerTest extends InProcessExecutorTest {
 
   private static List<Long> longs(long from, long to) {
     return LongStream.range(from, to).boxed().toList();
