@@ -5,12 +5,14 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: bench/run.sh [--sizes 256M,1G] [--reps 5] [--tiny-n 3000] [--seed 1] [--master local[2]]
+usage: bench/run.sh [--sizes 256M,1G] [--reps 5] [--tiny-n 3000] [--seed 1] [--master local[2]] [--warm SIZE]
   --sizes   word-count corpus sizes (generated once under bench/data/)
   --reps    timed repetitions per benchmark; the order of the contestants alternates per rep
   --tiny-n  TinyTasks' n
   --seed    corpus seed
   --master  what dflow runs on
+  --warm    also run WordCount 3 times in one session on the SIZE corpus, beside the 2-thread
+            floor: separates the first job's warm-up from the steady state
 USAGE
 }
 
@@ -19,6 +21,7 @@ reps=5
 tiny_n=3000
 seed=1
 master='local[2]'
+warm=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --sizes) sizes=$2; shift 2 ;;
@@ -26,11 +29,12 @@ while [[ $# -gt 0 ]]; do
     --tiny-n) tiny_n=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --master) master=$2; shift 2 ;;
+    --warm) warm=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-command_line="bench/run.sh --sizes $sizes --reps $reps --tiny-n $tiny_n --seed $seed --master $master"
+command_line="bench/run.sh --sizes $sizes --reps $reps --tiny-n $tiny_n --seed $seed --master $master${warm:+ --warm $warm}"
 
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -168,6 +172,38 @@ for ((rep = 1; rep <= reps; rep++)); do
       || die "TinyTasks did not print '$expected' (see $work/logs/tinytasks-dflow.out)"
   fi
 done
+
+if [[ -n $warm ]]; then
+  # A job jar of WordCountRepeat and the example classes it calls.
+  warm_classes=$work/warm-classes
+  rm -rf "$warm_classes" && mkdir -p "$warm_classes"
+  javac -d "$warm_classes" -cp "$(ls api/target/dflow-api-*.jar | head -n 1):$examples_jar" bench/src/WordCountRepeat.java
+  (cd "$warm_classes" && jar xf "$root/$examples_jar" io)
+  warm_jar=$work/wordcount-repeat.jar
+  jar cf "$warm_jar" -C "$warm_classes" .
+  input=$data/corpus-$warm-seed$seed.txt
+  [[ -f $input ]] || die "no corpus $input: include $warm in --sizes"
+  for ((rep = 1; rep <= reps; rep++)); do
+    for variant in $(order_for_rep "$rep" dflow floor2); do
+      log=$work/logs/wordcount-warm-$warm-$variant
+      cat "$input" >/dev/null
+      case $variant in
+        dflow)
+          rm -rf "$work/out/warm-$warm"-*
+          run_dflow "$log" --master "$master" --class WordCountRepeat "$warm_jar" "$root/$input" "$root/$work/out/warm-$warm" 3
+          for run in 1 2 3; do
+            secs=$(sed -nE "s/^WordCount run $run: ([0-9.]+) s$/\1/p" "$log.err")
+            [[ -n $secs ]] || die "no 'WordCount run $run' line in $log.err"
+            printf 'wordcount-warm\t%s\t%d\trun%d\t%s\t%s\t\n' "$warm" "$rep" "$run" "$ELAPSED" "$secs" >>"$times"
+          done ;;
+        floor2)
+          run_timed "$log" java -cp "$floor_cp" WordCountFloor 2 "$input" "$work/out/warm-$warm-floor2.txt"
+          printf 'wordcount-warm\t%s\t%d\tfloor2\t%s\t\t\n' "$warm" "$rep" "$ELAPSED" >>"$times" ;;
+      esac
+      echo "wordcount-warm $warm rep $rep $variant: $ELAPSED s" >&2
+    done
+  done
+fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)
 if [[ -n $(git status --porcelain 2>/dev/null | head -n 1) ]]; then commit="$commit (with uncommitted changes)"; fi
