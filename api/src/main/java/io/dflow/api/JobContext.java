@@ -79,6 +79,11 @@ public final class JobContext {
   }
 
   long collectMaxBytes() {
+    return collectMaxBytes(conf);
+  }
+
+  /** The bound {@code collect()} uses under {@code conf}: {@code dflow.collect.maxBytes} or the default. */
+  public static long collectMaxBytes(Map<String, String> conf) {
     String v = conf.get("dflow.collect.maxBytes");
     return v == null ? DEFAULT_COLLECT_MAX_BYTES : Long.parseLong(v.trim());
   }

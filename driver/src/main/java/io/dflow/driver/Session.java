@@ -75,9 +75,6 @@ public final class Session implements JobRunner, AutoCloseable {
     }
   }
 
-  public String appId() {
-    return appId;
-  }
 
   /** What the job's entry point receives. */
   public JobContext newContext() {
@@ -99,7 +96,7 @@ public final class Session implements JobRunner, AutoCloseable {
 
   @Override
   public Object run(LogicalNode node, Action action) {
-    LogicalNode resolved = new SortBoundsSampler(this, collectMaxBytes()).resolve(node);
+    LogicalNode resolved = new SortBoundsSampler(this, JobContext.collectMaxBytes(conf)).resolve(node);
     PhysicalPlan plan = JobFiles.planOrFail(planner, resolved, action);
     int job = jobs++;
     if (action instanceof Action.SaveText save) {
@@ -167,10 +164,6 @@ public final class Session implements JobRunner, AutoCloseable {
     return Boolean.parseBoolean(conf.getOrDefault(DflowConf.OVERWRITE, "false"));
   }
 
-  private long collectMaxBytes() {
-    return Long.parseLong(conf.getOrDefault("dflow.collect.maxBytes",
-        String.valueOf(JobContext.DEFAULT_COLLECT_MAX_BYTES)).trim());
-  }
 
   @Override
   public void close() {
