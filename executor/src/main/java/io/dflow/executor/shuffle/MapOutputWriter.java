@@ -2,18 +2,13 @@ package io.dflow.executor.shuffle;
 
 import io.dflow.api.Pair;
 import io.dflow.api.Partitioner;
-import io.dflow.api.UserCodeException;
-import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.planner.StageOutput;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -22,7 +17,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * as one Arrow shuffle file with an index.
  */
 public final class MapOutputWriter {
-  private static final int INITIAL_COMBINER_CAPACITY = 1 << 14;
+  private static final int EXPECTED_KEYS = 1 << 13;
 
   private MapOutputWriter() {}
 
@@ -33,32 +28,25 @@ public final class MapOutputWriter {
     Partitioner partitioner = spec.partitioner();
     int n = spec.numPartitions();
     List<? extends Iterable<?>> partitions = spec.kind() == ShuffleSpec.Kind.REDUCE_BY_KEY
-        ? combined(records, partitioner, n, spec.combiner())
+        ? combined(records, partitioner, n, spec)
         : bucketed(records, partitioner, n);
     return store.writeMapOutput(job, write.shuffleId(), mapIndex, spec.recordEncoder(), partitions,
         allocator);
   }
 
   /**
-   * One hash table for the whole task, partitioned only when written: the partitioner runs once
-   * per distinct key instead of once per record, and a sparse table (load factor 0.5) keeps
-   * bucket chains short, since lookups that miss the cache dominate word-count-like jobs.
+   * One combiner for the whole task, partitioned only when written: the partitioner runs once
+   * per distinct key instead of once per record.
    */
   private static List<Iterable<?>> combined(Iterator<Object> records, Partitioner partitioner, int n,
-      ReduceFunction<Object> combiner) {
-    Map<Object, Object> combined = new HashMap<>(INITIAL_COMBINER_CAPACITY, 0.5f);
-    BiFunction<Object, Object, Object> merge = (left, right) -> reduce(combiner, left, right);
+      ShuffleSpec spec) {
+    Combiner combiner = Combiner.of(spec.valueEncoder(), spec.combiner(), EXPECTED_KEYS);
     while (records.hasNext()) {
       Pair<?, ?> pair = asPair(records.next());
-      if (pair.value() == null) {
-        throw new IllegalArgumentException("reduceByKey got a null value for key " + pair.key());
-      }
-      combined.merge(pair.key(), pair.value(), merge);
+      combiner.add(pair.key(), pair.value());
     }
     List<List<Object>> buckets = buckets(n);
-    for (Map.Entry<Object, Object> e : combined.entrySet()) {
-      buckets.get(partitionOf(partitioner, e.getKey(), n)).add(Pair.of(e.getKey(), e.getValue()));
-    }
+    combiner.forEach((key, value) -> buckets.get(partitionOf(partitioner, key, n)).add(Pair.of(key, value)));
     return new ArrayList<>(buckets);
   }
 
@@ -89,26 +77,6 @@ public final class MapOutputWriter {
       buckets.add(new ArrayList<>());
     }
     return buckets;
-  }
-
-  /**
-   * Merges two values of a key with the user's function. A null result is refused: in
-   * {@link Map#merge} it would silently drop the key and everything merged into it so far.
-   */
-  static Object reduce(ReduceFunction<Object> fn, Object left, Object right) {
-    Object merged;
-    try {
-      merged = fn.apply(left, right);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new UserCodeException(e);
-    }
-    if (merged == null) {
-      throw new IllegalArgumentException("the reduceByKey function returned null for values of "
-          + "types " + left.getClass().getName() + " and " + right.getClass().getName());
-    }
-    return merged;
   }
 
   private static Pair<?, ?> asPair(Object record) {

@@ -1,7 +1,6 @@
 package io.dflow.executor.shuffle;
 
 import io.dflow.api.Pair;
-import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.planner.TaskInput;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BiFunction;
 
 /**
  * The reduce side of a shuffle: fetches this partition's segment of every map output (all
@@ -73,7 +71,7 @@ public final class ShuffleReader {
 
   private static Merger merger(ShuffleSpec spec) {
     return switch (spec.kind()) {
-      case REDUCE_BY_KEY -> new Reducing(spec.combiner());
+      case REDUCE_BY_KEY -> new Reducing(spec);
       case GROUP_BY_KEY -> new Grouping();
       case SORT_BY_KEY -> new Sorting(spec.order());
       case PARTITION_BY -> new Listing();
@@ -81,21 +79,22 @@ public final class ShuffleReader {
   }
 
   private static final class Reducing implements Merger {
-    private final Map<Object, Object> values = new HashMap<>();
-    private final BiFunction<Object, Object, Object> merge;
+    private final Combiner values;
 
-    Reducing(ReduceFunction<Object> combiner) {
-      this.merge = (left, right) -> MapOutputWriter.reduce(combiner, left, right);
+    Reducing(ShuffleSpec spec) {
+      this.values = Combiner.of(spec.valueEncoder(), spec.combiner(), 16);
     }
 
     @Override
     public void add(Pair<?, ?> pair) {
-      values.merge(pair.key(), pair.value(), merge);
+      values.add(pair.key(), pair.value());
     }
 
     @Override
     public Iterator<Object> result() {
-      return values.entrySet().stream().map(e -> (Object) Pair.of(e.getKey(), e.getValue())).iterator();
+      List<Object> pairs = new ArrayList<>(values.size());
+      values.forEach((key, value) -> pairs.add(Pair.of(key, value)));
+      return pairs.iterator();
     }
   }
 
