@@ -1,6 +1,7 @@
 package io.dflow.hdfs;
 
 import java.io.File;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -13,6 +14,7 @@ import org.apache.hadoop.fs.Path;
 public final class HadoopConf {
   private static final String[] SITE_FILES = {"core-site.xml", "hdfs-site.xml"};
   private static final String[] HADOOP_PREFIXES = {"fs.", "dfs.", "hadoop."};
+  private static final Map<String, Configuration> PARSED = new HashMap<>();
 
   private HadoopConf() {}
 
@@ -25,23 +27,37 @@ public final class HadoopConf {
   }
 
   static Configuration create(Map<String, String> overrides, String hadoopConfDir) {
-    Configuration conf = new Configuration();
-    if (hadoopConfDir != null && !hadoopConfDir.isBlank()) {
-      // The site files are only found on the classpath by default; a launcher that sets
-      // HADOOP_CONF_DIR expects them to be read without extra classpath plumbing.
-      for (String name : SITE_FILES) {
-        File site = new File(hadoopConfDir, name);
-        if (site.isFile()) {
-          conf.addResource(new Path(site.toURI()));
-        }
-      }
-    }
+    Configuration conf = new Configuration(parsed(hadoopConfDir == null ? "" : hadoopConfDir.trim()));
     overrides.forEach((key, value) -> {
       if (isHadoopKey(key) && value != null) {
         conf.set(key, value);
       }
     });
     return conf;
+  }
+
+  /**
+   * Hadoop's defaults and the site files of {@code hadoopConfDir} ("" for none), parsed once per
+   * JVM: a local-mode driver and its executor would otherwise parse the same XML twice, on the
+   * first task's path. Copies share nothing mutable; {@code set} on a copy does not re-read XML
+   * (adding a resource would, which is why the site files are part of what is cached).
+   */
+  private static synchronized Configuration parsed(String hadoopConfDir) {
+    return PARSED.computeIfAbsent(hadoopConfDir, dir -> {
+      Configuration conf = new Configuration();
+      if (!dir.isEmpty()) {
+        // The site files are only found on the classpath by default; a launcher that sets
+        // HADOOP_CONF_DIR expects them to be read without extra classpath plumbing.
+        for (String name : SITE_FILES) {
+          File site = new File(dir, name);
+          if (site.isFile()) {
+            conf.addResource(new Path(site.toURI()));
+          }
+        }
+      }
+      conf.size(); // parses now, under the lock, rather than in every copy
+      return conf;
+    });
   }
 
   static boolean isHadoopKey(String key) {

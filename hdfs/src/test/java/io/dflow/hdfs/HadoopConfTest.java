@@ -40,6 +40,22 @@ class HadoopConfTest {
     assertEquals("file:///", HadoopConf.create(Map.of(), null).get("fs.defaultFS"));
   }
 
+  @Test
+  void configurationsFromOneParseDoNotSeeEachOthersChanges() throws IOException {
+    Files.writeString(dir.resolve("core-site.xml"), site("fs.defaultFS", "hdfs://nn.example:8020"));
+    Configuration first = HadoopConf.create(Map.of("dfs.example.only", "5"), dir.toString());
+    Configuration second = HadoopConf.create(Map.of(), dir.toString());
+    first.set("fs.defaultFS", "file:///");
+    second.set("hadoop.tmp.dir", "elsewhere");
+    assertEquals("file:///", first.get("fs.defaultFS"));
+    assertEquals("hdfs://nn.example:8020", second.get("fs.defaultFS"));
+    assertEquals(5, first.getInt("dfs.example.only", 0));
+    assertNull(second.get("dfs.example.only"));
+    assertEquals("hdfs://nn.example:8020", HadoopConf.create(Map.of(), dir.toString()).get("fs.defaultFS"));
+    assertEquals("/tmp/hadoop-" + System.getProperty("user.name"),
+        HadoopConf.create(Map.of(), dir.toString()).get("hadoop.tmp.dir"));
+  }
+
   private static String site(String key, String value) {
     return "<?xml version=\"1.0\"?>\n<configuration>\n  <property><name>" + key + "</name><value>" + value
         + "</value></property>\n</configuration>\n";
