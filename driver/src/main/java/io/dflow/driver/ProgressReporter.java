@@ -4,44 +4,118 @@ import io.dflow.driver.scheduler.StageRun;
 import io.dflow.executor.protocol.TaskMetrics;
 import java.io.PrintStream;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Prints a progress line per stage on stderr: redrawn in place on a terminal as tasks finish,
- * and a final line with the stage's counters when it ends (the only line in a file or CI log).
+ * Shows a job's progress on stderr, one stage at a time: on a terminal a progress bar of the
+ * stage's finished tasks (the progressbar library, which reads the terminal's width through
+ * JLine), and for every stage a final line with the counters its tasks reported — the only
+ * line in a file or CI log.
  */
 final class ProgressReporter {
+  private static final int REDRAW_MILLIS = 500;
+  /** Back to the start of the line and erase it (ANSI), printed on a terminal only. */
+  static final String ERASE_LINE = "\r\u001b[K";
+
   private final PrintStream out;
   private final boolean terminal;
+  private final int width;
 
+  /** A reporter to {@code out}; bars only if {@code terminal}, as wide as the terminal. */
   ProgressReporter(PrintStream out, boolean terminal) {
+    this(out, terminal, 0);
+  }
+
+  /** With a fixed bar width in columns (0: the terminal's). */
+  ProgressReporter(PrintStream out, boolean terminal, int width) {
     this.out = out;
     this.terminal = terminal;
+    this.width = width;
   }
 
-  /** Redraws a stage's line as its tasks finish (on a terminal only), labelled like {@code job 0 stage 1 (...)}. */
-  StageRun.ProgressListener forStage(String label, int total) {
-    if (!terminal) {
-      return (done, all) -> { };
+  /** The progress of one stage, labelled like {@code job 0 stage 1 (...)}; close it when the stage ends. */
+  Stage forStage(String label, int total) {
+    ProgressBar bar = null;
+    if (terminal) {
+      bar = new ProgressBarBuilder()
+          .setTaskName(label)
+          .setInitialMax(total)
+          .setUnit(" tasks", 1)
+          .setStyle(ProgressBarStyle.ASCII)
+          .setUpdateIntervalMillis(REDRAW_MILLIS)
+          .continuousUpdate() // the elapsed time ticks while a long task runs
+          .setConsumer(new SameLineConsumer(out, width))
+          .hideEta()
+          .build();
     }
-    long start = System.nanoTime();
-    redraw(label, 0, total, start);
-    return (done, all) -> redraw(label, done, all, start);
+    return new Stage(label, bar);
   }
 
-  /** The stage's final line, with the counters its tasks reported. */
-  synchronized void finished(String label, int tasks, double seconds, TaskMetrics metrics) {
-    String line = String.format(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s)",
-        label, tasks, tasks, seconds, metrics.recordsOut(),
-        bytes(", input ", metrics.inputBytes()), bytes(", shuffle read ", metrics.shuffleBytesRead()),
-        bytes(", shuffle write ", metrics.shuffleBytesWritten()));
-    out.print(terminal ? "\r" + line + "\n" : line + "\n");
-    out.flush();
+  /** One stage's bar and final line. */
+  final class Stage implements StageRun.ProgressListener, AutoCloseable {
+    private final String label;
+    private final ProgressBar bar;
+    private boolean closed;
+
+    private Stage(String label, ProgressBar bar) {
+      this.label = label;
+      this.bar = bar;
+    }
+
+    @Override
+    public void onProgress(int done, int total) {
+      if (bar != null) {
+        bar.stepTo(done);
+      }
+    }
+
+    /** Clears the bar and prints the stage's final line with the counters its tasks reported. */
+    void finished(int tasks, double seconds, TaskMetrics metrics) {
+      close();
+      synchronized (out) {
+        out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s)%n",
+            label, tasks, tasks, seconds, metrics.recordsOut(),
+            bytes(", input ", metrics.inputBytes()), bytes(", shuffle read ", metrics.shuffleBytesRead()),
+            bytes(", shuffle write ", metrics.shuffleBytesWritten()));
+        out.flush();
+      }
+    }
+
+    /** Clears the bar (a stage that failed gets no final line: the job's error follows). */
+    @Override
+    public void close() {
+      if (bar != null && !closed) {
+        bar.close();
+        // The library's own clearing is skipped when a stage ends before its first redraw.
+        synchronized (out) {
+          out.print(ERASE_LINE);
+          out.flush();
+        }
+      }
+      closed = true;
+    }
   }
 
-  private synchronized void redraw(String label, int done, int total, long start) {
-    double seconds = (System.nanoTime() - start) / 1e9;
-    out.print(String.format(Locale.ROOT, "\r%s: %d/%d tasks running, %.1f s", label, done, total, seconds));
-    out.flush();
+  /**
+   * Draws the bar over itself with a carriage return, trimmed to the width, and on closing
+   * leaves the cursor on the bar's line (the library's own consumer starts a new line), so
+   * that the stage's final line replaces the bar.
+   */
+  private static final class SameLineConsumer extends ConsoleProgressBarConsumer {
+    private final PrintStream stream;
+
+    SameLineConsumer(PrintStream stream, int width) {
+      super(stream, width);
+      this.stream = stream;
+    }
+
+    @Override
+    public void close() {
+      stream.flush();
+    }
   }
 
   private static String bytes(String what, long n) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -134,21 +135,22 @@ public final class Session implements JobRunner, AutoCloseable {
     }
     String label = "job " + job + " stage " + stage.id() + " (" + stage.input().describe()
         + (stage.pipeline().isEmpty() ? "" : " -> " + stage.pipelineText()) + ")";
-    StageRun run = new StageRun("job " + job + " stage " + stage.id(), tasks, hosts,
-        DflowConf.intValue(conf, DflowConf.MAX_ATTEMPTS),
-        progress.forStage(label, tasks.size()), new java.util.concurrent.CompletableFuture<>());
-    long start = System.nanoTime();
-    scheduler.submit(run);
-    List<StageRun.Placed> placed;
-    try {
-      placed = run.outcome().join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+    try (ProgressReporter.Stage shown = progress.forStage(label, tasks.size())) {
+      StageRun run = new StageRun("job " + job + " stage " + stage.id(), tasks, hosts,
+          DflowConf.intValue(conf, DflowConf.MAX_ATTEMPTS), shown, new CompletableFuture<>());
+      long start = System.nanoTime();
+      scheduler.submit(run);
+      List<StageRun.Placed> placed;
+      try {
+        placed = run.outcome().join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      TaskMetrics total = placed.stream().map(p -> p.finished().metrics())
+          .reduce(TaskMetrics.NONE, TaskMetrics::plus);
+      shown.finished(placed.size(), (System.nanoTime() - start) / 1e9, total);
+      return placed;
     }
-    TaskMetrics total = placed.stream().map(p -> p.finished().metrics())
-        .reduce(TaskMetrics.NONE, TaskMetrics::plus);
-    progress.finished(label, placed.size(), (System.nanoTime() - start) / 1e9, total);
-    return placed;
   }
 
   private List<MapOutputLocation> locations(List<StageRun.Placed> placed) {

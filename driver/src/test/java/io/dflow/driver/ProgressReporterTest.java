@@ -1,0 +1,73 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dflow.executor.protocol.TaskMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a stage's progress looks like: a bar redrawn in place on a terminal, cleared when the
+ * stage ends and followed by one final line; only that line anywhere else.
+ */
+class ProgressReporterTest {
+  private static final String LABEL = "job 0 stage 1 (textFile in)";
+  private static final String FINAL = LABEL + ": 4/4 tasks done in 1.25 s (10 records out, input 2.0 KiB)\n";
+  private static final TaskMetrics METRICS = new TaskMetrics(10, 2048, 0, 0, 5);
+
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+  @Test
+  void onATerminalTheBarIsRedrawnThenClearedBeforeTheFinalLine() {
+    try (ProgressReporter.Stage stage = new ProgressReporter(out, true, 100).forStage(LABEL, 4)) {
+      stage.onProgress(1, 4);
+      stage.onProgress(4, 4);
+      stage.finished(4, 1.25, METRICS);
+    }
+    String shown = text();
+    assertTrue(shown.startsWith("\r" + LABEL), shown);
+    assertTrue(shown.contains("4/4 tasks"), shown);
+    assertTrue(shown.endsWith(ProgressReporter.ERASE_LINE + FINAL), shown);
+    assertEquals(shown.indexOf(FINAL), shown.lastIndexOf(FINAL), "one final line: " + shown);
+  }
+
+  @Test
+  void withoutATerminalOnlyTheFinalLineIsPrinted() {
+    try (ProgressReporter.Stage stage = new ProgressReporter(out, false).forStage(LABEL, 4)) {
+      stage.onProgress(2, 4);
+      stage.finished(4, 1.25, METRICS);
+    }
+    assertEquals(FINAL, text());
+  }
+
+  @Test
+  void aStageThatFailsLeavesACleanLineAndNoFinalLine() {
+    try (ProgressReporter.Stage stage = new ProgressReporter(out, true, 60).forStage(LABEL, 4)) {
+      stage.onProgress(1, 4);
+    }
+    String shown = text();
+    assertTrue(shown.contains("1/4 tasks"), shown);
+    assertTrue(shown.endsWith(ProgressReporter.ERASE_LINE), shown);
+    assertFalse(shown.contains("tasks done"), shown);
+  }
+
+  @Test
+  void aLabelWiderThanTheTerminalNeverWrapsTheBar() {
+    String label = "job 3 stage 0 (textFile " + "/data/very/long/path".repeat(10) + " (9 splits) -> flatMap -> map)";
+    try (ProgressReporter.Stage stage = new ProgressReporter(out, true, 80).forStage(label, 9)) {
+      stage.onProgress(5, 9);
+    }
+    for (String drawn : text().replace(ProgressReporter.ERASE_LINE, "\r").split("\r")) {
+      assertTrue(drawn.length() <= 80, "drawn " + drawn.length() + " columns wide: [" + drawn + "]");
+    }
+  }
+
+  private String text() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+}
