@@ -3,6 +3,7 @@ package io.dflow.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dflow.driver.backend.LocalClusterBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,17 @@ class WordCountEndToEndTest {
   @Test
   void localClusterOfTwoExecutorJvms() throws IOException {
     assertWordCount("local-cluster[2,1]", dir.resolve("out-cluster"));
+  }
+
+  @Test
+  void executorsStartWhenTheDriversClassDataArchiveDoesNotFitThem() throws IOException {
+    Path notAnArchive = Files.writeString(dir.resolve("stale.jsa"), "not a class-data archive");
+    System.setProperty(LocalClusterBackend.CDS_ARCHIVE_PROPERTY, notAnArchive.toString());
+    try {
+      assertWordCount("local-cluster[2,1]", dir.resolve("out-cluster-archive"));
+    } finally {
+      System.clearProperty(LocalClusterBackend.CDS_ARCHIVE_PROPERTY);
+    }
   }
 
   private void assertWordCount(String master, Path out) throws IOException {

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalClusterBackend implements ClusterBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalClusterBackend.class);
   private static final String LOOPBACK = "127.0.0.1";
+  /** The class-data archive the driver runs with, set by {@code bin/dflow}; executors use it too. */
+  public static final String CDS_ARCHIVE_PROPERTY = "dflow.cds.archive";
 
   private final int executors;
   private final int slotsEach;
@@ -101,6 +103,13 @@ public final class LocalClusterBackend implements ClusterBackend {
     String home = System.getProperty("dflow.home");
     if (home != null) {
       cmd.add(1, "-Ddflow.home=" + home);
+    }
+    String archive = System.getProperty(CDS_ARCHIVE_PROPERTY);
+    if (archive != null) {
+      // It fits when executors get the driver's own class path (the default); -Xshare:auto
+      // skips, silently, an archive that does not fit or is not one at all.
+      cmd.addAll(1, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
+          "-Xlog:cds+dynamic=off"));
     }
     cmd.addAll(List.of(ExecutorMain.class.getName(),
         "--driver", LOOPBACK + ":" + server.port(), "--id", id, "--slots", String.valueOf(slotsEach),
