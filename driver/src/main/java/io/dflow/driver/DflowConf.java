@@ -19,6 +19,7 @@ public final class DflowConf {
   public static final String LOCAL_DIR = "dflow.local.dir";
   public static final String MAX_ATTEMPTS = "dflow.task.maxAttempts";
   public static final String EXECUTOR_MEMORY = "dflow.executor.memory";
+  public static final String EXECUTOR_JAVA_OPTIONS = "dflow.executor.javaOptions";
   public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
   public static final String MAX_FRAME = "dflow.rpc.maxFrameBytes";
   public static final String HANDSHAKE_TIMEOUT = "dflow.rpc.handshakeTimeoutMs";

@@ -9,12 +9,14 @@ import org.apache.hadoop.fs.Path;
 /**
  * Builds the Hadoop {@link Configuration} dflow talks to file systems with: Hadoop's defaults,
  * then {@code core-site.xml} and {@code hdfs-site.xml} from {@code $HADOOP_CONF_DIR} if that is
- * set, then the job's own Hadoop keys.
+ * set, then the job's own Hadoop keys. {@code file://} is served by {@link NioLocalFileSystem}
+ * unless the site files or the job name another {@code fs.file.impl}.
  */
 public final class HadoopConf {
   private static final String[] SITE_FILES = {"core-site.xml", "hdfs-site.xml"};
   private static final String[] HADOOP_PREFIXES = {"fs.", "dfs.", "hadoop."};
   private static final Map<String, Configuration> PARSED = new HashMap<>();
+  private static final String LOCAL_FS_KEY = "fs.file.impl";
 
   private HadoopConf() {}
 
@@ -54,6 +56,9 @@ public final class HadoopConf {
             conf.addResource(new Path(site.toURI()));
           }
         }
+      }
+      if (conf.get(LOCAL_FS_KEY) == null) {
+        conf.set(LOCAL_FS_KEY, NioLocalFileSystem.class.getName());
       }
       conf.size(); // parses now, under the lock, rather than in every copy
       return conf;

@@ -111,6 +111,11 @@ public final class LocalClusterBackend implements ClusterBackend {
       cmd.addAll(1, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
           "-Xlog:cds+dynamic=off"));
     }
+    // The user's options last, so that they win over dflow's own (as in Spark's extraJavaOptions).
+    String options = conf.getOrDefault(DflowConf.EXECUTOR_JAVA_OPTIONS, "").strip();
+    if (!options.isEmpty()) {
+      cmd.addAll(cmd.indexOf("-cp"), List.of(options.split("\\s+")));
+    }
     cmd.addAll(List.of(ExecutorMain.class.getName(),
         "--driver", LOOPBACK + ":" + server.port(), "--id", id, "--slots", String.valueOf(slotsEach),
         "--local-dir", appDir.resolve(id).toString(), "--host", "localhost", "--bind", LOOPBACK,
