@@ -28,7 +28,7 @@ abstract class Combiner {
    */
   private static final float LOAD_FACTOR = 0.5f;
 
-  final ReduceFunction<Object> fn;
+  private final ReduceFunction<Object> fn;
 
   private Combiner(ReduceFunction<Object> fn) {
     this.fn = fn;
