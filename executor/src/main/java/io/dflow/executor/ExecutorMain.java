@@ -1,6 +1,7 @@
 package io.dflow.executor;
 
 import io.dflow.executor.net.Connection;
+import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportClient;
 import io.dflow.executor.net.TransportConf;
@@ -53,6 +54,7 @@ public final class ExecutorMain {
         Integer.parseInt(required(args, "slots")), Path.of(required(args, "local-dir")));
     String[] driver = required(args, "driver").split(":");
     run(conf, transport, bind, driver[0], Integer.parseInt(driver[1]));
+    EventLoops.shutdownForExit();
     System.exit(0);
   }
 

@@ -1,5 +1,6 @@
 package io.dflow.driver.cli;
 
+import io.dflow.executor.net.EventLoops;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -14,7 +15,9 @@ public final class DflowCli implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(execute(args, System.out, System.err));
+    int exit = execute(args, System.out, System.err);
+    EventLoops.shutdownForExit();
+    System.exit(exit);
   }
 
   /** Runs the command line with the given streams; returns the exit code. */
