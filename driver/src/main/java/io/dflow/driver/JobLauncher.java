@@ -14,6 +14,9 @@ import java.util.Map;
  * clear first line on stderr. Exit codes: 0 success, 1 the job failed or could not start.
  */
 public final class JobLauncher {
+  /** Set by {@code bin/dflow} to whether the process's stderr is a terminal. */
+  static final String STDERR_TERMINAL_PROPERTY = "dflow.stderr.terminal";
+
   private JobLauncher() {}
 
   /** Runs {@code request}; returns the exit code. */
@@ -41,7 +44,7 @@ public final class JobLauncher {
         }
         String appId = AppIds.next();
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
-        ProgressReporter progress = new ProgressReporter(err, System.console() != null);
+        ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
         try (Session session = new Session(appId, conf, master,
             Backends.create(master, conf, jar, appDir), jar.loader(), jar.sha256(), progress)) {
           job.run(session.newContext(), request.args());
@@ -74,6 +77,16 @@ public final class JobLauncher {
       // the first action's plan is printed: nothing runs
     }
     return 0;
+  }
+
+  /**
+   * Whether stderr, where progress goes, is a terminal: {@code bin/dflow} knows and says so in
+   * {@value #STDERR_TERMINAL_PROPERTY}; otherwise, whether the JVM has a console (which looks at
+   * stdin and stdout, not stderr).
+   */
+  static boolean stderrIsTerminal() {
+    String told = System.getProperty(STDERR_TERMINAL_PROPERTY);
+    return told != null ? Boolean.parseBoolean(told) : System.console() != null;
   }
 
   /** {@code DFLOW_HOME}, where {@code conf/dflow-defaults.properties} lives (null: built-in defaults only). */

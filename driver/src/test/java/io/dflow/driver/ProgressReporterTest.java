@@ -67,6 +67,25 @@ class ProgressReporterTest {
     }
   }
 
+  @Test
+  void barsFollowWhatTheLauncherSaysOfStderr() {
+    String before = System.getProperty(JobLauncher.STDERR_TERMINAL_PROPERTY);
+    try {
+      System.setProperty(JobLauncher.STDERR_TERMINAL_PROPERTY, "true");
+      assertTrue(JobLauncher.stderrIsTerminal());
+      System.setProperty(JobLauncher.STDERR_TERMINAL_PROPERTY, "false");
+      assertFalse(JobLauncher.stderrIsTerminal());
+      System.clearProperty(JobLauncher.STDERR_TERMINAL_PROPERTY);
+      assertEquals(System.console() != null, JobLauncher.stderrIsTerminal());
+    } finally {
+      if (before == null) {
+        System.clearProperty(JobLauncher.STDERR_TERMINAL_PROPERTY);
+      } else {
+        System.setProperty(JobLauncher.STDERR_TERMINAL_PROPERTY, before);
+      }
+    }
+  }
+
   private String text() {
     return bytes.toString(StandardCharsets.UTF_8);
   }
