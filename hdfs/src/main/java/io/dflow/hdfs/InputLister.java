@@ -43,7 +43,7 @@ public final class InputLister {
    */
   public List<InputFile> list(String path) throws IOException {
     Path given = new Path(path);
-    FileSystem fs = given.getFileSystem(conf);
+    FileSystem fs = FileSystems.forPath(given, conf);
     Path qualified = fs.makeQualified(given);
     Map<String, InputFile> found = new TreeMap<>();
     for (FileStatus status : roots(fs, qualified)) {

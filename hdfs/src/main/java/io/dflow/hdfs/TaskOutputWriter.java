@@ -55,7 +55,7 @@ public final class TaskOutputWriter implements Closeable {
   public static TaskOutputWriter open(String outputPath, String jobId, int partition, int attempt,
       Configuration conf) throws IOException {
     Path path = new Path(outputPath);
-    FileSystem fs = path.getFileSystem(conf);
+    FileSystem fs = FileSystems.forPath(path, conf);
     OutputLayout layout = new OutputLayout(fs.makeQualified(path), jobId);
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must not be negative: " + attempt);

@@ -34,7 +34,7 @@ public final class TextOutputCommitter {
    */
   public TextOutputCommitter(String outputPath, String jobId, Configuration conf) throws IOException {
     Path path = new Path(outputPath);
-    this.fs = path.getFileSystem(conf);
+    this.fs = FileSystems.forPath(path, conf);
     this.layout = new OutputLayout(fs.makeQualified(path), jobId);
   }
 

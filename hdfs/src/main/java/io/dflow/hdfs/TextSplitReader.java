@@ -130,7 +130,7 @@ public final class TextSplitReader implements Iterator<String>, Closeable {
     }
     FileSplit.Segment segment = segments.get(nextSegment++);
     Path path = new Path(segment.path());
-    FileSystem fs = path.getFileSystem(conf);
+    FileSystem fs = FileSystems.forPath(path, conf);
     FSDataInputStream in = fs.open(path, BUFFER_BYTES);
     try {
       if (segment.start() > 0) {
