@@ -27,7 +27,7 @@ public final class FileSystems {
       scheme = FileSystem.getDefaultUri(conf).getScheme();
     }
     if ("file".equals(scheme)
-        && NioLocalFileSystem.class.getName().equals(conf.get("fs.file.impl"))) {
+        && NioLocalFileSystem.class.getName().equals(conf.get(HadoopConf.LOCAL_FS_KEY))) {
       return local(conf);
     }
     return path.getFileSystem(conf);

@@ -16,7 +16,8 @@ public final class HadoopConf {
   private static final String[] SITE_FILES = {"core-site.xml", "hdfs-site.xml"};
   private static final String[] HADOOP_PREFIXES = {"fs.", "dfs.", "hadoop."};
   private static final Map<String, Configuration> PARSED = new HashMap<>();
-  private static final String LOCAL_FS_KEY = "fs.file.impl";
+  /** Hadoop's key for the class that serves {@code file://}. */
+  static final String LOCAL_FS_KEY = "fs.file.impl";
 
   private HadoopConf() {}
 
@@ -57,10 +58,10 @@ public final class HadoopConf {
           }
         }
       }
+      // The get parses now, under the lock, rather than in every copy.
       if (conf.get(LOCAL_FS_KEY) == null) {
         conf.set(LOCAL_FS_KEY, NioLocalFileSystem.class.getName());
       }
-      conf.size(); // parses now, under the lock, rather than in every copy
       return conf;
     });
   }

@@ -98,24 +98,26 @@ public final class LocalClusterBackend implements ClusterBackend {
   private Process launch(String id) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = conf.getOrDefault("dflow.executor.classpath", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-Xmx" + conf.get(DflowConf.EXECUTOR_MEMORY), "-cp", classpath));
-    String home = System.getProperty("dflow.home");
-    if (home != null) {
-      cmd.add(1, "-Ddflow.home=" + home);
-    }
+    List<String> cmd = new ArrayList<>(List.of(java));
     String archive = System.getProperty(CDS_ARCHIVE_PROPERTY);
     if (archive != null) {
       // It fits when executors get the driver's own class path (the default); -Xshare:auto
       // skips, silently, an archive that does not fit or is not one at all.
-      cmd.addAll(1, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
+      cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
           "-Xlog:cds+dynamic=off"));
     }
-    // The user's options last, so that they win over dflow's own (as in Spark's extraJavaOptions).
+    String home = System.getProperty("dflow.home");
+    if (home != null) {
+      cmd.add("-Ddflow.home=" + home);
+    }
+    cmd.addAll(List.of("--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "-Xmx" + conf.get(DflowConf.EXECUTOR_MEMORY)));
+    // The user's options after dflow's own, so that they win (as in Spark's extraJavaOptions).
     String options = conf.getOrDefault(DflowConf.EXECUTOR_JAVA_OPTIONS, "").strip();
     if (!options.isEmpty()) {
-      cmd.addAll(cmd.indexOf("-cp"), List.of(options.split("\\s+")));
+      cmd.addAll(List.of(options.split("\\s+")));
     }
+    cmd.addAll(List.of("-cp", classpath));
     cmd.addAll(List.of(ExecutorMain.class.getName(),
         "--driver", LOOPBACK + ":" + server.port(), "--id", id, "--slots", String.valueOf(slotsEach),
         "--local-dir", appDir.resolve(id).toString(), "--host", "localhost", "--bind", LOOPBACK,
