@@ -2,17 +2,26 @@ package io.dflow.api;
 
 import io.dflow.api.function.FilterFunction;
 import io.dflow.api.function.FlatMapFunction;
+import io.dflow.api.function.Function2;
 import io.dflow.api.function.MapFunction;
 import io.dflow.api.function.PartitionFunction;
+import io.dflow.api.function.ReduceFunction;
+import io.dflow.api.function.VoidFunction;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.api.plan.Step;
 import io.dflow.api.plan.Steps;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
 
 /**
  * A typed, partitioned collection of records, built lazily: steps add nodes to a logical plan,
- * and an action ({@link #count}, {@link #collect}, {@link #saveAsTextFile}) runs it.
+ * and an action ({@link #count}, {@link #collect}, {@link #saveAsTextFile}, ...) runs it as one
+ * job. A dataset used by several steps or jobs is one node of the plan; {@link #cache()} keeps
+ * its partitions on the executors so later jobs do not compute it again.
  */
 public class Dataset<T> {
   final JobContext context;
@@ -23,6 +32,11 @@ public class Dataset<T> {
     this.node = node;
   }
 
+  /** A dataset of the same kind as this one over {@code newNode} (a PairDataset stays one). */
+  Dataset<T> same(LogicalNode newNode) {
+    return new Dataset<>(context, newNode);
+  }
+
   public <R> Dataset<R> map(MapFunction<T, R> fn, Encoder<R> encoder) {
     return narrow(Steps.map(fn), encoder);
   }
@@ -31,12 +45,19 @@ public class Dataset<T> {
     return narrow(Steps.flatMap(fn), encoder);
   }
 
+  /** The records for which {@code fn} is true; keeps the partitioning. */
   public Dataset<T> filter(FilterFunction<T> fn) {
-    return narrow(Steps.filter(fn), encoder());
+    return same(new LogicalNode.Narrow(context.nextId(), node, Steps.filter(fn), node.encoder(), true));
   }
 
   public <R> Dataset<R> mapPartitions(PartitionFunction<T, R> fn, Encoder<R> encoder) {
     return narrow(Steps.mapPartitions(fn), encoder);
+  }
+
+  /** Like {@link #mapPartitions}, also given the partition's index. */
+  public <R> Dataset<R> mapPartitionsWithIndex(Function2<Integer, Iterator<T>, Iterator<R>> fn,
+      Encoder<R> encoder) {
+    return narrow(Steps.mapPartitionsWithIndex("mapPartitionsWithIndex", fn), encoder);
   }
 
   /** Turns each record into a key/value pair, opening the wide steps of {@link PairDataset}. */
@@ -44,7 +65,108 @@ public class Dataset<T> {
       MapFunction<T, Pair<K, V>> fn, Encoder<K> keyEncoder, Encoder<V> valueEncoder) {
     Encoder<Pair<K, V>> enc = Encoders.pairs(keyEncoder, valueEncoder);
     return new PairDataset<>(context,
-        new LogicalNode.Narrow(context.nextId(), node, Steps.map(fn), enc));
+        new LogicalNode.Narrow(context.nextId(), node, Steps.map("mapToPair", fn), enc, false));
+  }
+
+  /** Turns each record into zero or more key/value pairs. */
+  public <K, V> PairDataset<K, V> flatMapToPair(
+      FlatMapFunction<T, Pair<K, V>> fn, Encoder<K> keyEncoder, Encoder<V> valueEncoder) {
+    return new PairDataset<>(context, new LogicalNode.Narrow(context.nextId(), node,
+        Steps.flatMap("flatMapToPair", fn), Encoders.pairs(keyEncoder, valueEncoder), false));
+  }
+
+  /** Pairs each record with the key {@code fn} gives it. */
+  public <K> PairDataset<K, T> keyBy(MapFunction<T, K> fn, Encoder<K> keyEncoder) {
+    MapFunction<T, Pair<K, T>> keyed = record -> Pair.of(fn.apply(record), record);
+    return new PairDataset<>(context, new LogicalNode.Narrow(context.nextId(), node,
+        Steps.map("keyBy", keyed), Encoders.pairs(keyEncoder, encoder()), false));
+  }
+
+  /** The records of this dataset and then {@code other}'s, as their partitions side by side: no data moves. */
+  public Dataset<T> union(Dataset<T> other) {
+    requireSameContext(other, "union");
+    if (!other.node.encoder().equals(node.encoder())) {
+      throw new IllegalArgumentException("union needs datasets of one encoder, got "
+          + node.encoder().describe() + " and " + other.node.encoder().describe());
+    }
+    return same(new LogicalNode.Union(context.nextId(), List.of(node, other.node), node.encoder()));
+  }
+
+  /** Each distinct record once, in the default number of partitions. */
+  public Dataset<T> distinct() {
+    return distinct(context.shufflePartitions());
+  }
+
+  public Dataset<T> distinct(int numPartitions) {
+    StableHash.checkKeyType(encoder().type());
+    return mapToPair(x -> Pair.of(x, Boolean.TRUE), encoder(), Encoders.booleans())
+        .reduceByKey((a, b) -> a, numPartitions)
+        .keys();
+  }
+
+  /**
+   * Exactly {@code numPartitions} partitions of about equal size, by a shuffle that deals each
+   * partition's records out in turn, starting at a place fixed by the partition's index (so a
+   * retried task deals them out the same way).
+   */
+  public Dataset<T> repartition(int numPartitions) {
+    if (numPartitions < 1) {
+      throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
+    }
+    Function2<Integer, Iterator<T>, Iterator<Pair<Integer, T>>> deal =
+        (index, records) -> dealOut(index, records, numPartitions);
+    Encoder<Pair<Integer, T>> dealt = Encoders.pairs(Encoders.ints(), encoder());
+    PairDataset<Integer, T> keyed = new PairDataset<>(context, new LogicalNode.Narrow(
+        context.nextId(), node, Steps.mapPartitionsWithIndex("repartition", deal), dealt, false));
+    return same(keyed.partitionBy(new HashPartitioner(numPartitions)).values().node);
+  }
+
+  /**
+   * At most {@code numPartitions} partitions, each the concatenation of neighbouring partitions
+   * of this dataset: no shuffle (use {@link #repartition} to spread records evenly).
+   */
+  public Dataset<T> coalesce(int numPartitions) {
+    if (numPartitions < 1) {
+      throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
+    }
+    return same(new LogicalNode.Coalesce(context.nextId(), node, numPartitions, node.encoder()));
+  }
+
+  /**
+   * A random sample: each record kept with probability {@code fraction} (without replacement),
+   * or kept a Poisson({@code fraction}) number of times (with replacement). The same seed gives
+   * the same sample.
+   */
+  public Dataset<T> sample(boolean withReplacement, double fraction, long seed) {
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1)) {
+      throw new IllegalArgumentException("sample fraction must be in [0, 1] without replacement"
+          + " and at least 0 with it, got " + fraction);
+    }
+    Function2<Integer, Iterator<T>, Iterator<T>> pick = (index, records) ->
+        Sampler.sample(records, withReplacement, fraction, seed ^ (index * 0x9E3779B97F4A7C15L));
+    return same(new LogicalNode.Narrow(context.nextId(), node,
+        Steps.mapPartitionsWithIndex("sample", pick), node.encoder(), true));
+  }
+
+  /** Keeps this dataset's partitions in executor memory once computed: {@code persist(MEMORY)}. */
+  public Dataset<T> cache() {
+    return persist(StorageLevel.MEMORY);
+  }
+
+  /**
+   * Keeps this dataset's partitions on the executors that compute them, at {@code level}, so
+   * later jobs read them instead of computing them again. A partition that was evicted or lost
+   * is recomputed from its lineage.
+   */
+  public Dataset<T> persist(StorageLevel level) {
+    context.persist(node, level);
+    return this;
+  }
+
+  /** Drops the kept partitions everywhere. */
+  public Dataset<T> unpersist() {
+    context.unpersist(node);
+    return this;
   }
 
   /** Writes one text file per partition under {@code path}: a pair as {@code key<TAB>value}, anything else as its string. */
@@ -60,6 +182,52 @@ public class Dataset<T> {
   @SuppressWarnings("unchecked")
   public List<T> collect() {
     return (List<T>) context.run(node, new Action.Collect(context.collectMaxBytes()));
+  }
+
+  /** The first {@code n} records in partition order, computing only as many partitions as needed. */
+  @SuppressWarnings("unchecked")
+  public List<T> take(int n) {
+    return (List<T>) context.run(node, new Action.Take(n, context.collectMaxBytes()));
+  }
+
+  /** The first record; throws {@link NoSuchElementException} on an empty dataset. */
+  public T first() {
+    List<T> one = take(1);
+    if (one.isEmpty()) {
+      throw new NoSuchElementException("first() of an empty dataset");
+    }
+    return one.get(0);
+  }
+
+  /**
+   * All records merged with {@code fn}, which must be associative and commutative; throws
+   * {@link NoSuchElementException} on an empty dataset.
+   */
+  @SuppressWarnings("unchecked")
+  public T reduce(ReduceFunction<T> fn) {
+    Optional<T> result = (Optional<T>) context.run(node,
+        new Action.Reduce((ReduceFunction<Object>) (ReduceFunction<?>) fn));
+    if (!result.isPresent()) {
+      throw new NoSuchElementException("reduce() of an empty dataset");
+    }
+    return result.get();
+  }
+
+  /** All records merged with {@code fn}, starting from {@code zero} in each partition and once more on the driver. */
+  @SuppressWarnings("unchecked")
+  public T fold(T zero, ReduceFunction<T> fn) {
+    return (T) context.run(node, new Action.Fold(zero, (ReduceFunction<Object>) (ReduceFunction<?>) fn));
+  }
+
+  /** Calls {@code fn} on every record, on the executors (its output goes to their logs). */
+  @SuppressWarnings("unchecked")
+  public void foreach(VoidFunction<T> fn) {
+    context.run(node, new Action.Foreach((VoidFunction<Object>) (VoidFunction<?>) fn));
+  }
+
+  /** How many times each distinct record occurs. */
+  public Map<T, Long> countByValue() {
+    return mapToPair(x -> Pair.of(x, 1L), encoder(), Encoders.longs()).countByKey();
   }
 
   /** The stages and tasks that {@link #collect} would run, as text. */
@@ -78,7 +246,33 @@ public class Dataset<T> {
     return node;
   }
 
+  /**
+   * Pairs each record with the next partition in turn, from a start fixed by the partition's
+   * index (static: a function built here must not capture a dataset).
+   */
+  private static <X> Iterator<Pair<Integer, X>> dealOut(int index, Iterator<X> records, int partitions) {
+    int[] position = {new Random(index * 0x9E3779B9L).nextInt(partitions)};
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public Pair<Integer, X> next() {
+        position[0] = position[0] + 1 == partitions ? 0 : position[0] + 1;
+        return Pair.of(position[0], records.next());
+      }
+    };
+  }
+
+  void requireSameContext(Dataset<?> other, String step) {
+    if (other.context != context) {
+      throw new IllegalArgumentException(step + " needs datasets of the same JobContext");
+    }
+  }
+
   private <R> Dataset<R> narrow(Step step, Encoder<R> encoder) {
-    return new Dataset<>(context, new LogicalNode.Narrow(context.nextId(), node, step, encoder));
+    return new Dataset<>(context, new LogicalNode.Narrow(context.nextId(), node, step, encoder, false));
   }
 }

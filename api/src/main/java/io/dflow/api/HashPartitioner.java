@@ -1,8 +1,9 @@
 package io.dflow.api;
 
-import java.util.Arrays;
-
-/** The default partitioner: a key's hash code modulo the number of partitions. */
+/**
+ * The default partitioner: a key's {@link StableHash} modulo the number of partitions, so a key
+ * goes to the same partition in every JVM.
+ */
 public record HashPartitioner(int numPartitions) implements Partitioner {
   public HashPartitioner {
     if (numPartitions < 1) {
@@ -12,12 +13,6 @@ public record HashPartitioner(int numPartitions) implements Partitioner {
 
   @Override
   public int partition(Object key) {
-    if (key == null) {
-      return 0;
-    }
-    if (key instanceof byte[] bytes) {
-      return Math.floorMod(Arrays.hashCode(bytes), numPartitions);
-    }
-    return Math.floorMod(key.hashCode(), numPartitions);
+    return Math.floorMod(StableHash.of(key), numPartitions);
   }
 }

@@ -10,8 +10,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What a job builds its datasets from: text files and in-memory collections. Given to a job's
+ * What a job builds its datasets from (text files, in-memory collections) and the
+ * application-wide helpers its functions use (broadcast values, counters). Given to a job's
  * {@link DflowJob#run} by the driver; actions on its datasets run on the driver's cluster.
+ *
+ * <p>Threading: build datasets and run actions from one thread (the job's); counters and
+ * broadcasts may be used from any task.
  */
 public final class JobContext {
   /** Default upper bound on the bytes {@code collect()} brings to the driver. */
@@ -52,6 +56,26 @@ public final class JobContext {
     return new Dataset<>(this, new LogicalNode.CollectionSource(nextId(), copy, slices, encoder));
   }
 
+  /**
+   * Ships {@code value} to each executor once for the whole application (not once per task):
+   * capture the returned handle in functions and call {@link Broadcast#value()} there. The value
+   * is serialised now; it must be serialisable and at most {@code dflow.broadcast.maxBytes}.
+   */
+  public <T> Broadcast<T> broadcast(T value) {
+    if (value == null) {
+      throw new IllegalArgumentException("cannot broadcast null");
+    }
+    return new Broadcast<>(runner.broadcast(value), value, runner);
+  }
+
+  /** The counter named {@code name}, made on first use; every call with a name gives the same sum. */
+  public LongCounter counter(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a counter needs a name");
+    }
+    return new LongCounter(name, runner);
+  }
+
   /** The job's configuration (conf/dflow-defaults.properties, overridden by --conf). */
   public Map<String, String> conf() {
     return conf;
@@ -76,6 +100,14 @@ public final class JobContext {
 
   String explain(LogicalNode node, Action action) {
     return runner.explain(node, action);
+  }
+
+  void persist(LogicalNode node, StorageLevel level) {
+    runner.persist(node, level);
+  }
+
+  void unpersist(LogicalNode node) {
+    runner.unpersist(node);
   }
 
   long collectMaxBytes() {

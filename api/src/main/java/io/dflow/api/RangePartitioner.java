@@ -32,4 +32,15 @@ public final class RangePartitioner implements Partitioner {
   public List<Object> bounds() {
     return bounds;
   }
+
+  /** Equal bounds in the same order partition alike: what makes two sorted datasets co-partitioned. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RangePartitioner other && bounds.equals(other.bounds) && order.equals(other.order);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * bounds.hashCode() + order.hashCode();
+  }
 }

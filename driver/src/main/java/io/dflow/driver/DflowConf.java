@@ -18,6 +18,9 @@ public final class DflowConf {
   public static final String OVERWRITE = "dflow.output.overwrite";
   public static final String LOCAL_DIR = "dflow.local.dir";
   public static final String MAX_ATTEMPTS = "dflow.task.maxAttempts";
+  public static final String STAGE_MAX_ATTEMPTS = "dflow.stage.maxAttempts";
+  public static final String STORAGE_MEMORY = "dflow.storage.memoryBytes";
+  public static final String BROADCAST_MAX_BYTES = "dflow.broadcast.maxBytes";
   public static final String EXECUTOR_MEMORY = "dflow.executor.memory";
   public static final String EXECUTOR_JAVA_OPTIONS = "dflow.executor.javaOptions";
   public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
@@ -35,6 +38,9 @@ public final class DflowConf {
       Map.entry("dflow.shuffle.partitions", (long) Integer.MAX_VALUE),
       Map.entry("dflow.parallelize.slicesPerSlot", (long) Integer.MAX_VALUE),
       Map.entry(MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
+      Map.entry(STAGE_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
+      Map.entry(STORAGE_MEMORY, Long.MAX_VALUE),
+      Map.entry(BROADCAST_MAX_BYTES, (long) Integer.MAX_VALUE - 8),
       Map.entry(MAX_FRAME, (long) Integer.MAX_VALUE),
       Map.entry("dflow.rpc.fetchChunkBytes", (long) Integer.MAX_VALUE));
 
@@ -45,7 +51,8 @@ public final class DflowConf {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put(MASTER, "local[*]");
     conf.put(LOCAL_DIR, Path.of(System.getProperty("java.io.tmpdir"), "dflow").toString());
-    conf.put(MAX_ATTEMPTS, "1");
+    conf.put(STAGE_MAX_ATTEMPTS, "4");
+    conf.put(BROADCAST_MAX_BYTES, String.valueOf(256 << 20));
     conf.put(EXECUTOR_MEMORY, "1g");
     conf.put(REGISTRATION_TIMEOUT, "60000");
     conf.put(MAX_FRAME, String.valueOf(128 << 20));
@@ -102,6 +109,22 @@ public final class DflowConf {
 
   static int intValue(Map<String, String> conf, String key) {
     return Integer.parseInt(conf.get(key).trim());
+  }
+
+  static long longValue(Map<String, String> conf, String key) {
+    return Long.parseLong(conf.get(key).trim());
+  }
+
+  /**
+   * Attempts per task: {@code dflow.task.maxAttempts} if set, else 1 in-process (a failure there
+   * is the job's own bug, reported at once) and 4 with executor JVMs, which can be lost.
+   */
+  static int maxTaskAttempts(Map<String, String> conf, Master master) {
+    String set = conf.get(MAX_ATTEMPTS);
+    if (set != null) {
+      return Integer.parseInt(set.trim());
+    }
+    return master instanceof Master.Local ? 1 : 4;
   }
 
 

@@ -7,6 +7,7 @@ import io.dflow.hdfs.HadoopConf;
 import io.dflow.hdfs.InputLister;
 import io.dflow.hdfs.TextOutputCommitter;
 import io.dflow.planner.PhysicalPlan;
+import io.dflow.planner.PlanInputs;
 import io.dflow.planner.Planner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +31,9 @@ final class JobFiles {
   }
 
   /** Plans {@code node}, turning a listing failure (a missing input, say) into a job failure. */
-  static PhysicalPlan planOrFail(Planner planner, LogicalNode node, Action action) {
+  static PhysicalPlan planOrFail(Planner planner, LogicalNode node, Action action, PlanInputs inputs) {
     try {
-      return planner.plan(node, action);
+      return planner.plan(node, action, inputs);
     } catch (UncheckedIOException e) {
       throw new JobFailedException(e.getCause().getMessage());
     }

@@ -45,8 +45,9 @@ public final class JobLauncher {
         String appId = AppIds.next();
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
         ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
-        try (Session session = new Session(appId, conf, master,
-            Backends.create(master, conf, jar, appDir), jar.loader(), jar.sha256(), progress)) {
+        String storage = conf.get(DflowConf.STORAGE_MEMORY);
+        try (Session session = new Session(appId, conf, master, Backends.create(master, conf, jar.loader(),
+            appDir, storage == null ? null : Long.valueOf(storage.trim())), jar, progress)) {
           job.run(session.newContext(), request.args());
           double seconds = (System.nanoTime() - start) / 1e9;
           err.printf(Locale.ROOT, "job %s succeeded in %.2f s (%d stages, %d tasks)%n", appId,

@@ -1,6 +1,5 @@
 package io.dflow.driver;
 
-import io.dflow.driver.scheduler.StageRun;
 import io.dflow.executor.protocol.TaskMetrics;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -54,8 +53,36 @@ final class ProgressReporter {
     return new Stage(label, bar);
   }
 
+  /**
+   * Prints a stage's final line. On a terminal the line is cleared first, so that the line
+   * replaces a bar another stage may be drawing there (it is redrawn below at its next tick).
+   */
+  void printFinished(String label, int tasks, double seconds, TaskMetrics metrics) {
+    synchronized (out) {
+      if (terminal) {
+        out.print(ERASE_LINE);
+      }
+      out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s)%n",
+          label, tasks, tasks, seconds, metrics.recordsOut(),
+          bytes(", input ", metrics.inputBytes()), bytes(", shuffle read ", metrics.shuffleBytesRead()),
+          bytes(", shuffle write ", metrics.shuffleBytesWritten()));
+      out.flush();
+    }
+  }
+
+  /** Prints one line of its own (a skipped stage, counters), clearing a bar on a terminal first. */
+  void printLine(String line) {
+    synchronized (out) {
+      if (terminal) {
+        out.print(ERASE_LINE);
+      }
+      out.println(line);
+      out.flush();
+    }
+  }
+
   /** One stage's bar and final line. */
-  final class Stage implements StageRun.ProgressListener, AutoCloseable {
+  final class Stage implements AutoCloseable {
     private final String label;
     private final ProgressBar bar;
     private boolean closed;
@@ -65,7 +92,7 @@ final class ProgressReporter {
       this.bar = bar;
     }
 
-    @Override
+    /** {@code done} of the stage's {@code total} tasks have finished. */
     public void onProgress(int done, int total) {
       if (bar != null) {
         bar.stepTo(done);
@@ -75,13 +102,7 @@ final class ProgressReporter {
     /** Clears the bar and prints the stage's final line with the counters its tasks reported. */
     void finished(int tasks, double seconds, TaskMetrics metrics) {
       close();
-      synchronized (out) {
-        out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s)%n",
-            label, tasks, tasks, seconds, metrics.recordsOut(),
-            bytes(", input ", metrics.inputBytes()), bytes(", shuffle read ", metrics.shuffleBytesRead()),
-            bytes(", shuffle write ", metrics.shuffleBytesWritten()));
-        out.flush();
-      }
+      printFinished(label, tasks, seconds, metrics);
     }
 
     /** Clears the bar (a stage that failed gets no final line: the job's error follows). */

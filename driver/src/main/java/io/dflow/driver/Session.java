@@ -1,74 +1,94 @@
 package io.dflow.driver;
 
 import io.dflow.api.JobContext;
+import io.dflow.api.Partitioner;
+import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.JobRunner;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.driver.backend.ClusterBackend;
+import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.backend.ExecutorHandle;
-import io.dflow.driver.scheduler.StageRun;
-import io.dflow.driver.scheduler.TaskScheduler;
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
-import io.dflow.executor.protocol.MapOutputLocation;
-import io.dflow.executor.protocol.TaskAttempt;
-import io.dflow.executor.protocol.TaskMetrics;
+import io.dflow.driver.scheduler.Clock;
+import io.dflow.driver.scheduler.Counters;
+import io.dflow.driver.scheduler.DagScheduler;
+import io.dflow.driver.scheduler.JobSummary;
+import io.dflow.driver.scheduler.ListenerBus;
+import io.dflow.driver.scheduler.Scheduler;
+import io.dflow.driver.scheduler.SchedulerConf;
+import io.dflow.executor.net.BlockData;
+import io.dflow.executor.net.BlockRegion;
+import io.dflow.executor.net.HeapBlock;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ControlMessage.StatusUpdate;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.JobId;
 import io.dflow.executor.serde.JavaSerde;
 import io.dflow.planner.PhysicalPlan;
+import io.dflow.planner.PlanInputs;
 import io.dflow.planner.Planner;
 import io.dflow.planner.PlannerConf;
-import io.dflow.planner.Stage;
-import io.dflow.planner.StageInput;
-import io.dflow.planner.StageOutput;
-import io.dflow.planner.TaskInput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running application: its executors, its scheduler, and the {@link JobRunner} behind the
- * {@link JobContext} a job builds datasets from. Each action is one job: plan, run the stages
- * in order (map outputs stay on the executors; reduce tasks are told where they are), commit.
+ * {@link JobContext} a job builds datasets from. Each action is one job: its DAG is planned into
+ * stages (reusing the shuffles earlier jobs wrote), the scheduler runs them, and the results
+ * come back here; file output is committed all-or-nothing. The session also keeps what
+ * outlives jobs: persisted datasets, broadcast values, counters, sampled sort bounds.
  *
- * <p>Later capabilities plug in here: locality waits in {@link TaskScheduler}, recovery of lost
- * map outputs in {@link #runStages} (rerun the parent stage's missing tasks), streaming and MPI
- * stages as new {@code StageOutput}/{@code TaskInput} kinds run by the executor.
+ * <p>Threading: the job's thread calls the {@link JobRunner} methods; executors' messages
+ * arrive on network threads and only post to the scheduler.
  */
 public final class Session implements JobRunner, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
   private final String appId;
   private final Map<String, String> conf;
   private final ClusterBackend backend;
-  private final TaskScheduler scheduler = new TaskScheduler();
+  private final JobJar jar;
   private final JobFiles files;
-  private final ClassLoader jobLoader;
-  private final String jarSha256;
-  private final ProgressReporter progress;
-  private final Map<String, ExecutorHandle> executors = new HashMap<>();
-  private final int totalSlots;
   private final Planner planner;
-  private int jobs;
+  private final ListenerBus bus = new ListenerBus();
+  private final Counters counters = new Counters();
+  private final Scheduler scheduler;
+  private final int totalSlots;
+  private final Map<Integer, StorageLevel> persisted = new ConcurrentHashMap<>();
+  private final Map<Integer, Partitioner> sortBounds = new ConcurrentHashMap<>();
+  private final Map<Long, byte[]> broadcasts = new ConcurrentHashMap<>();
+  private final AtomicLong nextBroadcast = new AtomicLong();
+  private final AtomicInteger nextJob = new AtomicInteger();
+  private final long maxBroadcastBytes;
   private int stagesRun;
   private int tasksRun;
 
-  Session(String appId, Map<String, String> conf, Master master, ClusterBackend backend,
-      ClassLoader jobLoader, String jarSha256, ProgressReporter progress) throws IOException {
+  Session(String appId, Map<String, String> conf, Master master, ClusterBackend backend, JobJar jar,
+      ProgressReporter progress) throws IOException {
     this.appId = appId;
     this.conf = Map.copyOf(conf);
     this.backend = backend;
-    this.jobLoader = jobLoader;
-    this.jarSha256 = jarSha256;
-    this.progress = progress;
+    this.jar = jar;
     this.totalSlots = master.totalSlots();
     this.files = new JobFiles(conf);
     this.planner = new Planner(PlannerConf.from(conf, totalSlots), files::list);
+    this.maxBroadcastBytes = DflowConf.longValue(conf, DflowConf.BROADCAST_MAX_BYTES);
+    bus.add(new ProgressListener(progress, counters));
+    this.scheduler = new Scheduler(new SchedulerConf(jar.sha256(), conf,
+        DflowConf.maxTaskAttempts(conf, master), DflowConf.intValue(conf, DflowConf.STAGE_MAX_ATTEMPTS)),
+        Clock.SYSTEM, bus, counters);
     try {
-      for (ExecutorHandle executor : backend.start(scheduler)) {
-        executors.put(executor.id(), executor);
-        scheduler.addExecutor(executor);
+      for (ExecutorHandle executor : backend.start(new Endpoint())) {
+        scheduler.executorAdded(executor);
       }
     } catch (IOException | RuntimeException e) {
       close();
@@ -76,10 +96,13 @@ public final class Session implements JobRunner, AutoCloseable {
     }
   }
 
-
   /** What the job's entry point receives. */
   public JobContext newContext() {
     return new JobContext(this, conf, totalSlots);
+  }
+
+  public String appId() {
+    return appId;
   }
 
   public int stagesRun() {
@@ -92,84 +115,166 @@ public final class Session implements JobRunner, AutoCloseable {
 
   @Override
   public String explain(LogicalNode node, Action action) {
-    return JobFiles.planOrFail(planner, node, action).explain();
+    PhysicalPlan plan = JobFiles.planOrFail(planner, node, action, inputs());
+    return plan.explain(scheduler.query(DagScheduler::availableShuffles));
   }
 
   @Override
   public Object run(LogicalNode node, Action action) {
-    LogicalNode resolved = new SortBoundsSampler(this, JobContext.collectMaxBytes(conf)).resolve(node);
-    PhysicalPlan plan = JobFiles.planOrFail(planner, resolved, action);
-    int job = jobs++;
+    new SortBoundsSampler(this, JobContext.collectMaxBytes(conf), sortBounds).sampleSorts(node);
+    PhysicalPlan plan = JobFiles.planOrFail(planner, node, action, inputs());
+    int partitions = plan.resultStage().numTasks();
+    if (action instanceof Action.Take take) {
+      return take(plan, take, partitions);
+    }
+    JobId job = new JobId(nextJob.getAndIncrement());
     if (action instanceof Action.SaveText save) {
-      return files.commitOutput(save.path(), TaskAttempt.jobKey(appId, job), overwrite(),
-          plan.resultStage().numTasks(), () -> runStages(job, plan));
+      String commitJob = appId + "_" + job;
+      return files.commitOutput(save.path(), commitJob, overwrite(), partitions,
+          () -> runJob(job, plan, 0, partitions, commitJob));
     }
-    return runStages(job, plan);
+    return runJob(job, plan, 0, partitions, null);
   }
 
-  /** Runs every stage of {@code plan}; returns the action's result. */
-  private Object runStages(int job, PhysicalPlan plan) {
-    Map<Integer, List<MapOutputLocation>> mapOutputs = new HashMap<>();
-    List<StageRun.Placed> last = List.of();
-    for (Stage stage : plan.stages()) {
-      last = runStage(job, stage, mapOutputs);
-      if (stage.output() instanceof StageOutput.ShuffleWrite write) {
-        mapOutputs.put(write.shuffleId(), locations(last));
+  /**
+   * The first {@code n} records: one partition first, then four times as many as were scanned
+   * each round (fewer when the records so far say fewer will do), as Spark's {@code take} does.
+   */
+  private Object take(PhysicalPlan plan, Action.Take take, int partitions) {
+    List<Object> out = new java.util.ArrayList<>();
+    int scanned = 0;
+    while (out.size() < take.n() && scanned < partitions) {
+      int next = 1;
+      if (scanned > 0) {
+        next = out.isEmpty() ? scanned * 4
+            : (int) Math.min(Math.max(1, Math.ceil(1.5 * take.n() * scanned / out.size()) - scanned), scanned * 4L);
       }
-      stagesRun++;
-      tasksRun += stage.numTasks();
-    }
-    return ResultCollector.collect(plan.action(), last, jobLoader);
-  }
-
-  private List<StageRun.Placed> runStage(int job, Stage stage, Map<Integer, List<MapOutputLocation>> mapOutputs) {
-    List<MapOutputLocation> inputs = stage.input() instanceof StageInput.Shuffle s
-        ? mapOutputs.get(s.shuffleId()) : List.of();
-    List<LaunchTask> tasks = new ArrayList<>(stage.numTasks());
-    List<List<String>> hosts = new ArrayList<>(stage.numTasks());
-    for (int i = 0; i < stage.numTasks(); i++) {
-      var spec = stage.task(i);
-      tasks.add(new LaunchTask(new TaskAttempt(appId, job, stage.id(), i, 0), jarSha256, conf,
-          JavaSerde.serialize(spec), inputs));
-      hosts.add(spec.input() instanceof TaskInput.ReadSplit r ? r.split().hosts() : List.of());
-    }
-    String label = "job " + job + " stage " + stage.id() + " (" + stage.input().describe()
-        + (stage.pipeline().isEmpty() ? "" : " -> " + stage.pipelineText()) + ")";
-    try (ProgressReporter.Stage shown = progress.forStage(label, tasks.size())) {
-      StageRun run = new StageRun("job " + job + " stage " + stage.id(), tasks, hosts,
-          DflowConf.intValue(conf, DflowConf.MAX_ATTEMPTS), shown, new CompletableFuture<>());
-      long start = System.nanoTime();
-      scheduler.submit(run);
-      List<StageRun.Placed> placed;
-      try {
-        placed = run.outcome().join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
+      next = Math.min(next, partitions - scanned);
+      @SuppressWarnings("unchecked")
+      List<Object> got = (List<Object>) runJob(new JobId(nextJob.getAndIncrement()), plan, scanned, next, null);
+      for (Object record : got) {
+        if (out.size() < take.n()) {
+          out.add(record);
+        }
       }
-      TaskMetrics total = placed.stream().map(p -> p.finished().metrics())
-          .reduce(TaskMetrics.NONE, TaskMetrics::plus);
-      shown.finished(placed.size(), (System.nanoTime() - start) / 1e9, total);
-      return placed;
-    }
-  }
-
-  private List<MapOutputLocation> locations(List<StageRun.Placed> placed) {
-    List<MapOutputLocation> out = new ArrayList<>(placed.size());
-    for (int i = 0; i < placed.size(); i++) {
-      ExecutorHandle e = executors.get(placed.get(i).executorId());
-      out.add(new MapOutputLocation(i, e.id(), e.address(), e.port()));
+      scanned += next;
     }
     return out;
+  }
+
+  /** Runs result partitions {@code first .. first + count - 1} of {@code plan} as job {@code job}. */
+  private Object runJob(JobId job, PhysicalPlan plan, int first, int count, String commitJob) {
+    ResultCollector results = new ResultCollector(plan.action(), count, jar.loader());
+    CompletableFuture<JobSummary> outcome = scheduler.submit(job, plan, first, count, results, commitJob,
+        plan.action().describe());
+    JobSummary summary;
+    try {
+      summary = outcome.join();
+    } catch (CompletionException e) {
+      bus.flush();
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    bus.flush();
+    stagesRun += summary.stagesRun();
+    tasksRun += summary.tasksRun();
+    return results.value();
+  }
+
+  private PlanInputs inputs() {
+    return new PlanInputs(persisted, scheduler.query(DagScheduler::knownShuffles), sortBounds);
+  }
+
+  @Override
+  public void persist(LogicalNode node, StorageLevel level) {
+    StorageLevel before = persisted.putIfAbsent(node.id(), level);
+    if (before != null && before != level) {
+      throw new IllegalArgumentException("dataset " + node.id() + " is persisted at " + before
+          + " already; unpersist it before choosing " + level);
+    }
+  }
+
+  @Override
+  public void unpersist(LogicalNode node) {
+    if (persisted.remove(node.id()) != null) {
+      scheduler.datasetUnpersisted(node.id());
+    }
+  }
+
+  @Override
+  public long broadcast(Object value) {
+    byte[] bytes = JavaSerde.serialize(value);
+    if (bytes.length > maxBroadcastBytes) {
+      throw new IllegalArgumentException("a broadcast value of " + bytes.length + " bytes is over the limit of "
+          + maxBroadcastBytes + " (" + DflowConf.BROADCAST_MAX_BYTES + ")");
+    }
+    long id = nextBroadcast.getAndIncrement();
+    broadcasts.put(id, bytes);
+    return id;
+  }
+
+  @Override
+  public void destroyBroadcast(long id) {
+    if (broadcasts.remove(id) != null) {
+      scheduler.broadcastDestroyed(id);
+    }
+  }
+
+  @Override
+  public void addToCounter(String name, long delta) {
+    counters.add(name, delta);
+  }
+
+  @Override
+  public long counterValue(String name) {
+    return counters.value(name);
   }
 
   private boolean overwrite() {
     return Boolean.parseBoolean(conf.getOrDefault(DflowConf.OVERWRITE, "false"));
   }
 
-
   @Override
   public void close() {
     scheduler.close();
     backend.close();
+    bus.close();
+  }
+
+  /** What executors send and fetch: status updates go to the scheduler; the job jar and broadcasts are served from here. */
+  private final class Endpoint implements DriverEndpoint {
+    @Override
+    public void received(ExecutorId from, ControlMessage message) {
+      if (message instanceof StatusUpdate update) {
+        scheduler.statusReceived(from, update.ended());
+      } else {
+        LOG.warn("the driver ignored an unexpected {} from executor {}", message.getClass().getSimpleName(), from);
+      }
+    }
+
+    @Override
+    public void executorLost(ExecutorId executor, String reason) {
+      scheduler.executorLost(executor, reason);
+    }
+
+    @Override
+    public BlockData driverBlock(String blockId) throws IOException {
+      if (blockId.equals("jar/" + jar.sha256())) {
+        return new BlockRegion(jar.path(), 0, Files.size(jar.path()));
+      }
+      if (blockId.startsWith("broadcast/")) {
+        byte[] bytes;
+        try {
+          bytes = broadcasts.get(Long.parseLong(blockId.substring("broadcast/".length())));
+        } catch (NumberFormatException e) {
+          bytes = null;
+        }
+        if (bytes != null) {
+          return new HeapBlock(bytes, bytes.length);
+        }
+        throw new IOException("no broadcast " + blockId.substring("broadcast/".length())
+            + " (destroyed, or never made)");
+      }
+      throw new IOException("unknown block " + (blockId.length() > 80 ? blockId.substring(0, 80) : blockId));
+    }
   }
 }

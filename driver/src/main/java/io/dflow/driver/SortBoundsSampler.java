@@ -1,7 +1,9 @@
 package io.dflow.driver;
 
+import io.dflow.api.Encoders;
 import io.dflow.api.KeyOrder;
 import io.dflow.api.Pair;
+import io.dflow.api.Partitioner;
 import io.dflow.api.RangePartitioner;
 import io.dflow.api.function.PartitionFunction;
 import io.dflow.api.plan.Action;
@@ -9,15 +11,19 @@ import io.dflow.api.plan.JobRunner;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.Steps;
-import io.dflow.api.Encoders;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Gives every {@code sortByKey} its range partitioner before its map stage runs, from a sample
- * of its input's keys (a job of its own that reads the input once more, as in Spark).
+ * of its input's keys (a job of its own that reads the input once more, as in Spark). Each sort
+ * is sampled once per application: the bounds are kept by node, so every later job plans it
+ * alike and can reuse its shuffle.
  */
 final class SortBoundsSampler {
   /** Keys sampled per reduce partition, from each input partition. */
@@ -25,28 +31,30 @@ final class SortBoundsSampler {
 
   private final JobRunner runner;
   private final long collectMaxBytes;
+  private final Map<Integer, Partitioner> sampled;
 
-  SortBoundsSampler(JobRunner runner, long collectMaxBytes) {
+  /** @param sampled the bounds found so far, by sort node id; filled in as sorts are sampled */
+  SortBoundsSampler(JobRunner runner, long collectMaxBytes, Map<Integer, Partitioner> sampled) {
     this.runner = runner;
     this.collectMaxBytes = collectMaxBytes;
+    this.sampled = sampled;
   }
 
-  /** {@code node} with every unsampled sort shuffle below it given range bounds. */
-  LogicalNode resolve(LogicalNode node) {
-    if (node instanceof LogicalNode.Narrow n) {
-      LogicalNode parent = resolve(n.parent());
-      return parent == n.parent() ? n : new LogicalNode.Narrow(n.id(), parent, n.step(), n.encoder());
+  /** Samples every sort under {@code root} not sampled yet, inner sorts first. */
+  void sampleSorts(LogicalNode root) {
+    visit(root, new HashSet<>());
+  }
+
+  private void visit(LogicalNode node, Set<Integer> seen) {
+    if (!seen.add(node.id())) {
+      return;
     }
-    if (node instanceof LogicalNode.Shuffle s) {
-      LogicalNode parent = resolve(s.parent());
-      ShuffleSpec spec = s.spec();
-      if (spec.partitioner() == null) {
-        spec = spec.withPartitioner(new RangePartitioner(bounds(parent, spec), spec.order()));
-      }
-      return parent == s.parent() && spec == s.spec() ? s
-          : new LogicalNode.Shuffle(s.id(), parent, spec, s.encoder());
+    for (LogicalNode child : node.children()) {
+      visit(child, seen);
     }
-    return node;
+    if (node instanceof LogicalNode.Shuffle s && s.spec().partitioner() == null && !sampled.containsKey(s.id())) {
+      sampled.put(s.id(), new RangePartitioner(bounds(s.parent(), s.spec()), s.spec().order()));
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -56,7 +64,8 @@ final class SortBoundsSampler {
       return List.of();
     }
     LogicalNode sample = new LogicalNode.Narrow(-1, input,
-        Steps.mapPartitions(new KeySample(SAMPLE_PER_PARTITION * partitions)), Encoders.javaUnchecked(Object.class));
+        Steps.mapPartitions(new KeySample(SAMPLE_PER_PARTITION * partitions)), Encoders.javaUnchecked(Object.class),
+        false);
     List<Object> keys = new ArrayList<>((List<Object>) runner.run(sample, new Action.Collect(collectMaxBytes)));
     KeyOrder order = spec.order();
     keys.sort(order);

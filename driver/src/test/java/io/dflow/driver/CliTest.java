@@ -52,8 +52,9 @@ class CliTest {
         TestJars.examples().toString(), in.toString(), out.toString());
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.out().startsWith("== Physical plan: saveAsTextFile " + out + " (2 stages, 4 tasks) =="), run.out());
-    assertTrue(run.out().contains("pipeline: flatMap -> map"), run.out());
-    assertTrue(run.out().contains("output:   shuffle 0 reduceByKey[hash,3] (combined map side)"), run.out());
+    assertTrue(run.out().contains("\n  write shuffle 3 reduceByKey[hash,3] (combined map side)\n    flatMap -> mapToPair\n"),
+        run.out());
+    assertTrue(run.out().contains("\n  saveAsTextFile " + out + "\n    read shuffle 3 reduceByKey[hash,3]\n"), run.out());
     assertFalse(Files.exists(out), "explain must not run the job");
   }
 

@@ -91,7 +91,10 @@ class JobFailureTest {
       assertEquals(1, run.exit(), run.err());
       String first = run.firstErrLine();
       // 3777 lines of 6 bytes precede the poison line: it is in the split that starts at 16384.
-      assertTrue(first.startsWith("error: task failed: job 0 stage 0 task 2 "), first);
+      assertTrue(first.startsWith("error: task failed: job 0 stage 0 (textFile "), first);
+      // a deterministic failure is reported at once in-process; executor JVMs retry 4 times
+      String attempts = master.startsWith("local[") ? "1 of 1" : "4 of 4";
+      assertTrue(first.contains(" -> map -> mapToPair) task 2 (attempt " + attempts + "): "), first);
       assertTrue(first.contains("split " + input.toUri().toString().replace("file:///", "file:/")
           + ":16384+8192") || first.contains(input + ":16384+8192"), first);
       assertTrue(first.contains("java.lang.IllegalStateException: poisoned record"), first);
@@ -103,13 +106,26 @@ class JobFailureTest {
   void anExecutorThatDiesFailsTheJobWithItsLastWords() {
     Path out = dir.resolve("out-halt");
     CliRun run = CliRun.of("run", "--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.HaltingJob",
-        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(),
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(), "--conf", "dflow.task.maxAttempts=1",
         jobs.toString(), out.toString());
     assertEquals(1, run.exit(), run.err());
     String first = run.firstErrLine();
-    assertTrue(first.startsWith("error: task failed: job 0 stage 0 task 0 (attempt 1 of 1): executor exec-"), first);
+    assertTrue(first.startsWith("error: task failed: job 0 stage 0 (parallelize (4 records in 1 slice) -> map) task 0"
+        + " (attempt 1 of 1): executor exec-"), first);
     assertTrue(first.contains(" lost: its connection closed"), first);
     assertTrue(run.err().contains("halting executor on record 1"), "the executor's last log lines belong in the error:\n" + run.err());
+    assertFalse(Files.exists(out), "no output may be left behind by a failed job");
+  }
+
+  @Test
+  void aTaskThatKillsEveryExecutorItIsRetriedOnFailsWhenNoneIsLeft() {
+    Path out = dir.resolve("out-halt-all");
+    CliRun run = CliRun.of("run", "--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.HaltingJob",
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(), jobs.toString(), out.toString());
+    assertEquals(1, run.exit(), run.err());
+    String first = run.firstErrLine();
+    assertTrue(first.startsWith("error: no executors left (last lost: exec-"), first);
+    assertTrue(run.err().contains("halting executor on record 1"), run.err());
     assertFalse(Files.exists(out), "no output may be left behind by a failed job");
   }
 

@@ -1,56 +1,136 @@
 package io.dflow.executor;
 
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
-import io.dflow.executor.protocol.ControlMessage.TaskFinished;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.dflow.executor.net.BlockData;
+import io.dflow.executor.net.BlockResolver;
 import io.dflow.executor.net.TransportConf;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ControlMessage.DropBroadcast;
+import io.dflow.executor.protocol.ControlMessage.DropCachedDataset;
+import io.dflow.executor.protocol.ControlMessage.ForgetStage;
+import io.dflow.executor.protocol.ControlMessage.LaunchTasks;
+import io.dflow.executor.protocol.ControlMessage.RegisterStage;
+import io.dflow.executor.protocol.ControlMessage.StatusUpdate;
+import io.dflow.executor.protocol.ControlMessage.TaskEnded;
+import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.StageAttemptId;
+import io.dflow.executor.protocol.TaskEndReason;
+import io.dflow.executor.protocol.TaskMetrics;
+import io.dflow.executor.shuffle.BlockIds;
 import io.dflow.executor.shuffle.NetworkFetcher;
 import io.dflow.executor.shuffle.ShuffleStore;
+import io.dflow.executor.storage.BlockStore;
+import io.dflow.executor.storage.BroadcastCache;
+import io.dflow.executor.task.TaskEnvironment;
 import io.dflow.executor.task.TaskRunner;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks in a fixed number of slots and keeps the shuffle outputs they write, for other
- * executors to fetch. The same class serves in-process ({@code local[N]}) and in an executor
- * JVM ({@link ExecutorMain}); only how tasks arrive and results leave differs.
+ * Runs tasks in a fixed number of slots, keeps the shuffle outputs and cached partitions they
+ * write for other executors to fetch, and reports how tasks ended, in batches. The same class
+ * serves in-process ({@code local[N]}) and in an executor JVM ({@link ExecutorMain}); there the
+ * driver's messages arrive over the network, here as objects, and both go through
+ * {@link #handle}.
+ *
+ * <p>Threading: {@link #handle} may be called from any thread (it never blocks: tasks go to the
+ * slot pool); status updates are delivered on one sender thread.
  */
 public final class Executor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+  /** How much of a partition a task keeps in memory when it reads it twice; the rest spills. */
+  static final long KEEP_IN_MEMORY_BYTES = 64L << 20;
+
   private final ExecutorConf conf;
+  private final ExecutorId id;
   private final ShuffleStore shuffleStore;
+  private final BlockStore blockStore;
+  private final BroadcastCache broadcasts;
   private final NetworkFetcher fetcher;
   private final TaskRunner runner;
   private final ExecutorService slots;
+  private final ExecutorService sender;
+  private final StatusBatcher statuses;
+  private final Map<StageAttemptId, RegisterStage> stages = new ConcurrentHashMap<>();
 
   /**
-   * @param transport how to reach other executors' shuffle blocks, or null when this is the only
+   * @param transport how to reach other executors' blocks, or null when this is the only
    *     executor (in-process, {@code local[N]}) and every block is local
+   * @param broadcastSource where broadcast values are fetched from (the driver)
+   * @param toDriver where status updates go; called on the sender thread
    */
-  public Executor(ExecutorConf conf, ClassLoaderSource loaders, TransportConf transport)
-      throws IOException {
+  public Executor(ExecutorConf conf, ClassLoaderSource loaders, TransportConf transport,
+      BroadcastCache.Source broadcastSource, Consumer<StatusUpdate> toDriver) throws IOException {
     this.conf = conf;
+    this.id = new ExecutorId(conf.executorId());
     this.shuffleStore = new ShuffleStore(conf.localDir().resolve("shuffle"));
-    this.fetcher = new NetworkFetcher(conf.executorId(), shuffleStore, transport);
-    this.runner = new TaskRunner(conf.executorId(), loaders, shuffleStore, fetcher);
+    this.blockStore = new BlockStore(conf.localDir().resolve("blocks"), conf.storageMemoryBytes());
+    this.broadcasts = new BroadcastCache(broadcastSource);
+    this.fetcher = new NetworkFetcher(id, this::resolve, transport);
+    this.runner = new TaskRunner(new TaskEnvironment(id, loaders, shuffleStore, blockStore, broadcasts,
+        fetcher, conf.localDir().resolve("tasks"), KEEP_IN_MEMORY_BYTES));
     this.slots = Executors.newFixedThreadPool(conf.slots(), new ThreadFactoryBuilder()
         .setNameFormat(conf.executorId() + "-slot-%d").setDaemon(true).build());
+    this.sender = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
+        .setNameFormat(conf.executorId() + "-status").setDaemon(true).build());
+    this.statuses = new StatusBatcher(sender, toDriver);
   }
 
   public ExecutorConf conf() {
     return conf;
   }
 
-  /** The shuffle files this executor serves. */
-  public ShuffleStore shuffleStore() {
-    return shuffleStore;
+  public ExecutorId id() {
+    return id;
   }
 
-  /** Runs {@code task} in a free slot (queueing if none is) and hands its outcome to {@code done}. */
-  public void launch(LaunchTask task, Consumer<TaskFinished> done) {
-    slots.execute(() -> done.accept(runner.run(task)));
+  /** The blocks this executor serves to others: shuffle segments and cached partitions. */
+  public BlockData resolve(String blockId) throws IOException {
+    return BlockIds.isShuffle(blockId) ? shuffleStore.resolve(blockId) : blockStore.resolve(blockId);
+  }
+
+  /** This executor's blocks, for its transport server. */
+  public BlockResolver blockResolver() {
+    return this::resolve;
+  }
+
+  /** Acts on one message from the driver. */
+  public void handle(ControlMessage message) {
+    if (message instanceof RegisterStage r) {
+      stages.put(r.stage(), r);
+    } else if (message instanceof LaunchTasks launch) {
+      for (TaskLaunch task : launch.tasks()) {
+        launch(task);
+      }
+    } else if (message instanceof ForgetStage f) {
+      stages.remove(f.stage());
+    } else if (message instanceof DropCachedDataset d) {
+      blockStore.dropDataset(d.node());
+    } else if (message instanceof DropBroadcast d) {
+      broadcasts.drop(d.id());
+    } else {
+      LOG.warn("executor {} ignored an unexpected {}", id, message.getClass().getSimpleName());
+    }
+  }
+
+  private void launch(TaskLaunch task) {
+    RegisterStage stage = stages.get(task.attempt().stage());
+    if (stage == null) {
+      statuses.add(new TaskEnded(task.attempt(), id, new TaskEndReason.ExceptionFailure(
+          IllegalStateException.class.getName(), "stage not registered", task.attempt().toString(),
+          "executor " + id + " got a task of stage " + task.attempt().stage() + ", which was never registered"),
+          TaskMetrics.NONE));
+      return;
+    }
+    slots.execute(() -> statuses.add(runner.run(stage, task)));
   }
 
   @Override
@@ -61,7 +141,10 @@ public final class Executor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    sender.shutdownNow();
     fetcher.close();
     shuffleStore.deleteAll();
+    blockStore.deleteAll();
+    LocalDirs.deleteRecursively(conf.localDir().resolve("tasks"));
   }
 }

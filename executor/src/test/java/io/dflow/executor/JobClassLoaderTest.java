@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The job class loader: child-first for the job's own copies of libraries, parent-first for dflow and the JDK. */
 class JobClassLoaderTest {
   @TempDir
   Path tmp;

@@ -44,7 +44,7 @@ final class OutputLayout {
     return new Path(temporary(), jobId);
   }
 
-  Path attemptDir(int partition, int attempt) {
+  Path attemptDir(int partition, long attempt) {
     return new Path(jobDir(), "_attempt_" + partition + "_" + attempt);
   }
 

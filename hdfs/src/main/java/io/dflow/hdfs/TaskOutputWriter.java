@@ -37,7 +37,7 @@ public final class TaskOutputWriter implements Closeable {
   private long records;
   private State state = State.OPEN;
 
-  private TaskOutputWriter(FileSystem fs, OutputLayout layout, int partition, int attempt) throws IOException {
+  private TaskOutputWriter(FileSystem fs, OutputLayout layout, int partition, long attempt) throws IOException {
     this.fs = fs;
     this.layout = layout;
     this.partition = partition;
@@ -52,7 +52,7 @@ public final class TaskOutputWriter implements Closeable {
    *
    * @throws IOException if the job's temporary folder is missing (job not set up, or aborted)
    */
-  public static TaskOutputWriter open(String outputPath, String jobId, int partition, int attempt,
+  public static TaskOutputWriter open(String outputPath, String jobId, int partition, long attempt,
       Configuration conf) throws IOException {
     Path path = new Path(outputPath);
     FileSystem fs = FileSystems.forPath(path, conf);

@@ -2,6 +2,7 @@ package io.dflow.planner;
 
 import io.dflow.api.plan.Action;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A job's stages in an order where every stage comes after its parents; the last one runs the
@@ -22,6 +23,11 @@ public record PhysicalPlan(Action action, List<Stage> stages) {
 
   /** The plan as text: what {@code explain()} and {@code dflow explain} print. */
   public String explain() {
-    return PlanPrinter.print(this);
+    return PlanPrinter.print(this, Set.of());
+  }
+
+  /** The plan as text, marking the map stages whose every shuffle is in {@code available} as skipped. */
+  public String explain(Set<ShuffleId> available) {
+    return PlanPrinter.print(this, available);
   }
 }

@@ -1,37 +1,170 @@
 package io.dflow.planner;
 
-import io.dflow.api.plan.Step;
+import io.dflow.planner.PartitionOp.InputPartition;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * A set of tasks that run the same fused pipeline over different inputs, between two shuffle
- * boundaries (or a source and an action).
+ * A set of tasks that run the same operators over different partitions, between shuffle
+ * boundaries. A result stage has one sink, the action; a map stage has one sink per shuffle it
+ * writes (two shuffles over one dataset are written by one stage, which reads the dataset once).
  *
- * @param parents stages that must finish first (their shuffle outputs are this stage's input)
+ * @param index its place in the plan: parents come first
+ * @param parents the map stages whose shuffles this stage reads
+ * @param sources per source operator ({@link PartitionOp#key()}), the input of each partition
  */
-public record Stage(int id, StageInput input, List<Step> pipeline, StageOutput output,
-    List<Integer> parents) {
+public record Stage(int index, List<Sink> sinks, List<Integer> parents,
+    Map<Integer, List<TaskInput>> sources) {
+
+  /** One output of a stage: the operator whose records it takes, and what it does with them. */
+  public record Sink(PartitionOp root, StageOutput output) implements Serializable {}
+
+  /** A source partition a task reads: partition {@code partition} of source operator {@code opKey}. */
+  public record SourcePartition(int opKey, int partition, TaskInput input) implements Serializable {}
+
+  /** Partition {@code partition} of the operator numbered {@code opKey}. */
+  public record OpPartition(int opKey, int partition) {}
 
   public Stage {
-    pipeline = List.copyOf(pipeline);
+    sinks = List.copyOf(sinks);
     parents = List.copyOf(parents);
-  }
-
-  public Stage withOutput(StageOutput newOutput) {
-    return new Stage(id, input, pipeline, newOutput, parents);
+    sources = Map.copyOf(sources);
+    int n = sinks.get(0).root().numPartitions();
+    for (Sink s : sinks) {
+      if (s.root().numPartitions() != n) {
+        throw new IllegalArgumentException("the sinks of a stage must have equal partition counts");
+      }
+    }
   }
 
   public int numTasks() {
-    return input.numTasks();
+    return sinks.get(0).root().numPartitions();
   }
 
-  public TaskSpec task(int index) {
-    return new TaskSpec(id, index, input.taskInput(index), pipeline, output);
+  public boolean isResult() {
+    return sinks.get(0).output() instanceof StageOutput.Result;
   }
 
-  /** {@code flatMap -> map}, or {@code (none)}. */
-  public String pipelineText() {
-    return pipeline.isEmpty() ? "(none)"
-        : String.join(" -> ", pipeline.stream().map(Step::name).toList());
+  public List<PartitionOp> roots() {
+    return sinks.stream().map(Sink::root).toList();
+  }
+
+  /** The shuffles this stage's tasks write, in sink order (none for a result stage). */
+  public List<ShuffleId> shufflesWritten() {
+    List<ShuffleId> out = new ArrayList<>();
+    for (Sink s : sinks) {
+      if (s.output() instanceof StageOutput.ShuffleWrite w) {
+        out.add(w.shuffle());
+      }
+    }
+    return out;
+  }
+
+  /** Every operator of the stage, each once, inputs after the operators that read them. */
+  public List<PartitionOp> operators() {
+    return operators(roots());
+  }
+
+  /** Every operator under {@code roots}, each once, inputs after the operators that read them. */
+  public static List<PartitionOp> operators(List<PartitionOp> roots) {
+    Map<Integer, PartitionOp> seen = new LinkedHashMap<>();
+    Deque<PartitionOp> todo = new ArrayDeque<>(roots);
+    while (!todo.isEmpty()) {
+      PartitionOp op = todo.poll();
+      if (seen.putIfAbsent(op.key(), op) == null) {
+        todo.addAll(op.inputs());
+      }
+    }
+    return List.copyOf(seen.values());
+  }
+
+  /** The shuffles this stage reads, each once. */
+  public List<PartitionOp.ReadShuffle> shuffleReads() {
+    return operators().stream().filter(PartitionOp.ReadShuffle.class::isInstance)
+        .map(PartitionOp.ReadShuffle.class::cast).toList();
+  }
+
+  /** The source partitions task {@code partition} reads, with their data. */
+  public List<SourcePartition> taskInputs(int partition) {
+    List<SourcePartition> out = new ArrayList<>();
+    for (OpPartition used : uses(roots(), partition).keySet()) {
+      List<TaskInput> inputs = sources.get(used.opKey());
+      if (inputs != null) {
+        out.add(new SourcePartition(used.opKey(), used.partition(), inputs.get(used.partition())));
+      }
+    }
+    return out;
+  }
+
+  /** The hosts holding the source data of task {@code partition}, most bytes first, no repeats. */
+  public List<String> preferredHosts(int partition) {
+    List<String> hosts = new ArrayList<>();
+    for (SourcePartition s : taskInputs(partition)) {
+      for (String h : s.input().hosts()) {
+        if (!hosts.contains(h)) {
+          hosts.add(h);
+        }
+      }
+    }
+    return hosts;
+  }
+
+  /** The task's source partitions as a lookup table. */
+  public static Map<OpPartition, TaskInput> byOpPartition(List<SourcePartition> inputs) {
+    Map<OpPartition, TaskInput> out = new HashMap<>();
+    for (SourcePartition s : inputs) {
+      out.put(new OpPartition(s.opKey(), s.partition()), s.input());
+    }
+    return out;
+  }
+
+  /**
+   * What task {@code partition} of {@code roots} reads, for plans and errors: each source
+   * partition (as {@code source} shows it) and each shuffle partition it fetches, in the order the
+   * task reaches them.
+   */
+  public static String describeInputs(List<PartitionOp> roots, int partition,
+      Map<OpPartition, TaskInput> sources, Function<TaskInput, String> source) {
+    Map<Integer, PartitionOp> ops = new HashMap<>();
+    for (PartitionOp op : operators(roots)) {
+      ops.put(op.key(), op);
+    }
+    List<String> parts = new ArrayList<>();
+    for (OpPartition used : uses(roots, partition).keySet()) {
+      PartitionOp op = ops.get(used.opKey());
+      if (op instanceof PartitionOp.ReadShuffle r) {
+        parts.add("shuffle " + r.shuffle() + " partition " + used.partition());
+      } else if (sources.containsKey(used)) {
+        parts.add(source.apply(sources.get(used)));
+      }
+    }
+    return parts.isEmpty() ? "no input" : String.join("; ", parts);
+  }
+
+  /**
+   * How many times one task computing partition {@code partition} of {@code roots} reads each
+   * operator partition: an entry above 1 is computed once and kept for its other readers.
+   * Inputs are visited once per operator partition, since a kept partition is not recomputed.
+   */
+  public static Map<OpPartition, Integer> uses(List<PartitionOp> roots, int partition) {
+    Map<OpPartition, Integer> uses = new LinkedHashMap<>();
+    Deque<InputPartition> todo = new ArrayDeque<>();
+    for (PartitionOp root : roots) {
+      todo.add(new InputPartition(root, partition));
+    }
+    while (!todo.isEmpty()) {
+      InputPartition at = todo.poll();
+      if (uses.merge(new OpPartition(at.op().key(), at.partition()), 1, Integer::sum) == 1) {
+        todo.addAll(at.op().inputsOf(at.partition()));
+      }
+    }
+    return uses;
   }
 }

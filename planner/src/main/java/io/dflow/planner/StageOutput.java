@@ -4,16 +4,16 @@ import io.dflow.api.plan.Action;
 import io.dflow.api.plan.ShuffleSpec;
 import java.io.Serializable;
 
-/** What a stage's tasks do with the records their pipeline produces. */
+/** What a stage's tasks do with the records of one of its sinks. */
 public sealed interface StageOutput extends Serializable {
   String describe();
 
   /** Map side of a shuffle: partition, combine, write an Arrow shuffle file. */
-  record ShuffleWrite(int shuffleId, ShuffleSpec spec) implements StageOutput {
+  record ShuffleWrite(ShuffleId shuffle, ShuffleSpec spec) implements StageOutput {
     @Override
     public String describe() {
-      String combine = spec.kind() == ShuffleSpec.Kind.REDUCE_BY_KEY ? " (combined map side)" : "";
-      return "shuffle " + shuffleId + " " + spec.describe() + combine;
+      String combine = spec.combinesMapSide() ? " (combined map side)" : "";
+      return "write shuffle " + shuffle + " " + spec.describe() + combine;
     }
   }
 

@@ -1,19 +1,29 @@
 package io.dflow.planner;
 
 import io.dflow.api.plan.FileSplit;
-import io.dflow.api.plan.ShuffleSpec;
 import java.io.Serializable;
 import java.util.List;
 
-/** What one task reads: a file split, a slice of a collection, or one reduce partition of a shuffle. */
+/**
+ * The data of one partition of a source: a file split or a slice of a collection. Sent with
+ * the task that reads it; every other input (shuffles, cached blocks) is found at run time.
+ */
 public sealed interface TaskInput extends Serializable {
   String describe();
+
+  /** The hosts holding the input's bytes (empty: anywhere is as good). */
+  List<String> hosts();
 
   /** Lines of a file split. */
   record ReadSplit(FileSplit split) implements TaskInput {
     @Override
     public String describe() {
       return "split " + split;
+    }
+
+    @Override
+    public List<String> hosts() {
+      return split.hosts();
     }
   }
 
@@ -23,13 +33,10 @@ public sealed interface TaskInput extends Serializable {
     public String describe() {
       return "slice of " + records.size() + " records";
     }
-  }
 
-  /** Reduce partition {@code partition} of shuffle {@code shuffleId}, fetched from every map output. */
-  record ReadShuffle(int shuffleId, int partition, ShuffleSpec spec) implements TaskInput {
     @Override
-    public String describe() {
-      return "shuffle " + shuffleId + " partition " + partition;
+    public List<String> hosts() {
+      return List.of();
     }
   }
 }

@@ -7,6 +7,8 @@ import io.dflow.api.Encoders;
 import io.dflow.api.HashPartitioner;
 import io.dflow.api.JobContext;
 import io.dflow.api.Pair;
+import io.dflow.api.PairDataset;
+import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.InputFile;
 import io.dflow.api.plan.InputFile.BlockInfo;
@@ -18,8 +20,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -42,20 +47,57 @@ class GoldenPlanTest {
     };
   }
 
-  /** Records the plan of each action instead of running it. */
+  /**
+   * Records the plan of each action instead of running it, and remembers, as a driver would,
+   * which datasets are persisted and which shuffles earlier actions wrote.
+   */
   private static final class PlanCapture implements JobRunner {
     final Planner planner = new Planner(new PlannerConf(4, 128 * MIB, 2), GoldenPlanTest::list);
     final List<String> plans = new ArrayList<>();
+    final Map<Integer, StorageLevel> persisted = new HashMap<>();
+    final Set<ShuffleId> written = new HashSet<>();
 
     @Override
     public Object run(LogicalNode node, Action action) {
-      plans.add(explain(node, action));
+      PhysicalPlan plan = planner.plan(node, action, new PlanInputs(persisted, written, Map.of()));
+      plans.add(plan.explain(written));
+      plan.stages().forEach(stage -> written.addAll(stage.shufflesWritten()));
       return action instanceof Action.Count ? (Object) 0L : List.of();
     }
 
     @Override
     public String explain(LogicalNode node, Action action) {
-      return planner.plan(node, action).explain();
+      return planner.plan(node, action, new PlanInputs(persisted, written, Map.of())).explain(written);
+    }
+
+    @Override
+    public void persist(LogicalNode node, StorageLevel level) {
+      persisted.put(node.id(), level);
+    }
+
+    @Override
+    public void unpersist(LogicalNode node) {
+      persisted.remove(node.id());
+    }
+
+    @Override
+    public long broadcast(Object value) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void destroyBroadcast(long id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void addToCounter(String name, long delta) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long counterValue(String name) {
+      throw new UnsupportedOperationException();
     }
   }
 
@@ -98,6 +140,65 @@ class GoldenPlanTest {
         .sortByKey(false, 4)
         .explain();
     assertGolden("sort.txt", plan);
+  }
+
+  @Test
+  void aDiamondReadsItsSourceInOneStageThatWritesBothShuffles() throws IOException {
+    PairDataset<String, Long> pairs = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(line, (long) line.length()), Encoders.strings(), Encoders.longs());
+    PairDataset<String, Long> sums = pairs.reduceByKey(Long::sum);
+    PairDataset<String, Long> maxes = pairs.reduceByKey(Math::max);
+    sums.join(maxes).count();
+    assertGolden("diamond.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void aJoinShufflesBothSidesIntoOneCogroup() throws IOException {
+    PairDataset<String, Integer> left = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(line, 1), Encoders.strings(), Encoders.ints());
+    PairDataset<String, String> right = ctx.textFile("/data/small")
+        .mapToPair(line -> Pair.of(line, line), Encoders.strings(), Encoders.strings());
+    left.leftOuterJoin(right, 3).saveAsTextFile("/out/joined");
+    assertGolden("join.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void aJoinOfDatasetsPartitionedAlikeMovesNoData() throws IOException {
+    HashPartitioner byFour = new HashPartitioner(4);
+    PairDataset<String, Integer> left = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(line, 1), Encoders.strings(), Encoders.ints())
+        .partitionBy(byFour);
+    PairDataset<String, Integer> right = left.reduceByKey(Integer::sum).mapValues(n -> n * 2, Encoders.ints());
+    left.join(right).count();
+    assertGolden("copartitioned-join.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void aUnionPutsPartitionsSideBySideAndCoalesceMergesNeighbours() throws IOException {
+    Dataset<String> big = ctx.textFile("/data/big.txt");
+    Dataset<String> small = ctx.textFile("/data/small").map(String::trim, Encoders.strings());
+    big.union(small).coalesce(2).saveAsTextFile("/out/both");
+    assertGolden("union.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void anIterationReusesCachedLinksAndSkipsShufflesWrittenBefore() throws IOException {
+    PairDataset<String, List<String>> links = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(line, line), Encoders.strings(), Encoders.strings())
+        .groupByKey(4)
+        .cache();
+    PairDataset<String, Double> ranks = links.mapValues(l -> 1.0, Encoders.doubles());
+    for (int i = 0; i < 2; i++) {
+      ranks = links.join(ranks)
+          .flatMapValues(p -> p.key().stream().map(dst -> p.value() / p.key().size()).iterator(),
+              Encoders.doubles())
+          .mapToPair(p -> p, Encoders.strings(), Encoders.doubles())
+          .reduceByKey(Double::sum, 4)
+          .mapValues(r -> 0.15 + 0.85 * r, Encoders.doubles());
+      ranks.count();
+    }
+    assertGolden("iteration-1.txt", capture.plans.get(0));
+    assertGolden("iteration-2.txt", capture.plans.get(1));
   }
 
   /** With {@code -Ddflow.golden.update=true}, rewrites the golden files instead (review the diff). */

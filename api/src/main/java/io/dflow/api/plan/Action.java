@@ -1,6 +1,13 @@
 package io.dflow.api.plan;
 
-/** What a job's last stage does with its records: the action that triggered the job. */
+import io.dflow.api.function.ReduceFunction;
+import io.dflow.api.function.VoidFunction;
+
+/**
+ * What a job's last stage does with its records: the action that triggered the job. Each
+ * result task turns its partition into a small value (or writes it out); the driver combines
+ * those values into the action's result.
+ */
 public sealed interface Action extends java.io.Serializable {
 
   /** Text files, one {@code part-NNNNN} per partition, committed all-or-nothing. */
@@ -12,6 +19,27 @@ public sealed interface Action extends java.io.Serializable {
   /** Brings the records to the driver, failing once they pass {@code maxBytes}. */
   record Collect(long maxBytes) implements Action {}
 
+  /**
+   * The first {@code n} records in partition order: partitions are scanned a few at a time,
+   * each task sending back at most {@code n} records.
+   */
+  record Take(int n, long maxBytes) implements Action {
+    public Take {
+      if (n < 0) {
+        throw new IllegalArgumentException("take needs a count of at least 0, got " + n);
+      }
+    }
+  }
+
+  /** Merges all records with {@code fn}: each task its partition, the driver the partial results. */
+  record Reduce(ReduceFunction<Object> fn) implements Action {}
+
+  /** Like {@link Reduce}, starting from {@code zero} in every partition and on the driver. */
+  record Fold(Object zero, ReduceFunction<Object> fn) implements Action {}
+
+  /** Calls {@code fn} on every record, on the executors. */
+  record Foreach(VoidFunction<Object> fn) implements Action {}
+
   /** Plan text for the action. */
   default String describe() {
     if (this instanceof SaveText s) {
@@ -19,6 +47,18 @@ public sealed interface Action extends java.io.Serializable {
     }
     if (this instanceof Collect c) {
       return "collect (limit " + c.maxBytes() + " bytes)";
+    }
+    if (this instanceof Take t) {
+      return "take " + t.n();
+    }
+    if (this instanceof Reduce) {
+      return "reduce";
+    }
+    if (this instanceof Fold) {
+      return "fold";
+    }
+    if (this instanceof Foreach) {
+      return "foreach";
     }
     return "count";
   }

@@ -1,52 +1,67 @@
 package io.dflow.api.plan;
 
 import io.dflow.api.Encoder;
+import io.dflow.api.HashPartitioner;
 import io.dflow.api.KeyOrder;
 import io.dflow.api.Partitioner;
-import io.dflow.api.function.ReduceFunction;
+import io.dflow.api.RangePartitioner;
 import java.io.Serializable;
 
 /**
  * What a shuffle does: how map outputs are partitioned and combined, and how the reduce side
  * merges them.
  *
- * @param partitioner null only for {@link Kind#SORT_BY_KEY} before its range bounds are
- *     sampled; the driver fills it in before the map stage runs
+ * @param name the API step behind it, for plans: {@code reduceByKey}, {@code join}, ...
+ * @param partitioner null only for {@link Kind#SORT} before its range bounds are sampled; the
+ *     driver fills it in before the map stage runs
  * @param numPartitions the number of reduce partitions
- * @param combiner for {@link Kind#REDUCE_BY_KEY}: merges values map side and reduce side
- * @param order for {@link Kind#SORT_BY_KEY}: the key order
+ * @param keyEncoder the keys crossing the shuffle
+ * @param valueEncoder the values crossing the shuffle: for {@link Kind#AGGREGATE}, the aggregates
+ * @param aggregator for {@link Kind#AGGREGATE}: merges values map side and aggregates reduce side
+ * @param order for {@link Kind#SORT}: the key order
  */
 public record ShuffleSpec(
     Kind kind,
+    String name,
     Partitioner partitioner,
     int numPartitions,
     Encoder<?> keyEncoder,
     Encoder<?> valueEncoder,
-    ReduceFunction<Object> combiner,
+    Aggregator aggregator,
     KeyOrder order)
     implements Serializable {
 
-  /** The wide steps. */
+  /** How the reduce side merges what it fetches. */
   public enum Kind {
-    REDUCE_BY_KEY("reduceByKey"),
-    GROUP_BY_KEY("groupByKey"),
-    SORT_BY_KEY("sortByKey"),
-    PARTITION_BY("partitionBy");
+    /** One aggregate per key (combined map side too). */
+    AGGREGATE,
+    /** All values of a key in a list. */
+    GROUP,
+    /** Records sorted by key within a partition; with a range partitioner, a total order. */
+    SORT,
+    /** Records as they come. */
+    PARTITION
+  }
 
-    private final String apiName;
-
-    Kind(String apiName) {
-      this.apiName = apiName;
+  public ShuffleSpec {
+    if (numPartitions < 1) {
+      throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
     }
-
-    public String apiName() {
-      return apiName;
+    if ((kind == Kind.AGGREGATE) != (aggregator != null)) {
+      throw new IllegalArgumentException("an aggregator is needed by, and only by, an aggregating shuffle");
     }
+  }
+
+  /** A shuffle that only moves records to {@code partitioner}'s partitions. */
+  public static ShuffleSpec partitioning(String name, Partitioner partitioner, Encoder<?> keyEncoder,
+      Encoder<?> valueEncoder) {
+    return new ShuffleSpec(Kind.PARTITION, name, partitioner, partitioner.numPartitions(),
+        keyEncoder, valueEncoder, null, null);
   }
 
   /** The same shuffle with its partitioner decided. */
   public ShuffleSpec withPartitioner(Partitioner p) {
-    return new ShuffleSpec(kind, p, p.numPartitions(), keyEncoder, valueEncoder, combiner, order);
+    return new ShuffleSpec(kind, name, p, p.numPartitions(), keyEncoder, valueEncoder, aggregator, order);
   }
 
   /** The encoder of the records crossing this shuffle: key/value pairs. */
@@ -54,18 +69,20 @@ public record ShuffleSpec(
     return new Encoder.PairOf<>(keyEncoder, valueEncoder);
   }
 
+  /** Whether map tasks merge the values of each key before writing. */
+  public boolean combinesMapSide() {
+    return kind == Kind.AGGREGATE;
+  }
+
   /** Plan text: {@code reduceByKey[hash,4]}. */
   public String describe() {
-    String how = partitioner == null ? "range" : partitionerName();
-    return kind.apiName() + "[" + how + "," + numPartitions + "]";
+    return name + "[" + partitionerName() + "," + numPartitions + "]";
   }
 
   private String partitionerName() {
-    String simple = partitioner.getClass().getSimpleName();
-    return switch (simple) {
-      case "HashPartitioner" -> "hash";
-      case "RangePartitioner" -> "range";
-      default -> simple;
-    };
+    if (partitioner == null || partitioner instanceof RangePartitioner) {
+      return "range";
+    }
+    return partitioner instanceof HashPartitioner ? "hash" : partitioner.getClass().getSimpleName();
   }
 }

@@ -9,7 +9,8 @@ import java.util.Iterator;
  * between them.
  */
 public interface Step extends Serializable {
-  Iterator<Object> apply(Iterator<Object> input);
+  /** Transforms the records of partition {@code partition} (the index of the dataset this step makes). */
+  Iterator<Object> apply(int partition, Iterator<Object> input);
 
   /** The user-facing name of the step, for plans and errors: {@code map}, {@code filter}, ... */
   String name();

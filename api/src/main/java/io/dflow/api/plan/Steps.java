@@ -2,6 +2,7 @@ package io.dflow.api.plan;
 
 import io.dflow.api.UserCodeException;
 import io.dflow.api.function.FilterFunction;
+import io.dflow.api.function.Function2;
 import io.dflow.api.function.FlatMapFunction;
 import io.dflow.api.function.MapFunction;
 import io.dflow.api.function.PartitionFunction;
@@ -13,10 +14,15 @@ import java.util.NoSuchElementException;
 public final class Steps {
   private Steps() {}
 
-  @SuppressWarnings("unchecked")
   public static Step map(MapFunction<?, ?> fn) {
+    return map("map", fn);
+  }
+
+  /** A one-to-one step shown as {@code name} in plans (mapValues, keys, ...). */
+  @SuppressWarnings("unchecked")
+  public static Step map(String name, MapFunction<?, ?> fn) {
     MapFunction<Object, Object> f = (MapFunction<Object, Object>) fn;
-    return new Named("map", input -> new Iterator<>() {
+    return new Named(name, (partition, input) -> new Iterator<>() {
       @Override
       public boolean hasNext() {
         return input.hasNext();
@@ -39,7 +45,7 @@ public final class Steps {
   @SuppressWarnings("unchecked")
   public static Step filter(FilterFunction<?> fn) {
     FilterFunction<Object> f = (FilterFunction<Object>) fn;
-    return new Named("filter", input -> new Lookahead() {
+    return new Named("filter", (partition, input) -> new Lookahead() {
       @Override
       boolean advance() throws Exception {
         while (input.hasNext()) {
@@ -54,10 +60,15 @@ public final class Steps {
     });
   }
 
-  @SuppressWarnings("unchecked")
   public static Step flatMap(FlatMapFunction<?, ?> fn) {
+    return flatMap("flatMap", fn);
+  }
+
+  /** A one-to-many step shown as {@code name} in plans (flatMapValues, join, ...). */
+  @SuppressWarnings("unchecked")
+  public static Step flatMap(String name, FlatMapFunction<?, ?> fn) {
     FlatMapFunction<Object, Object> f = (FlatMapFunction<Object, Object>) fn;
-    return new Named("flatMap", input -> new Lookahead() {
+    return new Named(name, (partition, input) -> new Lookahead() {
       private Iterator<Object> current = Collections.emptyIterator();
 
       @Override
@@ -78,35 +89,47 @@ public final class Steps {
   @SuppressWarnings("unchecked")
   public static Step mapPartitions(PartitionFunction<?, ?> fn) {
     PartitionFunction<Object, Object> f = (PartitionFunction<Object, Object>) fn;
-    return new Named("mapPartitions", input -> {
+    Function2<Integer, Iterator<Object>, Iterator<Object>> g = (partition, input) -> f.apply(input);
+    return mapPartitionsWithIndex("mapPartitions", g);
+  }
+
+  /** A per-partition step that also gets the partition's index; {@code name} is for plans. */
+  @SuppressWarnings("unchecked")
+  public static Step mapPartitionsWithIndex(String name,
+      Function2<Integer, ? extends Iterator<?>, ? extends Iterator<?>> fn) {
+    Function2<Integer, Iterator<Object>, Iterator<Object>> f =
+        (Function2<Integer, Iterator<Object>, Iterator<Object>>) (Function2<?, ?, ?>) fn;
+    return new Named(name, (partition, input) -> {
+      Iterator<Object> out;
       try {
-        return f.apply(input);
+        out = f.apply(partition, input);
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
         throw new UserCodeException(e);
       }
+      return out == null ? Collections.emptyIterator() : out;
     });
   }
 
-  /** Applies {@code steps} in order to {@code input}: one fused pipeline. */
-  public static Iterator<Object> pipeline(Iterable<Step> steps, Iterator<Object> input) {
+  /** Applies {@code steps} in order to {@code input}, records of partition {@code partition}: one fused pipeline. */
+  public static Iterator<Object> pipeline(Iterable<Step> steps, int partition, Iterator<Object> input) {
     Iterator<Object> it = input;
     for (Step step : steps) {
-      it = step.apply(it);
+      it = step.apply(partition, it);
     }
     return it;
   }
 
   /** The serialisable transform a {@link Named} step applies. */
   private interface Transform extends java.io.Serializable {
-    Iterator<Object> apply(Iterator<Object> input);
+    Iterator<Object> apply(int partition, Iterator<Object> input);
   }
 
   private record Named(String name, Transform transform) implements Step {
     @Override
-    public Iterator<Object> apply(Iterator<Object> input) {
-      return transform.apply(input);
+    public Iterator<Object> apply(int partition, Iterator<Object> input) {
+      return transform.apply(partition, input);
     }
   }
 

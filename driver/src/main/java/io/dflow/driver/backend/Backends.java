@@ -1,6 +1,5 @@
 package io.dflow.driver.backend;
 
-import io.dflow.driver.JobJar;
 import io.dflow.driver.Master;
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,10 +8,15 @@ import java.util.Map;
 public final class Backends {
   private Backends() {}
 
-  public static ClusterBackend create(Master master, Map<String, String> conf, JobJar jar, Path appDir) {
+  /**
+   * @param jobLoader the job's class loader, which the in-process executor runs tasks with
+   * @param storageMemory bytes of cached partitions an executor keeps in memory, or null for its default
+   */
+  public static ClusterBackend create(Master master, Map<String, String> conf, ClassLoader jobLoader, Path appDir,
+      Long storageMemory) {
     if (master instanceof Master.LocalCluster cluster) {
-      return new LocalClusterBackend(cluster.executors(), cluster.slotsEach(), conf, jar, appDir);
+      return new LocalClusterBackend(cluster.executors(), cluster.slotsEach(), conf, appDir, storageMemory);
     }
-    return new LocalBackend(master.totalSlots(), appDir, jar.loader());
+    return new LocalBackend(master.totalSlots(), appDir, jobLoader, storageMemory);
   }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface ClusterBackend extends AutoCloseable {
   /** Starts the executors and returns them once all are ready to take tasks. */
-  List<ExecutorHandle> start(TaskEvents events) throws IOException;
+  List<ExecutorHandle> start(DriverEndpoint driver) throws IOException;
 
   /** Stops every executor and deletes what they left on disk. */
   @Override

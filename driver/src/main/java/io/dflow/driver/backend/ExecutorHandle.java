@@ -1,22 +1,23 @@
 package io.dflow.driver.backend;
 
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ExecutorId;
 
-/** The driver's view of one executor: where it is, how many slots it has, how to send it a task. */
+/** The driver's view of one executor: where it is, how many slots it has, how to send it a message. */
 public interface ExecutorHandle {
-  String id();
+  ExecutorId id();
 
   /** The host name it advertises: what locality is judged by. */
   String host();
 
-  /** The address other executors fetch its shuffle blocks from. */
+  /** The address other executors fetch its blocks from. */
   String address();
 
-  /** The port its shuffle service listens on. */
+  /** The port its block service listens on. */
   int port();
 
   int slots();
 
-  /** Sends a task; must not block (called on the scheduler thread). */
-  void launch(LaunchTask task);
+  /** Sends a message; must not block (called on the scheduler thread). Messages arrive in order. */
+  void send(ControlMessage message);
 }

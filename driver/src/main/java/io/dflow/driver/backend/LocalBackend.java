@@ -4,37 +4,44 @@ import io.dflow.executor.ClassLoaderSource;
 import io.dflow.executor.Executor;
 import io.dflow.executor.ExecutorConf;
 import io.dflow.executor.LocalDirs;
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code local[N]}: one executor with N slots inside the driver's JVM. Tasks still go through
- * serialisation, so closures that would fail on a cluster fail here too; shuffle blocks are all
- * local.
+ * {@code local[N]}: one executor with N slots inside the driver's JVM. Messages pass as objects,
+ * but tasks and results still go through serialisation, so closures that would fail on a
+ * cluster fail here too; every block is local.
  */
 public final class LocalBackend implements ClusterBackend {
   private final int slots;
   private final Path localDir;
   private final ClassLoader jobLoader;
+  private final Long storageMemory;
   private Executor executor;
 
-  public LocalBackend(int slots, Path localDir, ClassLoader jobLoader) {
+  public LocalBackend(int slots, Path localDir, ClassLoader jobLoader, Long storageMemory) {
     this.slots = slots;
     this.localDir = localDir;
     this.jobLoader = jobLoader;
+    this.storageMemory = storageMemory;
   }
 
   @Override
-  public List<ExecutorHandle> start(TaskEvents events) throws IOException {
+  public List<ExecutorHandle> start(DriverEndpoint driver) throws IOException {
     ClassLoaderSource loaders = sha -> jobLoader;
-    ExecutorConf conf = new ExecutorConf("driver", "localhost", slots, localDir.resolve("driver"));
-    executor = new Executor(conf, loaders, null);
+    ExecutorConf conf = new ExecutorConf("driver", "localhost", slots, localDir.resolve("driver"),
+        storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory());
+    ExecutorId id = new ExecutorId(conf.executorId());
+    executor = new Executor(conf, loaders, null,
+        broadcast -> driver.driverBlock("broadcast/" + broadcast).readAll(),
+        update -> driver.received(id, update));
     return List.of(new ExecutorHandle() {
       @Override
-      public String id() {
-        return conf.executorId();
+      public ExecutorId id() {
+        return id;
       }
 
       @Override
@@ -58,8 +65,8 @@ public final class LocalBackend implements ClusterBackend {
       }
 
       @Override
-      public void launch(LaunchTask task) {
-        executor.launch(task, events::taskFinished);
+      public void send(ControlMessage message) {
+        executor.handle(message);
       }
     });
   }

@@ -1,19 +1,16 @@
 package io.dflow.driver.backend;
 
 import io.dflow.driver.DflowConf;
-import io.dflow.driver.JobJar;
 import io.dflow.executor.ExecutorMain;
 import io.dflow.executor.LocalDirs;
-import io.dflow.executor.net.BlockRegion;
 import io.dflow.executor.net.Connection;
-import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportConf;
 import io.dflow.executor.net.TransportServer;
+import io.dflow.executor.protocol.ControlEndpoint;
 import io.dflow.executor.protocol.ControlMessage;
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
 import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
-import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,19 +39,20 @@ public final class LocalClusterBackend implements ClusterBackend {
   private final int executors;
   private final int slotsEach;
   private final Map<String, String> conf;
-  private final JobJar jar;
   private final Path appDir;
+  private final Long storageMemory;
   private final TransportConf transport;
-  private final Map<String, Remote> registered = new ConcurrentHashMap<>();
+  private final Map<ExecutorId, Remote> registered = new ConcurrentHashMap<>();
   private final List<Process> processes = new ArrayList<>();
   private TransportServer server;
 
-  public LocalClusterBackend(int executors, int slotsEach, Map<String, String> conf, JobJar jar, Path appDir) {
+  public LocalClusterBackend(int executors, int slotsEach, Map<String, String> conf, Path appDir,
+      Long storageMemory) {
     this.executors = executors;
     this.slotsEach = slotsEach;
     this.conf = conf;
-    this.jar = jar;
     this.appDir = appDir;
+    this.storageMemory = storageMemory;
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     this.transport = new TransportConf(secret, intConf(DflowConf.MAX_FRAME),
@@ -63,9 +61,10 @@ public final class LocalClusterBackend implements ClusterBackend {
   }
 
   @Override
-  public List<ExecutorHandle> start(TaskEvents events) throws IOException {
+  public List<ExecutorHandle> start(DriverEndpoint driver) throws IOException {
     Files.createDirectories(appDir);
-    server = TransportServer.start(LOOPBACK, 0, transport, new DriverHandler(events), this::resolveJar);
+    server = TransportServer.start(LOOPBACK, 0, transport,
+        new ControlEndpoint("driver", new FromExecutors(driver)), driver::driverBlock);
     for (int i = 0; i < executors; i++) {
       processes.add(launch("exec-" + i));
     }
@@ -124,17 +123,13 @@ public final class LocalClusterBackend implements ClusterBackend {
         "--max-frame", String.valueOf(transport.maxFrameBytes()),
         "--fetch-chunk", String.valueOf(transport.fetchChunkBytes()),
         "--handshake-ms", String.valueOf(transport.handshakeTimeoutMillis())));
+    if (storageMemory != null) {
+      cmd.addAll(List.of("--storage-memory", String.valueOf(storageMemory)));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(appDir.resolve(id + ".log").toFile());
     pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
     return pb.start();
-  }
-
-  private BlockRegion resolveJar(String blockId) throws IOException {
-    if (!blockId.equals("jar/" + jar.sha256())) {
-      throw new IOException("unknown block " + (blockId.length() > 80 ? blockId.substring(0, 80) : blockId));
-    }
-    return new BlockRegion(jar.path(), 0, Files.size(jar.path()));
   }
 
   private String logTail(String id) {
@@ -177,47 +172,54 @@ public final class LocalClusterBackend implements ClusterBackend {
   }
 
   /** An executor JVM that registered. */
-  private record Remote(String id, String host, String address, int port, int slots,
+  private record Remote(ExecutorId id, String host, String address, int port, int slots,
       Connection connection) implements ExecutorHandle {
     @Override
-    public void launch(LaunchTask task) {
-      connection.send(task.encode());
+    public void send(ControlMessage message) {
+      connection.send(message.encode());
     }
   }
 
-  /** Registrations and task outcomes from executors; runs on the event loop, so only posts. */
-  private final class DriverHandler implements MessageHandler {
-    private final TaskEvents events;
+  /** Registrations and status updates from executors; runs on the event loop, so only posts. */
+  private final class FromExecutors implements ControlEndpoint.Receiver {
+    private final DriverEndpoint driver;
 
-    DriverHandler(TaskEvents events) {
-      this.events = events;
+    FromExecutors(DriverEndpoint driver) {
+      this.driver = driver;
     }
 
     @Override
-    public void onControl(Connection from, byte[] body) {
-      ControlMessage message;
-      try {
-        message = ControlMessage.decode(body);
-      } catch (IOException e) {
-        LOG.warn("unreadable message from {}: {}", from, e.getMessage());
-        return;
-      }
+    public void onMessage(Connection from, ControlMessage message) {
       if (message instanceof RegisterExecutor r) {
         synchronized (registered) {
-          registered.put(r.executorId(), new Remote(r.executorId(), r.host(), r.address(),
-              r.shufflePort(), r.slots(), from));
+          registered.put(r.executor(), new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from));
           registered.notifyAll();
         }
-      } else if (message instanceof TaskFinished finished) {
-        events.taskFinished(finished);
+        return;
       }
+      Remote sender = senderOf(from);
+      if (sender == null) {
+        LOG.warn("a {} from {}, which has not registered, was dropped", message.getClass().getSimpleName(), from);
+        return;
+      }
+      driver.received(sender.id(), message);
     }
 
     @Override
     public void onClose(Connection connection) {
-      registered.values().stream().filter(r -> r.connection() == connection).findFirst()
-          .ifPresent(r -> events.executorLost(r.id(), "its connection closed; the end of its log:\n"
-              + logTail(r.id())));
+      Remote r = senderOf(connection);
+      if (r != null) {
+        driver.executorLost(r.id(), "its connection closed; the end of its log:\n" + logTail(r.id().value()));
+      }
+    }
+
+    private Remote senderOf(Connection connection) {
+      for (Remote r : registered.values()) {
+        if (r.connection() == connection) {
+          return r;
+        }
+      }
+      return null;
     }
   }
 }

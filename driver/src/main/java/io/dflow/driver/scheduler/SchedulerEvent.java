@@ -1,17 +1,38 @@
 package io.dflow.driver.scheduler;
 
 import io.dflow.driver.backend.ExecutorHandle;
-import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import io.dflow.executor.protocol.ControlMessage.TaskEnded;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.JobId;
+import io.dflow.planner.PhysicalPlan;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
-/** Everything that changes scheduler state, consumed in order by its one thread. */
+/** Everything that changes scheduler state, handled in order on the scheduler's event loop. */
 sealed interface SchedulerEvent {
+  /**
+   * Run result partitions {@code first .. first + count - 1} of {@code plan}'s result stage.
+   *
+   * @param stages each planned stage's bytes, by plan index
+   * @param commitJob the job key of the output folder, for a job that writes files (else null)
+   */
+  record JobSubmitted(JobId job, PhysicalPlan plan, List<SerializedStage> stages, int first, int count,
+      ResultHandler handler,
+      String commitJob, String description, CompletableFuture<JobSummary> outcome) implements SchedulerEvent {}
+
   record ExecutorAdded(ExecutorHandle executor) implements SchedulerEvent {}
 
-  record SubmitStage(StageRun stage) implements SchedulerEvent {}
+  record StatusReceived(ExecutorId from, List<TaskEnded> ended) implements SchedulerEvent {}
 
-  record Finished(TaskFinished finished) implements SchedulerEvent {}
+  record ExecutorLost(ExecutorId executor, String reason) implements SchedulerEvent {}
 
-  record ExecutorLost(String executorId, String reason) implements SchedulerEvent {}
+  record DatasetUnpersisted(int node) implements SchedulerEvent {}
 
-  record Stop() implements SchedulerEvent {}
+  record BroadcastDestroyed(long id) implements SchedulerEvent {}
+
+  /** Reads scheduler state on its own thread. */
+  record Query<T>(Function<DagScheduler, T> question, CompletableFuture<T> answer) implements SchedulerEvent {}
+
+  record Stop(String reason) implements SchedulerEvent {}
 }

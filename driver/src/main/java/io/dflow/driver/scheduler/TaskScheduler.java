@@ -1,253 +1,165 @@
 package io.dflow.driver.scheduler;
 
-import io.dflow.driver.JobFailedException;
 import io.dflow.driver.backend.ExecutorHandle;
-import io.dflow.driver.backend.TaskEvents;
-import io.dflow.driver.scheduler.SchedulerEvent.ExecutorAdded;
-import io.dflow.driver.scheduler.SchedulerEvent.ExecutorLost;
-import io.dflow.driver.scheduler.SchedulerEvent.Finished;
-import io.dflow.driver.scheduler.SchedulerEvent.Stop;
-import io.dflow.driver.scheduler.SchedulerEvent.SubmitStage;
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
-import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ControlMessage.ForgetStage;
+import io.dflow.executor.protocol.ControlMessage.LaunchTasks;
+import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.StageAttemptId;
 import io.dflow.executor.protocol.TaskAttempt;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
 
 /**
- * Hands tasks to free executor slots and tracks their attempts. All of its state is touched by
- * one thread only, which consumes {@link SchedulerEvent}s in order; other threads just post.
+ * Matches free executor slots to task sets: every round gives each executor with a free slot
+ * the best task of the first task set (oldest job, then lowest stage) that has one for it, until
+ * no slot or no task is left; then sends each executor its launches in one message, preceded by
+ * the registration of any stage attempt it has not seen. Keeps which attempt runs where. An
+ * executor whose slots are all busy may still be sent one task per slot ahead, from a task set
+ * whose tasks are short: it then starts the next one as soon as one ends.
  *
- * <pre>
- * task: pending --offer--> running --succeeded--> done
- *                             |--failed, attempts left--> pending
- *                             '--failed, none left--> stage failed (its other tasks are dropped)
- * </pre>
- *
- * Placement prefers an executor on a host that holds the task's input, else any free slot.
- * Delay scheduling (waiting a little for a local slot) plugs in at {@link #pickTask}.
+ * <p>Threading: the scheduler's event loop only.
  */
-public final class TaskScheduler implements TaskEvents, AutoCloseable {
-  private final BlockingQueue<SchedulerEvent> events = new LinkedBlockingQueue<>();
-  private final Thread loop;
+final class TaskScheduler {
+  private static final Comparator<TaskSetManager> ORDER =
+      Comparator.<TaskSetManager>comparingInt(t -> t.priority).thenComparingInt(t -> t.id.stage().value());
 
-  // Scheduler-thread state.
-  private final Map<String, ExecutorHandle> executors = new LinkedHashMap<>();
-  private final Map<String, Integer> freeSlots = new HashMap<>();
-  private final Deque<PendingTask> pending = new ArrayDeque<>();
-  private final Map<TaskAttempt, Running> running = new HashMap<>();
-  private final Map<StageRun, StageState> stages = new HashMap<>();
+  /** An executor and its free slots (negative: tasks queued ahead on it). */
+  private static final class Slots {
+    final ExecutorHandle handle;
+    int free;
+    final Set<StageAttemptId> registered = new HashSet<>();
 
-  public TaskScheduler() {
-    loop = new Thread(this::runLoop, "dflow-scheduler");
-    loop.setDaemon(true);
-    loop.start();
-  }
-
-  public void addExecutor(ExecutorHandle executor) {
-    events.add(new ExecutorAdded(executor));
-  }
-
-  /** Queues a stage's tasks; its {@link StageRun#outcome()} completes when all succeed or one fails for good. */
-  public void submit(StageRun stage) {
-    events.add(new SubmitStage(stage));
-  }
-
-  @Override
-  public void taskFinished(TaskFinished finished) {
-    events.add(new Finished(finished));
-  }
-
-  @Override
-  public void executorLost(String executorId, String reason) {
-    events.add(new ExecutorLost(executorId, reason));
-  }
-
-  @Override
-  public void close() {
-    events.add(new Stop());
-    try {
-      loop.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Slots(ExecutorHandle handle) {
+      this.handle = handle;
+      this.free = handle.slots();
     }
   }
 
-  private void runLoop() {
-    try {
-      while (true) {
-        SchedulerEvent event = events.take();
-        if (event instanceof Stop) {
-          failAll("the driver is shutting down");
-          return;
-        }
-        handle(event);
-        offerSlots();
+  private final Map<ExecutorId, Slots> executors = new LinkedHashMap<>();
+  private final List<TaskSetManager> taskSets = new ArrayList<>();
+  private final Map<Long, Launched> attempts = new HashMap<>();
+  private long nextTaskId;
+
+  /** A running attempt: its task set and where it runs. */
+  private record Launched(TaskSetManager taskSet, ExecutorId executor) {}
+
+  void addExecutor(ExecutorHandle executor) {
+    executors.put(executor.id(), new Slots(executor));
+  }
+
+  ExecutorHandle executor(ExecutorId id) {
+    Slots s = executors.get(id);
+    return s == null ? null : s.handle;
+  }
+
+  Collection<ExecutorHandle> executors() {
+    return executors.values().stream().map(s -> s.handle).toList();
+  }
+
+  boolean hasExecutors() {
+    return !executors.isEmpty();
+  }
+
+  /** Forgets an executor; returns the attempts that were running on it. */
+  List<Long> removeExecutor(ExecutorId id) {
+    executors.remove(id);
+    List<Long> lost = new ArrayList<>();
+    attempts.forEach((taskId, launched) -> {
+      if (launched.executor().equals(id)) {
+        lost.add(taskId);
       }
-    } catch (InterruptedException e) {
-      failAll("the scheduler was interrupted");
-    } catch (RuntimeException e) {
-      failAll("scheduler error: " + e);
-      throw e;
-    }
-  }
-
-  private void handle(SchedulerEvent event) {
-    if (event instanceof ExecutorAdded added) {
-      executors.put(added.executor().id(), added.executor());
-      freeSlots.put(added.executor().id(), added.executor().slots());
-    } else if (event instanceof SubmitStage submit) {
-      StageRun stage = submit.stage();
-      stages.put(stage, new StageState(stage));
-      for (int i = 0; i < stage.tasks().size(); i++) {
-        pending.add(new PendingTask(stage, i, 0));
-      }
-      if (stage.tasks().isEmpty()) {
-        complete(stage);
-      }
-    } else if (event instanceof Finished f) {
-      onFinished(f.finished());
-    } else if (event instanceof ExecutorLost lost) {
-      onExecutorLost(lost.executorId(), lost.reason());
-    }
-  }
-
-  private void offerSlots() {
-    for (ExecutorHandle executor : executors.values()) {
-      int free = freeSlots.getOrDefault(executor.id(), 0);
-      while (free > 0 && !pending.isEmpty()) {
-        PendingTask task = pickTask(executor);
-        LaunchTask template = task.stage().tasks().get(task.index());
-        TaskAttempt a = template.attempt();
-        TaskAttempt attempt = new TaskAttempt(a.appId(), a.job(), a.stage(), a.index(), task.attempt());
-        running.put(attempt, new Running(task, executor.id()));
-        free--;
-        freeSlots.put(executor.id(), free);
-        executor.launch(new LaunchTask(attempt, template.jarSha256(), template.conf(),
-            template.task(), template.mapOutputs()));
-      }
-    }
-  }
-
-  /** The first pending task whose input lives on the executor's host, else the oldest one. */
-  private PendingTask pickTask(ExecutorHandle executor) {
-    for (Iterator<PendingTask> it = pending.iterator(); it.hasNext(); ) {
-      PendingTask task = it.next();
-      if (task.stage().preferredHosts().get(task.index()).contains(executor.host())) {
-        it.remove();
-        return task;
-      }
-    }
-    return pending.poll();
-  }
-
-  private void onFinished(TaskFinished finished) {
-    Running run = running.remove(finished.attempt());
-    if (run == null) {
-      return; // written off already: its executor was lost
-    }
-    freeSlots.merge(run.executorId(), 1, Integer::sum);
-    StageState state = stages.get(run.task().stage());
-    if (state == null) {
-      return;
-    }
-    if (finished.succeeded()) {
-      state.succeed(run.task().index(), new StageRun.Placed(finished, run.executorId()));
-      if (state.isDone()) {
-        complete(run.task().stage());
-      }
-    } else {
-      retryOrFail(run.task(), finished.error());
-    }
-  }
-
-  private void onExecutorLost(String executorId, String reason) {
-    executors.remove(executorId);
-    freeSlots.remove(executorId);
-    List<Running> lost = new ArrayList<>();
-    running.entrySet().removeIf(e -> {
-      if (e.getValue().executorId().equals(executorId)) {
-        lost.add(e.getValue());
-        return true;
-      }
-      return false;
     });
-    for (Running run : lost) {
-      retryOrFail(run.task(), "executor " + executorId + " lost: " + reason);
-    }
-    if (executors.isEmpty()) {
-      failAll("no executors left (last lost: " + executorId + ": " + reason + ")");
-    }
+    return lost;
   }
 
-  private void retryOrFail(PendingTask task, String error) {
-    StageRun stage = task.stage();
-    if (!stages.containsKey(stage)) {
-      return;
-    }
-    if (task.attempt() + 1 < stage.maxAttempts()) {
-      pending.addFirst(new PendingTask(stage, task.index(), task.attempt() + 1));
-      return;
-    }
-    fail(stage, "task failed: " + stage.name() + " task " + task.index() + " (attempt "
-        + (task.attempt() + 1) + " of " + stage.maxAttempts() + "): " + error);
+  void submit(TaskSetManager taskSet) {
+    taskSets.add(taskSet);
+    taskSets.sort(ORDER);
   }
 
-  private void complete(StageRun stage) {
-    StageState state = stages.remove(stage);
-    stage.outcome().complete(state.results());
-  }
-
-  private void fail(StageRun stage, String message) {
-    stages.remove(stage);
-    pending.removeIf(t -> t.stage() == stage);
-    // Its running attempts keep their slots until they report; their results are then dropped.
-    stage.outcome().completeExceptionally(new JobFailedException(message));
-  }
-
-  private void failAll(String message) {
-    for (StageRun stage : new ArrayList<>(stages.keySet())) {
-      fail(stage, message);
-    }
-  }
-
-  private record PendingTask(StageRun stage, int index, int attempt) {}
-
-  private record Running(PendingTask task, String executorId) {}
-
-  /** Successful attempts of one stage so far. */
-  private static final class StageState {
-    private final StageRun stage;
-    private final StageRun.Placed[] results;
-    private int done;
-
-    StageState(StageRun stage) {
-      this.stage = stage;
-      this.results = new StageRun.Placed[stage.tasks().size()];
-    }
-
-    void succeed(int index, StageRun.Placed placed) {
-      if (results[index] == null) {
-        results[index] = placed;
-        done++;
-        stage.progress().onProgress(done, results.length);
+  /** Stops offering {@code taskSet}'s tasks and tells the executors that registered it to forget it. */
+  void remove(TaskSetManager taskSet) {
+    if (taskSets.remove(taskSet)) {
+      for (Slots s : executors.values()) {
+        if (s.registered.remove(taskSet.id)) {
+          s.handle.send(new ForgetStage(taskSet.id));
+        }
       }
     }
+  }
 
-    boolean isDone() {
-      return done == results.length;
+  /** An attempt ended: frees its slot; returns its task set, or null if it is unknown (its executor was lost). */
+  TaskSetManager ended(long taskId) {
+    Launched launched = attempts.remove(taskId);
+    if (launched == null) {
+      return null;
     }
+    Slots s = executors.get(launched.executor());
+    if (s != null) {
+      s.free++;
+    }
+    return launched.taskSet();
+  }
 
-    List<StageRun.Placed> results() {
-      return List.of(results);
+  /** The task set of a running attempt (for an attempt lost with its executor), removing it. */
+  TaskSetManager forget(long taskId) {
+    Launched launched = attempts.remove(taskId);
+    return launched == null ? null : launched.taskSet();
+  }
+
+  /** Fills free slots; returns how many attempts were launched. */
+  int offer() {
+    Map<Slots, List<TaskLaunch>> batches = new LinkedHashMap<>();
+    boolean launchedAny = true;
+    int total = 0;
+    while (launchedAny) {
+      launchedAny = false;
+      for (Slots s : executors.values()) {
+        if (s.free <= -s.handle.slots()) {
+          continue;
+        }
+        for (TaskSetManager t : taskSets) {
+          if (s.free <= 0 && !t.tasksAreShort()) {
+            continue;
+          }
+          long taskId = nextTaskId;
+          int index = t.offer(s.handle.id(), s.handle.host(), taskId);
+          if (index < 0) {
+            continue;
+          }
+          nextTaskId++;
+          s.free--;
+          attempts.put(taskId, new Launched(t, s.handle.id()));
+          TaskSetManager.Task task = t.task(index);
+          TaskAttempt attempt = new TaskAttempt(taskId, t.id, task.partition(), t.running(taskId).attempt());
+          if (s.registered.add(t.id)) {
+            batches.computeIfAbsent(s, k -> new ArrayList<>()); // keep executor order
+            s.handle.send(t.registration);
+          }
+          // a first attempt reads its input from the stage's registration when that carries them all
+          byte[] inputs = attempt.attempt() == 0 && t.registration.inputs() != null ? null : task.inputs();
+          batches.computeIfAbsent(s, k -> new ArrayList<>()).add(new TaskLaunch(attempt, inputs, task.cached()));
+          launchedAny = true;
+          total++;
+          break;
+        }
+      }
     }
+    batches.forEach((s, launches) -> s.handle.send(new LaunchTasks(launches)));
+    return total;
+  }
+
+  /** Sends {@code message} to every executor. */
+  void broadcast(ControlMessage message) {
+    executors.values().forEach(s -> s.handle.send(message));
   }
 }

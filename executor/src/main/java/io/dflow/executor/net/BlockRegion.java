@@ -1,6 +1,10 @@
 package io.dflow.executor.net;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -10,7 +14,7 @@ import java.util.Objects;
  * @param offset where the block starts in the file
  * @param length the block's length in bytes
  */
-public record BlockRegion(Path file, long offset, long length) {
+public record BlockRegion(Path file, long offset, long length) implements BlockData {
 
   /** Checks that the region is well formed. */
   public BlockRegion {
@@ -18,5 +22,18 @@ public record BlockRegion(Path file, long offset, long length) {
     if (offset < 0 || length < 0 || offset + length < 0) {
       throw new IllegalArgumentException("bad block region: offset " + offset + ", length " + length);
     }
+  }
+
+  @Override
+  public byte[] readAll() throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(length));
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          throw new IOException("block file " + file + " is shorter than the block (" + length + " bytes from " + offset + ")");
+        }
+      }
+    }
+    return buf.array();
   }
 }

@@ -23,5 +23,5 @@ public interface BlockResolver {
    * @throws IOException if the block is unknown or unreadable; the message is sent back to the
    *     fetcher, whose fetch fails with it
    */
-  BlockRegion resolve(String blockId) throws IOException;
+  BlockData resolve(String blockId) throws IOException;
 }

@@ -1,5 +1,6 @@
 package io.dflow.executor.net;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Server side of block fetches: resolves the block, then answers with a response header and the
  * requested slice of the file as a {@link DefaultFileRegion}, which the transport sends without
- * copying it through the heap. The header buffer and the file region are released by the
+ * copying it through the heap (or, for a block held in memory, a buffer wrapping its array). The header buffer and the file region are released by the
  * transport once written (or failed). A write that fails part-way leaves a half-sent frame, so
  * it closes the connection.
  *
@@ -33,10 +34,12 @@ final class FetchRequestHandler extends SimpleChannelInboundHandler<Message.Fetc
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, Message.FetchRequest request) {
-    BlockRegion region;
+    BlockData region;
     try {
       region = resolver.resolve(request.blockId());
-      checkFile(request.blockId(), region);
+      if (region instanceof BlockRegion file) {
+        checkFile(request.blockId(), file);
+      }
     } catch (IOException e) {
       refuse(ctx, request, e.getMessage() != null ? e.getMessage() : e.toString());
       return;
@@ -59,9 +62,12 @@ final class FetchRequestHandler extends SimpleChannelInboundHandler<Message.Fetc
     };
     ctx.write(MessageEncoder.fetchResponseHeader(ctx.alloc(), request.requestId(), region.length(), chunk))
         .addListener(closeOnFailure);
-    if (chunk > 0) {
-      long position = region.offset() + request.offset();
-      ctx.write(new DefaultFileRegion(region.file().toFile(), position, chunk)).addListener(closeOnFailure);
+    if (chunk > 0 && region instanceof BlockRegion file) {
+      long position = file.offset() + request.offset();
+      ctx.write(new DefaultFileRegion(file.file().toFile(), position, chunk)).addListener(closeOnFailure);
+    } else if (chunk > 0) {
+      HeapBlock heap = (HeapBlock) region;
+      ctx.write(Unpooled.wrappedBuffer(heap.bytes(), (int) request.offset(), chunk)).addListener(closeOnFailure);
     }
     ctx.flush();
   }

@@ -1,6 +1,7 @@
 package io.dflow.executor.protocol;
 
 import io.dflow.executor.serde.JavaSerde;
+import io.dflow.planner.ShuffleId;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
@@ -8,7 +9,9 @@ import java.util.Map;
 
 /**
  * The messages between the driver and its executors. Shuffle data is never among them:
- * executors fetch map outputs from each other.
+ * executors fetch map outputs from each other. Tasks travel in batches, and what the tasks of a
+ * stage share (its operators, configuration, the map outputs it reads) is sent to an executor
+ * once per stage attempt, not once per task.
  */
 public sealed interface ControlMessage extends Serializable {
 
@@ -23,34 +26,59 @@ public sealed interface ControlMessage extends Serializable {
   }
 
   /**
-   * Executor to driver, once connected: who it is and where it serves shuffle blocks.
+   * Executor to driver, once connected: who it is and where it serves blocks.
    *
    * @param host the host name locality is judged by (where its HDFS data would be)
-   * @param address the address other executors connect to for its shuffle blocks
+   * @param address the address other executors connect to for its blocks
    */
-  record RegisterExecutor(String executorId, String host, String address, int shufflePort,
-      int slots) implements ControlMessage {}
+  record RegisterExecutor(ExecutorId executor, String host, String address, int port, int slots)
+      implements ControlMessage {}
 
   /**
-   * Driver to executor: run one task attempt.
+   * Driver to executor, before the first task of a stage attempt that it runs.
    *
-   * @param jarSha256 the job jar to run it with (fetched from the driver once per executor), or
-   *     null when the job's classes are already on the executor's class path
-   * @param task the {@code TaskSpec}, serialised on its own so it can be read with the job's
-   *     class loader
-   * @param mapOutputs for a reduce task, where each map output of its shuffle lives
+   * @param jarSha256 the job jar (fetched from the driver once per executor), or null when the
+   *     job's classes are on the executor's class path
+   * @param sinks the stage's sinks (operators and outputs), serialised on their own so they can be
+   *     read with the job's class loader
+   * @param inputs when they are small, every partition's source input at once (a serialised
+   *     {@code List<List<Stage.SourcePartition>>} by partition), so first attempts are sent none
+   *     of their own; else null
+   * @param shuffleInputs where each map output of each shuffle the stage reads lives
+   * @param commitJob for a stage that writes files, the job key naming its {@code _temporary} folder
    */
-  record LaunchTask(TaskAttempt attempt, String jarSha256, Map<String, String> conf, byte[] task,
-      List<MapOutputLocation> mapOutputs) implements ControlMessage {}
+  record RegisterStage(StageAttemptId stage, String jarSha256, Map<String, String> conf, byte[] sinks,
+      byte[] inputs, Map<ShuffleId, List<MapOutputLocation>> shuffleInputs, String commitJob)
+      implements ControlMessage {}
+
+  /** Driver to executor: run these attempts (of stages registered before). */
+  record LaunchTasks(List<TaskLaunch> tasks) implements ControlMessage {}
 
   /**
-   * Executor to driver: an attempt ended.
+   * One attempt to run.
    *
-   * @param result the serialised result of a count or collect task, else null
-   * @param error on failure, the exception and its stack trace as text
+   * @param inputs the serialised source partitions it reads ({@code List<Stage.SourcePartition>}),
+   *     or null when it reads none or its stage's registration carries them
+   * @param cached executors holding the cached partitions it may read
    */
-  record TaskFinished(TaskAttempt attempt, String executorId, boolean succeeded, byte[] result,
-      TaskMetrics metrics, String error) implements ControlMessage {}
+  record TaskLaunch(TaskAttempt attempt, byte[] inputs, List<CachedBlockLocation> cached)
+      implements Serializable {}
+
+  /** Executor to driver: attempts that ended since the last update. */
+  record StatusUpdate(List<TaskEnded> ended) implements ControlMessage {}
+
+  /** One attempt's end, with what it did. */
+  record TaskEnded(TaskAttempt attempt, ExecutorId executor, TaskEndReason reason, TaskMetrics metrics)
+      implements Serializable {}
+
+  /** Driver to executor: a stage attempt will send no more tasks; drop what was registered for it. */
+  record ForgetStage(StageAttemptId stage) implements ControlMessage {}
+
+  /** Driver to executor: drop every cached partition of dataset {@code node}. */
+  record DropCachedDataset(int node) implements ControlMessage {}
+
+  /** Driver to executor: drop broadcast {@code id}. */
+  record DropBroadcast(long id) implements ControlMessage {}
 
   /** Driver to executor: finish and exit. */
   record StopExecutor() implements ControlMessage {}

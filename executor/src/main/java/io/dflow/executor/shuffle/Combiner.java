@@ -2,18 +2,18 @@ package io.dflow.executor.shuffle;
 
 import io.dflow.api.Encoder;
 import io.dflow.api.Encoder.ScalarKind;
-import io.dflow.api.UserCodeException;
-import io.dflow.api.function.ReduceFunction;
+import io.dflow.api.plan.Aggregator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The values of each key merged with a {@code reduceByKey} function, as they arrive: the map
- * side combiner and the reduce side merge.
+ * The values of each key aggregated as they arrive, with a shuffle's {@link Aggregator}: values
+ * start or join an aggregate ({@link #addValue}: the map-side combiner, and an aggregation over
+ * data already partitioned) and aggregates of several map tasks merge ({@link #addAggregate}:
+ * the reduce side).
  *
  * <p>Values of a long, int or double encoder are kept unboxed, in a mutable cell per key. A
  * table of boxed values stores a fresh box into a long-lived entry for every record; each such
@@ -28,23 +28,31 @@ abstract class Combiner {
    */
   private static final float LOAD_FACTOR = 0.5f;
 
-  private final ReduceFunction<Object> fn;
+  private final Aggregator aggregator;
 
-  private Combiner(ReduceFunction<Object> fn) {
-    this.fn = fn;
+  private Combiner(Aggregator aggregator) {
+    this.aggregator = aggregator;
   }
 
-  /** A combiner for values laid out by {@code valueEncoder}, merged with {@code fn}. */
-  static Combiner of(Encoder<?> valueEncoder, ReduceFunction<Object> fn, int expectedKeys) {
+  /** An aggregate that arrived from a map task; null is refused as a damaged input. */
+  static Object checkedAggregate(Object aggregate) {
+    return checked(aggregate, "an aggregate read from a shuffle");
+  }
+
+  /** A combiner whose aggregates are laid out by {@code aggregateEncoder}. */
+  static Combiner of(Encoder<?> aggregateEncoder, Aggregator aggregator, int expectedKeys) {
     int capacity = (int) Math.min(1 << 30, expectedKeys / LOAD_FACTOR);
-    if (valueEncoder instanceof Encoder.Scalar<?> scalar && Unboxed.KINDS.contains(scalar.kind())) {
-      return new Unboxed(fn, capacity, scalar.kind());
+    if (aggregateEncoder instanceof Encoder.Scalar<?> scalar && Unboxed.KINDS.contains(scalar.kind())) {
+      return new Unboxed(aggregator, capacity, scalar.kind());
     }
-    return new Boxed(fn, capacity);
+    return new Boxed(aggregator, capacity);
   }
 
-  /** Merges {@code value} into what {@code key} holds so far. */
-  abstract void add(Object key, Object value);
+  /** Starts {@code key}'s aggregate with {@code value}, or merges the value into it. */
+  abstract void addValue(Object key, Object value);
+
+  /** Takes {@code aggregate} as {@code key}'s, or merges it into the one it has. */
+  abstract void addAggregate(Object key, Object aggregate);
 
   /** The number of distinct keys so far. */
   abstract int size();
@@ -52,45 +60,52 @@ abstract class Combiner {
   /** Calls {@code action} with each key and its merged value, in no particular order. */
   abstract void forEach(BiConsumer<Object, Object> action);
 
-  /**
-   * Merges two values of a key with the user's function. A null result is refused: in
-   * {@link Map#merge} it would silently drop the key and everything merged into it so far.
-   */
-  final Object merge(Object left, Object right) {
-    Object merged;
-    try {
-      merged = fn.apply(left, right);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new UserCodeException(e);
-    }
-    if (merged == null) {
-      throw new IllegalArgumentException("the reduceByKey function returned null for values of "
-          + "types " + left.getClass().getName() + " and " + right.getClass().getName());
-    }
-    return merged;
-  }
-
-  static void checkNotNull(Object key, Object value) {
-    if (value == null) {
+  /** The first aggregate of a key: made from its first value. A null is refused (see {@link #checked}). */
+  final Object create(Object key, Object value) {
+    if (value == null && aggregator.valuesAreAggregates()) {
       throw new IllegalArgumentException("reduceByKey got a null value for key " + key);
     }
+    return checked(aggregator.create(value), "the first value's aggregate");
   }
 
-  /** Any value type: one boxed value per key, replaced on each merge. */
+  final Object mergeValue(Object aggregate, Object value) {
+    return checked(aggregator.mergeValue(aggregate, value), "merging a value");
+  }
+
+  final Object mergeAggregates(Object left, Object right) {
+    return checked(aggregator.mergeCombiners(left, right), "merging two aggregates");
+  }
+
+  /**
+   * A null aggregate is refused: in a table it would silently drop the key and everything
+   * merged into it so far.
+   */
+  private static Object checked(Object aggregate, String what) {
+    if (aggregate == null) {
+      throw new IllegalArgumentException("the aggregation function returned null (" + what + ")");
+    }
+    return aggregate;
+  }
+
+  /** Any aggregate type: one boxed aggregate per key, replaced on each merge. */
   private static final class Boxed extends Combiner {
     private final HashMap<Object, Object> values;
 
-    Boxed(ReduceFunction<Object> fn, int capacity) {
-      super(fn);
+    Boxed(Aggregator aggregator, int capacity) {
+      super(aggregator);
       values = new HashMap<>(capacity, LOAD_FACTOR);
     }
 
     @Override
-    void add(Object key, Object value) {
-      checkNotNull(key, value);
-      values.merge(key, value, this::merge);
+    void addValue(Object key, Object value) {
+      Object old = values.get(key);
+      values.put(key, old == null ? create(key, value) : mergeValue(old, value));
+    }
+
+    @Override
+    void addAggregate(Object key, Object aggregate) {
+      Object old = values.get(key);
+      values.put(key, old == null ? checkedAggregate(aggregate) : mergeAggregates(old, aggregate));
     }
 
     @Override
@@ -119,20 +134,29 @@ abstract class Combiner {
     private final HashMap<Object, Cell> cells;
     private final ScalarKind kind;
 
-    Unboxed(ReduceFunction<Object> fn, int capacity, ScalarKind kind) {
-      super(fn);
+    Unboxed(Aggregator aggregator, int capacity, ScalarKind kind) {
+      super(aggregator);
       this.cells = new HashMap<>(capacity, LOAD_FACTOR);
       this.kind = kind;
     }
 
     @Override
-    void add(Object key, Object value) {
-      checkNotNull(key, value);
+    void addValue(Object key, Object value) {
       Cell cell = cells.get(key);
       if (cell == null) {
-        cells.put(key, new Cell(bits(value, "reduceByKey got")));
+        cells.put(key, new Cell(bits(create(key, value), "the aggregate of a first value is")));
       } else {
-        cell.bits = bits(merge(boxed(cell.bits), value), "the reduceByKey function returned");
+        cell.bits = bits(mergeValue(boxed(cell.bits), value), "the aggregation function returned");
+      }
+    }
+
+    @Override
+    void addAggregate(Object key, Object aggregate) {
+      Cell cell = cells.get(key);
+      if (cell == null) {
+        cells.put(key, new Cell(bits(checkedAggregate(aggregate), "a map task sent")));
+      } else {
+        cell.bits = bits(mergeAggregates(boxed(cell.bits), aggregate), "the aggregation function returned");
       }
     }
 
@@ -168,7 +192,7 @@ abstract class Combiner {
           throw new AssertionError(kind);
       }
       throw new IllegalArgumentException(source + " a value of type "
-          + value.getClass().getName() + " where the value encoder says "
+          + value.getClass().getName() + " where the encoder says "
           + kind.name().toLowerCase(Locale.ROOT));
     }
 

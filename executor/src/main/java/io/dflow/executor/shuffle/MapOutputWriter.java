@@ -12,8 +12,8 @@ import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * The map side of a shuffle: sends each key/value record to its reduce partition, merging the
- * values of a key right away for {@code reduceByKey} (the combiner), and writes all partitions
+ * The map side of a shuffle: sends each key/value record to its reduce partition, aggregating
+ * the values of a key right away for an aggregation (the combiner), and writes all partitions
  * as one Arrow shuffle file with an index.
  */
 public final class MapOutputWriter {
@@ -21,17 +21,19 @@ public final class MapOutputWriter {
 
   private MapOutputWriter() {}
 
-  /** Writes map task {@code mapIndex}'s output for {@code write}. */
-  public static ShuffleWriteResult write(ShuffleStore store, int job, int mapIndex, StageOutput.ShuffleWrite write,
-      Iterator<Object> records, BufferAllocator allocator) throws IOException {
+  /** Writes map task {@code mapIndex}'s output for {@code write}, as attempt {@code taskId}. */
+  public static ShuffleWriteResult write(ShuffleStore store, int mapIndex, long taskId,
+      StageOutput.ShuffleWrite write, Iterator<Object> records, BufferAllocator allocator) throws IOException {
     ShuffleSpec spec = write.spec();
     Partitioner partitioner = spec.partitioner();
+    if (partitioner == null) {
+      throw new IllegalStateException("shuffle " + write.shuffle() + " has no partitioner yet");
+    }
     int n = spec.numPartitions();
-    List<? extends Iterable<?>> partitions = spec.kind() == ShuffleSpec.Kind.REDUCE_BY_KEY
+    List<? extends Iterable<?>> partitions = spec.combinesMapSide()
         ? combined(records, partitioner, n, spec)
         : bucketed(records, partitioner, n);
-    return store.writeMapOutput(job, write.shuffleId(), mapIndex, spec.recordEncoder(), partitions,
-        allocator);
+    return store.writeMapOutput(write.shuffle(), mapIndex, taskId, spec.recordEncoder(), partitions, allocator);
   }
 
   /**
@@ -40,10 +42,10 @@ public final class MapOutputWriter {
    */
   private static List<Iterable<?>> combined(Iterator<Object> records, Partitioner partitioner, int n,
       ShuffleSpec spec) {
-    Combiner combiner = Combiner.of(spec.valueEncoder(), spec.combiner(), EXPECTED_KEYS);
+    Combiner combiner = Combiner.of(spec.valueEncoder(), spec.aggregator(), EXPECTED_KEYS);
     while (records.hasNext()) {
-      Pair<?, ?> pair = asPair(records.next());
-      combiner.add(pair.key(), pair.value());
+      Pair<?, ?> pair = Merger.asPair(records.next());
+      combiner.addValue(pair.key(), pair.value());
     }
     List<List<Object>> buckets = buckets(n);
     combiner.forEach((key, value) -> buckets.get(partitionOf(partitioner, key, n)).add(Pair.of(key, value)));
@@ -53,7 +55,7 @@ public final class MapOutputWriter {
   private static List<Iterable<?>> bucketed(Iterator<Object> records, Partitioner partitioner, int n) {
     List<List<Object>> buckets = buckets(n);
     while (records.hasNext()) {
-      Pair<?, ?> pair = asPair(records.next());
+      Pair<?, ?> pair = Merger.asPair(records.next());
       buckets.get(partitionOf(partitioner, pair.key(), n)).add(pair);
     }
     return new ArrayList<>(buckets);
@@ -77,13 +79,5 @@ public final class MapOutputWriter {
       buckets.add(new ArrayList<>());
     }
     return buckets;
-  }
-
-  private static Pair<?, ?> asPair(Object record) {
-    if (record instanceof Pair<?, ?> pair) {
-      return pair;
-    }
-    throw new IllegalArgumentException("a shuffle needs key/value records (io.dflow.api.Pair), got "
-        + (record == null ? "null" : record.getClass().getName()));
   }
 }

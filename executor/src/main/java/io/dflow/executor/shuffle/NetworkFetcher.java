@@ -1,9 +1,10 @@
 package io.dflow.executor.shuffle;
 
+import io.dflow.executor.net.BlockResolver;
 import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportClient;
 import io.dflow.executor.net.TransportConf;
-import io.dflow.executor.protocol.MapOutputLocation;
+import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -11,30 +12,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Fetches shuffle blocks: from this executor's own store when it wrote them, else from the
- * executor that did, over one authenticated connection per peer (opened on first use and
- * reused by every task).
+ * Fetches blocks: from this executor's own stores when it holds them, else from the executor
+ * that does, over one authenticated connection per peer (opened on first use and reused by
+ * every task).
  */
-public final class NetworkFetcher implements ShuffleFetcher, AutoCloseable {
-  private final String selfId;
-  private final ShuffleStore localStore;
+public final class NetworkFetcher implements BlockFetcher, AutoCloseable {
+  private final ExecutorId self;
+  private final BlockResolver local;
   private final TransportConf transport;
   private final Map<String, TransportClient> peers = new ConcurrentHashMap<>();
 
-  /** @param transport null when there are no peers (every block is local) */
-  public NetworkFetcher(String selfId, ShuffleStore localStore, TransportConf transport) {
-    this.selfId = selfId;
-    this.localStore = localStore;
+  /**
+   * @param local this executor's own blocks
+   * @param transport null when there are no peers (every block is local)
+   */
+  public NetworkFetcher(ExecutorId self, BlockResolver local, TransportConf transport) {
+    this.self = self;
+    this.local = local;
     this.transport = transport;
   }
 
   @Override
-  public CompletableFuture<byte[]> fetch(MapOutputLocation from, String blockId) {
+  public CompletableFuture<byte[]> fetch(ExecutorId executor, String address, int port, String blockId) {
     try {
-      if (from.executorId().equals(selfId)) {
-        return CompletableFuture.completedFuture(localStore.read(blockId));
+      if (executor.equals(self)) {
+        return CompletableFuture.completedFuture(local.resolve(blockId).readAll());
       }
-      return peer(from).fetch(blockId);
+      return peer(executor, address, port).fetch(blockId);
     } catch (UncheckedIOException e) {
       // an unreachable peer fails like a missing block: with an IOException
       return CompletableFuture.failedFuture(new IOException(e.getMessage(), e.getCause()));
@@ -43,20 +47,20 @@ public final class NetworkFetcher implements ShuffleFetcher, AutoCloseable {
     }
   }
 
-  private TransportClient peer(MapOutputLocation from) {
+  private TransportClient peer(ExecutorId executor, String address, int port) {
     if (transport == null) {
-      throw new IllegalStateException("block of executor " + from.executorId()
+      throw new IllegalStateException("block of executor " + executor
           + " requested, but this executor has no peers");
     }
-    return peers.compute(from.address() + ":" + from.port(), (key, client) -> {
+    return peers.compute(address + ":" + port, (key, client) -> {
       if (client != null && client.connection().isOpen()) {
         return client;
       }
       try {
         MessageHandler none = (conn, body) -> { };
-        return TransportClient.connect(from.address(), from.port(), transport, none);
+        return TransportClient.connect(address, port, transport, none);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot reach executor " + from.executorId() + " at "
+        throw new UncheckedIOException("cannot reach executor " + executor + " at "
             + key + ": " + e.getMessage(), e);
       }
     });

@@ -6,12 +6,10 @@ import io.dflow.arrow.ShuffleIndex;
 import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.executor.LocalDirs;
 import io.dflow.executor.net.BlockRegion;
+import io.dflow.planner.ShuffleId;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,10 +28,13 @@ public final class ShuffleStore {
     this.dir = Files.createDirectories(dir);
   }
 
-  /** Writes map task {@code map}'s partitions (in order); says how many bytes and records went where. */
-  public ShuffleWriteResult writeMapOutput(int job, int shuffle, int map, Encoder<?> encoder,
+  /**
+   * Writes the partitions (in order) of map task {@code map}, attempt {@code taskId}; says how
+   * many bytes and records went where.
+   */
+  public ShuffleWriteResult writeMapOutput(ShuffleId shuffle, int map, long taskId, Encoder<?> encoder,
       List<? extends Iterable<?>> partitions, BufferAllocator allocator) throws IOException {
-    String name = fileName(job, shuffle, map);
+    String name = BlockIds.mapOutput(shuffle, map, taskId);
     indexes.remove(name);
     return new ShuffleFileWriter(encoder, allocator)
         .write(dir.resolve(name + ".data"), dir.resolve(name + ".index"), partitions.size(),
@@ -43,7 +44,7 @@ public final class ShuffleStore {
   /** Where block {@code blockId}'s bytes are; the id comes from the network and is parsed strictly. */
   public BlockRegion resolve(String blockId) throws IOException {
     BlockIds.ShuffleBlock block = BlockIds.parseShuffle(blockId);
-    String name = fileName(block.job(), block.shuffle(), block.map());
+    String name = BlockIds.mapOutput(block.shuffle(), block.map(), block.taskId());
     Path data = dir.resolve(name + ".data");
     ShuffleIndex index = indexes.get(name);
     if (index == null) {
@@ -63,25 +64,12 @@ public final class ShuffleStore {
 
   /** The bytes of a block this executor wrote. */
   public byte[] read(String blockId) throws IOException {
-    BlockRegion region = resolve(blockId);
-    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(region.length()));
-    try (FileChannel ch = FileChannel.open(region.file(), StandardOpenOption.READ)) {
-      while (buf.hasRemaining()) {
-        if (ch.read(buf, region.offset() + buf.position()) < 0) {
-          throw new IOException("map output file " + region.file() + " is shorter than its index says");
-        }
-      }
-    }
-    return buf.array();
+    return resolve(blockId).readAll();
   }
 
   /** Deletes every map output: the end of the application. */
   public void deleteAll() {
     indexes.clear();
     LocalDirs.deleteRecursively(dir);
-  }
-
-  private static String fileName(int job, int shuffle, int map) {
-    return "shuffle_" + job + "_" + shuffle + "_" + map;
   }
 }

@@ -1,54 +1,73 @@
 package io.dflow.executor.task;
 
 import io.dflow.api.Encoder;
+import io.dflow.api.plan.TaskScope;
 import io.dflow.arrow.Allocators;
 import io.dflow.arrow.DeserializationPolicy;
 import io.dflow.arrow.SegmentReader;
+import io.dflow.executor.protocol.BlockUpdate;
+import io.dflow.executor.protocol.ControlMessage.RegisterStage;
+import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
+import io.dflow.executor.protocol.TaskMetrics;
 import io.dflow.executor.serde.JavaSerde;
 import io.dflow.executor.shuffle.ShuffleReader;
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
-import io.dflow.executor.protocol.TaskMetrics;
-import io.dflow.executor.shuffle.ShuffleFetcher;
-import io.dflow.executor.shuffle.ShuffleStore;
-import io.dflow.planner.TaskSpec;
+import io.dflow.executor.storage.PartitionBuffer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * What one running task has: its launch message and spec, the job's class loader, its own Arrow
- * allocator (closed with the task; a leak fails the task), the executor's shuffle store and
- * fetcher, and counters. The allocator and the Hadoop configuration are made on first use, so
- * a task over an in-memory collection starts in microseconds.
+ * What one running task has: its stage and launch, the job's class loader, its own Arrow
+ * allocator (closed with the task; a leak fails the task), the executor's shared
+ * {@link TaskEnvironment}, and what it reports: metrics, counters, cached partitions it stored.
+ * The allocator, the Hadoop configuration and the scratch folder are made on first use, so a
+ * task over an in-memory collection starts in microseconds. It is also the task's
+ * {@link TaskScope.Services}: broadcast values and counter additions of user code go here.
+ *
+ * <p>Threading: used by the task's own thread only.
  */
-final class TaskContext implements AutoCloseable {
+final class TaskContext implements TaskScope.Services, AutoCloseable {
   static final long DEFAULT_TASK_MEMORY = 1L << 30;
+  private static final AtomicLong SPILLS = new AtomicLong();
 
-  final LaunchTask launch;
-  final TaskSpec spec;
+  final TaskEnvironment env;
+  final RegisterStage stage;
+  final TaskLaunch launch;
   final ClassLoader loader;
-  final ShuffleStore shuffleStore;
-  final ShuffleFetcher fetcher;
   private final Supplier<Configuration> hadoopConf;
   private BufferAllocator allocator;
-  private final List<Closeable> inputs = new ArrayList<>();
+  private DeserializationPolicy policy;
+  private Path scratch;
+  private final List<Closeable> closeables = new ArrayList<>();
+  final Map<String, Long> counters = new HashMap<>();
+  final List<BlockUpdate> blockUpdates = new ArrayList<>();
   long recordsOut;
   long inputBytes;
   long shuffleBytesRead;
   long shuffleBytesWritten;
 
-  TaskContext(LaunchTask launch, TaskSpec spec, ClassLoader loader, ShuffleStore shuffleStore,
-      ShuffleFetcher fetcher, Supplier<Configuration> hadoopConf) {
+  TaskContext(TaskEnvironment env, RegisterStage stage, TaskLaunch launch, ClassLoader loader,
+      Supplier<Configuration> hadoopConf) {
+    this.env = env;
+    this.stage = stage;
     this.launch = launch;
-    this.spec = spec;
     this.loader = loader;
-    this.shuffleStore = shuffleStore;
-    this.fetcher = fetcher;
     this.hadoopConf = hadoopConf;
+  }
+
+  int partition() {
+    return launch.attempt().partition();
   }
 
   /** The Hadoop configuration, built on first use: a task that touches no file never pays for it. */
@@ -65,40 +84,85 @@ final class TaskContext implements AutoCloseable {
     return allocator;
   }
 
-  String conf(String key, String fallback) {
-    return launch.conf().getOrDefault(key, fallback).trim();
+  DeserializationPolicy policy() {
+    if (policy == null) {
+      policy = new DeserializationPolicy(loader, JavaSerde.filter(loader));
+    }
+    return policy;
   }
 
-  /** Registers an input to close when the task ends. */
-  <T extends Closeable> T closeLater(T input) {
-    inputs.add(input);
-    return input;
+  String conf(String key, String fallback) {
+    return stage.conf().getOrDefault(key, fallback).trim();
+  }
+
+  /** Registers something to close when the task ends. */
+  <T extends Closeable> T closeLater(T resource) {
+    closeables.add(resource);
+    return resource;
   }
 
   /** Decodes shuffle segments of {@code encoder}'s records with this task's allocator and class loader. */
   ShuffleReader.SegmentDecoder segmentDecoder(Encoder<?> encoder) {
-    DeserializationPolicy policy = new DeserializationPolicy(loader, JavaSerde.filter(loader));
     return (segment, sink) -> {
-      try (SegmentReader reader = SegmentReader.open(segment, encoder, allocator(), policy)) {
+      try (SegmentReader reader = SegmentReader.open(segment, encoder, allocator(), policy())) {
         reader.forEachRemaining(sink);
       }
     };
+  }
+
+  /** Keeps {@code records} for several readers in a buffer of this task, in memory up to a bound, then in its scratch folder. */
+  PartitionBuffer keep(Iterator<Object> records, Encoder<?> encoder, long memoryLimit) throws IOException {
+    return PartitionBuffer.write(records, encoder, allocator(), memoryLimit, this::spillFile);
+  }
+
+  /** Reads a kept or cached partition; the reader is closed with the task if not before. */
+  Iterator<Object> read(PartitionBuffer buffer) throws IOException {
+    SegmentReader reader = buffer.read(allocator(), policy());
+    closeLater(reader::close);
+    return reader;
+  }
+
+  /** A fresh file in this task's scratch folder. */
+  Path spillFile() {
+    try {
+      if (scratch == null) {
+        scratch = Files.createDirectories(env.scratch().resolve("task-" + launch.attempt().taskId()));
+      }
+      return scratch.resolve("kept-" + SPILLS.incrementAndGet());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make a scratch folder for " + launch.attempt() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Object broadcastValue(long id) {
+    try {
+      return env.broadcasts().value(id, loader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void addToCounter(String name, long delta) {
+    counters.merge(name, delta, Long::sum);
   }
 
   TaskMetrics metrics(long runMillis) {
     return new TaskMetrics(recordsOut, inputBytes, shuffleBytesRead, shuffleBytesWritten, runMillis);
   }
 
-  void closeInputs() throws IOException {
+  /** Closes inputs, readers and kept partitions (deleting their files); a failure to close fails a task that otherwise succeeded. */
+  void closeResources() throws IOException {
     IOException first = null;
-    for (Closeable input : inputs) {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
       try {
-        input.close();
+        closeables.get(i).close();
       } catch (IOException e) {
         first = first == null ? e : first;
       }
     }
-    inputs.clear();
+    closeables.clear();
     if (first != null) {
       throw first;
     }
@@ -107,10 +171,16 @@ final class TaskContext implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      closeInputs();
+      closeResources();
     } finally {
-      if (allocator != null) {
-        allocator.close();
+      try {
+        if (allocator != null) {
+          allocator.close();
+        }
+      } finally {
+        if (scratch != null) {
+          io.dflow.executor.LocalDirs.deleteRecursively(scratch);
+        }
       }
     }
   }

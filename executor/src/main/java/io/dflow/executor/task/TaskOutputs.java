@@ -1,31 +1,24 @@
 package io.dflow.executor.task;
 
+import io.dflow.api.Optional;
+import io.dflow.api.UserCodeException;
 import io.dflow.api.plan.Action;
-import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.executor.serde.JavaSerde;
-import io.dflow.executor.shuffle.MapOutputWriter;
 import io.dflow.hdfs.TaskOutputWriter;
-import io.dflow.planner.StageOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** Hands a task's records to its output; returns the serialised result of a count or collect. */
-final class TaskOutputs {
+/**
+ * Runs a result task's action over its partition; returns the serialised per-partition value
+ * (Java serialisation, but a count's 8 bytes for a count: the result of most tiny tasks).
+ */
+public final class TaskOutputs {
   private TaskOutputs() {}
 
-  static byte[] write(TaskContext ctx, Iterator<Object> records) throws IOException {
-    StageOutput output = ctx.spec.output();
-    if (output instanceof StageOutput.ShuffleWrite write) {
-      var attempt = ctx.launch.attempt();
-      ShuffleWriteResult written = MapOutputWriter.write(ctx.shuffleStore, attempt.job(),
-          attempt.index(), write, records, ctx.allocator());
-      ctx.shuffleBytesWritten = written.totalBytes();
-      ctx.recordsOut = written.totalRecords();
-      return null;
-    }
-    Action action = ((StageOutput.Result) output).action();
+  static byte[] result(TaskContext ctx, Action action, Iterator<Object> records) throws IOException {
     if (action instanceof Action.SaveText save) {
       saveText(ctx, save.path(), records);
       return null;
@@ -36,24 +29,87 @@ final class TaskOutputs {
         n++;
       }
       ctx.recordsOut = n;
-      return JavaSerde.serialize(n);
+      return countBytes(n);
     }
+    if (action instanceof Action.Collect collect) {
+      return collected(ctx, records, Long.MAX_VALUE, collect.maxBytes());
+    }
+    if (action instanceof Action.Take take) {
+      return collected(ctx, records, take.n(), take.maxBytes());
+    }
+    if (action instanceof Action.Reduce reduce) {
+      Object acc = null;
+      boolean any = false;
+      while (records.hasNext()) {
+        Object next = records.next();
+        acc = any ? apply(reduce.fn(), acc, next) : next;
+        any = true;
+        ctx.recordsOut++;
+      }
+      return JavaSerde.serialize(any ? Optional.of(acc) : Optional.empty());
+    }
+    if (action instanceof Action.Fold fold) {
+      // a copy per task: the action's own zero is shared by the tasks a slot runs
+      Object acc = JavaSerde.deserialize(JavaSerde.serialize(fold.zero()), ctx.loader, Object.class);
+      while (records.hasNext()) {
+        acc = apply(fold.fn(), acc, records.next());
+        ctx.recordsOut++;
+      }
+      return JavaSerde.serialize(acc);
+    }
+    Action.Foreach foreach = (Action.Foreach) action;
+    while (records.hasNext()) {
+      try {
+        foreach.fn().call(records.next());
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new UserCodeException(e);
+      }
+      ctx.recordsOut++;
+    }
+    return null;
+  }
+
+  /** A count's result: its 8 bytes, big-endian (read by {@link #countOf}). */
+  static byte[] countBytes(long n) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(n).array();
+  }
+
+  /** The count a task's result holds. */
+  public static long countOf(byte[] result) {
+    return ByteBuffer.wrap(result).getLong();
+  }
+
+  private static Object apply(io.dflow.api.function.ReduceFunction<Object> fn, Object a, Object b) {
+    try {
+      return fn.apply(a, b);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UserCodeException(e);
+    }
+  }
+
+  private static byte[] collected(TaskContext ctx, Iterator<Object> records, long limit, long maxBytes)
+      throws IOException {
     List<Object> all = new ArrayList<>();
-    records.forEachRemaining(all::add);
+    while (all.size() < limit && records.hasNext()) {
+      all.add(records.next());
+    }
     ctx.recordsOut = all.size();
     byte[] bytes = JavaSerde.serialize(all);
-    long max = ((Action.Collect) action).maxBytes();
-    if (bytes.length > max) {
-      throw new IOException("this task's part of collect() is " + bytes.length
-          + " bytes, over the limit of " + max + " (dflow.collect.maxBytes)");
+    if (bytes.length > maxBytes) {
+      throw new IOException("this task's part of the result is " + bytes.length
+          + " bytes, over the limit of " + maxBytes + " (dflow.collect.maxBytes)");
     }
     return bytes;
   }
 
   private static void saveText(TaskContext ctx, String path, Iterator<Object> records) throws IOException {
     var attempt = ctx.launch.attempt();
-    try (TaskOutputWriter writer = TaskOutputWriter.open(path, attempt.jobKey(),
-        attempt.index(), attempt.attempt(), ctx.hadoop())) {
+    try (TaskOutputWriter writer = TaskOutputWriter.open(path, ctx.stage.commitJob(),
+        attempt.partition(), attempt.taskId(), ctx.hadoop())) {
       while (records.hasNext()) {
         writer.write(records.next());
       }

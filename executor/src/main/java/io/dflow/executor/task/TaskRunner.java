@@ -1,63 +1,157 @@
 package io.dflow.executor.task;
 
 import io.dflow.api.UserCodeException;
-import io.dflow.api.plan.Steps;
-import io.dflow.executor.ClassLoaderSource;
-import io.dflow.executor.protocol.ControlMessage.LaunchTask;
-import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import io.dflow.api.plan.TaskScope;
+import io.dflow.arrow.ShuffleWriteResult;
+import io.dflow.executor.protocol.ControlMessage.RegisterStage;
+import io.dflow.executor.protocol.ControlMessage.TaskEnded;
+import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
+import io.dflow.executor.protocol.MapStatus;
+import io.dflow.executor.protocol.TaskEndReason;
 import io.dflow.executor.protocol.TaskMetrics;
 import io.dflow.executor.serde.JavaSerde;
-import io.dflow.executor.shuffle.ShuffleFetcher;
-import io.dflow.executor.shuffle.ShuffleStore;
-import io.dflow.planner.TaskSpec;
+import io.dflow.executor.shuffle.FetchFailedException;
+import io.dflow.executor.shuffle.MapOutputWriter;
+import io.dflow.planner.Stage;
+import io.dflow.planner.StageOutput;
+import io.dflow.planner.TaskInput;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Runs one task attempt: reads its input, pulls the records through the fused pipeline and
- * hands them to its output, then reports. Any failure becomes a {@link TaskFinished} that names
- * the task's input and carries the cause; nothing escapes to the slot thread.
+ * Runs one task attempt: computes its partition of each of its stage's sinks and hands the
+ * records to the sink's output (a shuffle file, or the action), then reports. Every way it can
+ * end becomes a {@link TaskEndReason}: a failure names the task's input and carries the cause;
+ * nothing escapes to the slot thread.
  */
 public final class TaskRunner {
-  private final String executorId;
-  private final ClassLoaderSource loaders;
-  private final ShuffleStore shuffleStore;
-  private final ShuffleFetcher fetcher;
+  private final TaskEnvironment env;
   private final HadoopConfCache hadoopConfs = new HadoopConfCache();
+  /** The stage a slot thread ran last, deserialised: its next first attempts reuse it. */
+  private final ThreadLocal<Prepared> lastStage = new ThreadLocal<>();
 
-  public TaskRunner(String executorId, ClassLoaderSource loaders, ShuffleStore shuffleStore,
-      ShuffleFetcher fetcher) {
-    this.executorId = executorId;
-    this.loaders = loaders;
-    this.shuffleStore = shuffleStore;
-    this.fetcher = fetcher;
+  /** A stage's sinks and, if its registration carries them, every partition's inputs, read back. */
+  private record Prepared(RegisterStage stage, List<Stage.Sink> sinks, List<List<Stage.SourcePartition>> inputs) {}
+
+  public TaskRunner(TaskEnvironment env) {
+    this.env = env;
   }
 
-  public TaskFinished run(LaunchTask launch) {
+  public TaskEnded run(RegisterStage stage, TaskLaunch launch) {
     long start = System.nanoTime();
     Thread thread = Thread.currentThread();
     ClassLoader before = thread.getContextClassLoader();
-    TaskSpec spec = null;
+    List<Stage.Sink> sinks = null;
+    Map<Stage.OpPartition, TaskInput> sources = Map.of();
+    TaskContext ctx = null;
     try {
-      ClassLoader loader = loaders.loaderFor(launch.jarSha256());
+      ClassLoader loader = env.loaders().loaderFor(stage.jarSha256());
       thread.setContextClassLoader(loader);
-      spec = JavaSerde.deserialize(launch.task(), loader, TaskSpec.class);
-      try (TaskContext ctx = new TaskContext(launch, spec, loader, shuffleStore, fetcher,
-          () -> hadoopConfs.get(launch.conf()))) {
-        Iterator<Object> input = TaskInputs.open(ctx);
-        Iterator<Object> records = Steps.pipeline(spec.pipeline(), input);
-        byte[] result = TaskOutputs.write(ctx, records);
-        TaskMetrics metrics = ctx.metrics(millisSince(start));
-        ctx.closeInputs();
-        return new TaskFinished(launch.attempt(), executorId, true, result, metrics, null);
+      Prepared prepared = prepare(stage, launch, loader);
+      sinks = prepared.sinks();
+      if (launch.inputs() != null) {
+        sources = Stage.byOpPartition(sourcePartitions(launch.inputs(), loader));
+      } else if (prepared.inputs() != null) {
+        sources = Stage.byOpPartition(prepared.inputs().get(launch.attempt().partition()));
       }
+      ctx = new TaskContext(env, stage, launch, loader, () -> hadoopConfs.get(stage.conf()));
+      TaskScope.enter(ctx);
+      TaskEndReason.Success success = runSinks(ctx, sinks, sources);
+      TaskMetrics metrics = ctx.metrics(millisSince(start));
+      ctx.close();
+      return new TaskEnded(launch.attempt(), env.executor(), success, metrics);
     } catch (Throwable t) {
-      String where = spec == null ? "" : spec.input().describe() + ": ";
-      return new TaskFinished(launch.attempt(), executorId, false, null,
-          new TaskMetrics(0, 0, 0, 0, millisSince(start)), where + describe(t));
+      closeQuietly(ctx, t);
+      TaskMetrics metrics = ctx == null ? new TaskMetrics(0, 0, 0, 0, millisSince(start))
+          : ctx.metrics(millisSince(start));
+      return new TaskEnded(launch.attempt(), env.executor(), failure(t, sinks, launch, sources), metrics);
     } finally {
+      TaskScope.exit();
       thread.setContextClassLoader(before);
+    }
+  }
+
+  private static TaskEndReason.Success runSinks(TaskContext ctx, List<Stage.Sink> sinks,
+      Map<Stage.OpPartition, TaskInput> sources) throws Exception {
+    OpEvaluator evaluator = new OpEvaluator(ctx, sinks.stream().map(Stage.Sink::root).toList(), sources);
+    byte[] result = null;
+    List<MapStatus> statuses = new ArrayList<>();
+    for (Stage.Sink sink : sinks) {
+      Iterator<Object> records = evaluator.compute(sink.root(), ctx.partition());
+      if (sink.output() instanceof StageOutput.ShuffleWrite write) {
+        ShuffleWriteResult written = MapOutputWriter.write(ctx.env.shuffles(), ctx.partition(),
+            ctx.launch.attempt().taskId(), write, records, ctx.allocator());
+        long[] lengths = new long[written.numPartitions()];
+        for (int p = 0; p < lengths.length; p++) {
+          lengths[p] = written.length(p);
+        }
+        statuses.add(new MapStatus(write.shuffle(), lengths));
+        ctx.shuffleBytesWritten += written.totalBytes();
+        ctx.recordsOut += written.totalRecords();
+      } else {
+        result = TaskOutputs.result(ctx, ((StageOutput.Result) sink.output()).action(), records);
+      }
+    }
+    ctx.closeResources();
+    return new TaskEndReason.Success(result, statuses, ctx.blockUpdates, ctx.counters);
+  }
+
+  /**
+   * The stage's sinks, deserialised. A slot reuses them for its next first attempt of the same
+   * stage attempt, as Flink keeps one instance of a function per parallel slot: deserialising a
+   * task's functions costs more than running a tiny task. A retried attempt gets fresh copies, so
+   * state a failed attempt left in a function cannot leak into its retry.
+   */
+  @SuppressWarnings("unchecked")
+  private Prepared prepare(RegisterStage stage, TaskLaunch launch, ClassLoader loader) throws java.io.IOException {
+    Prepared last = lastStage.get();
+    boolean first = launch.attempt().attempt() == 0;
+    if (first && last != null && last.stage() == stage) {
+      return last;
+    }
+    List<Stage.Sink> sinks = (List<Stage.Sink>) JavaSerde.deserialize(stage.sinks(), loader, List.class);
+    List<List<Stage.SourcePartition>> inputs = !first || stage.inputs() == null ? null
+        : (List<List<Stage.SourcePartition>>) JavaSerde.deserialize(stage.inputs(), loader, List.class);
+    Prepared prepared = new Prepared(stage, sinks, inputs);
+    if (first) {
+      lastStage.set(prepared);
+    }
+    return prepared;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Stage.SourcePartition> sourcePartitions(byte[] inputs, ClassLoader loader)
+      throws java.io.IOException {
+    return (List<Stage.SourcePartition>) JavaSerde.deserialize(inputs, loader, List.class);
+  }
+
+  private static TaskEndReason failure(Throwable t, List<Stage.Sink> sinks, TaskLaunch launch,
+      Map<Stage.OpPartition, TaskInput> sources) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof FetchFailedException f) {
+        return new TaskEndReason.FetchFailed(f.shuffle(), f.mapIndex(), f.executor(), f.getMessage());
+      }
+    }
+    Throwable shown = t instanceof UserCodeException && t.getCause() != null ? t.getCause() : t;
+    String where = sinks == null ? launch.attempt().toString()
+        : Stage.describeInputs(sinks.stream().map(Stage.Sink::root).toList(),
+            launch.attempt().partition(), sources, TaskInput::describe);
+    return new TaskEndReason.ExceptionFailure(shown.getClass().getName(), shown.getMessage(), where,
+        describe(t));
+  }
+
+  private static void closeQuietly(TaskContext ctx, Throwable failure) {
+    if (ctx == null) {
+      return;
+    }
+    try {
+      ctx.close();
+    } catch (Exception | Error e) {
+      failure.addSuppressed(e);
     }
   }
 

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server's fetch handler through EmbeddedChannel: it answers with a file region, not a copy. */
+/**
+ * The server's fetch handler through EmbeddedChannel: it answers a block in a file with a file
+ * region, not a copy, and a block in memory with a buffer over its array, chunk by chunk.
+ */
 @ExtendWith(LeakTracker.class)
 class FetchRequestHandlerTest {
   private static final int MAX_CHUNK = 16;
@@ -23,9 +26,18 @@ class FetchRequestHandlerTest {
   @TempDir
   Path dir;
 
+  /** 40 bytes of the heap block: its array is longer, as a cached partition's buffer may be. */
+  private final byte[] heap = new byte[64];
+
   private EmbeddedChannel channel() throws IOException {
     Path file = Files.write(dir.resolve("data"), new byte[100]);
+    for (int i = 0; i < heap.length; i++) {
+      heap[i] = (byte) i;
+    }
     BlockResolver resolver = blockId -> {
+      if (blockId.equals("h")) {
+        return new HeapBlock(heap, 40);
+      }
       if (!blockId.equals("b")) {
         throw new IOException("unknown block " + blockId);
       }
@@ -74,6 +86,35 @@ class FetchRequestHandlerTest {
     ch.writeInbound(new Message.FetchRequest(3, "b", 40, 1000));
     assertEquals(0, readHeader(ch, 3, 40));
     assertNull(ch.readOutbound());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aHeapBlockIsSentFromItsArrayChunkByChunkUpToItsSize() throws IOException {
+    EmbeddedChannel ch = channel();
+    for (long offset : new long[] {0, 16, 32}) {
+      ch.writeInbound(new Message.FetchRequest(10 + offset, "h", offset, 1000));
+      int expected = (int) Math.min(MAX_CHUNK, 40 - offset);
+      assertEquals(expected, readHeader(ch, 10 + offset, 40));
+      ByteBuf data = ch.readOutbound();
+      try {
+        assertEquals(expected, data.readableBytes());
+        for (int i = 0; i < expected; i++) {
+          assertEquals((byte) (offset + i), data.getByte(data.readerIndex() + i), "byte " + (offset + i));
+        }
+      } finally {
+        data.release();
+      }
+    }
+    ch.writeInbound(new Message.FetchRequest(50, "h", 40, 1000));
+    assertEquals(0, readHeader(ch, 50, 40));
+    assertNull(ch.readOutbound(), "no bytes past the block's size");
+    ch.writeInbound(new Message.FetchRequest(51, "h", 41, 1000));
+    ByteBuf frame = ch.readOutbound();
+    frame.skipBytes(Wire.LENGTH_FIELD_BYTES);
+    Message.FetchFailure failure = (Message.FetchFailure) MessageDecoder.decode(frame);
+    frame.release();
+    assertTrue(failure.message().startsWith("bad range for block h of 40 bytes"), failure.message());
     ch.finishAndReleaseAll();
   }
 

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Over real loopback sockets: control messages both ways and block fetches. */
+/**
+ * Over real loopback sockets: control messages both ways, and fetches of blocks held in files
+ * (sent as file regions) and in memory (sent from the array), across many fetch chunks.
+ */
 @ExtendWith(LeakTracker.class)
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class TransportClientServerTest {
@@ -45,6 +48,9 @@ class TransportClientServerTest {
   private byte[] fileBytes;
   private final long[] offsets = new long[BLOCKS];
   private final long[] lengths = new long[BLOCKS];
+  /** A block in memory: the first {@code HEAP_SIZE} bytes of a larger array, as a cached partition's buffer is. */
+  private byte[] heapArray;
+  private static final int HEAP_SIZE = 5 * CHUNK + 77;
 
   private final BlockingQueue<String> serverReceived = new LinkedBlockingQueue<>();
   private final AtomicReference<Connection> lastServerConnection = new AtomicReference<>();
@@ -62,6 +68,8 @@ class TransportClientServerTest {
     fileBytes = new byte[(int) position + 5];
     random.nextBytes(fileBytes);
     file = Files.write(dir.resolve("map-output.data"), fileBytes);
+    heapArray = new byte[HEAP_SIZE + 1000];
+    random.nextBytes(heapArray);
 
     MessageHandler echo = (from, body) -> {
       String text = new String(body, StandardCharsets.UTF_8);
@@ -72,6 +80,12 @@ class TransportClientServerTest {
     BlockResolver resolver = blockId -> {
       if (blockId.equals("truncated")) {
         return new BlockRegion(file, fileBytes.length - 10, 100);
+      }
+      if (blockId.equals("heap")) {
+        return new HeapBlock(heapArray, HEAP_SIZE);
+      }
+      if (blockId.equals("heap-empty")) {
+        return new HeapBlock(heapArray, 0);
       }
       if (!blockId.startsWith("block-")) {
         throw new IOException("unknown block " + blockId);
@@ -127,6 +141,24 @@ class TransportClientServerTest {
     try (TransportClient client = TransportClient.connect("127.0.0.1", server.port(), CONF, new QueueHandler())) {
       assertTrue(lengths[0] > 7L * CHUNK && lengths[0] > CONF.maxFrameBytes());
       assertArrayEquals(expected(0), client.fetch("block-0").get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aBlockHeldInMemoryFetchesWholeAcrossChunksAndNoFurtherThanItsSize() throws Exception {
+    try (TransportClient client = TransportClient.connect("127.0.0.1", server.port(), CONF, new QueueHandler())) {
+      assertTrue(HEAP_SIZE > 5 * CHUNK && HEAP_SIZE > CONF.maxFrameBytes());
+      byte[] fetched = client.fetch("heap").get(10, TimeUnit.SECONDS);
+      assertArrayEquals(Arrays.copyOf(heapArray, HEAP_SIZE), fetched);
+      assertArrayEquals(new byte[0], client.fetch("heap-empty").get(10, TimeUnit.SECONDS));
+      // file and heap blocks interleave on one connection
+      List<CompletableFuture<byte[]>> fetches = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        fetches.add(client.fetch(i % 2 == 0 ? "heap" : "block-0"));
+      }
+      for (int i = 0; i < 6; i++) {
+        assertArrayEquals(i % 2 == 0 ? fetched : expected(0), fetches.get(i).get(10, TimeUnit.SECONDS), "fetch " + i);
+      }
     }
   }
 

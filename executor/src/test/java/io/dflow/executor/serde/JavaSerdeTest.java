@@ -11,7 +11,12 @@ import io.dflow.api.Pair;
 import io.dflow.api.function.MapFunction;
 import io.dflow.api.plan.Steps;
 import io.dflow.executor.JobClassLoader;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.MapOutputLocation;
+import io.dflow.executor.protocol.StageAttemptId;
+import io.dflow.executor.protocol.StageId;
 import io.dflow.executor.protocol.TaskAttempt;
+import io.dflow.planner.ShuffleId;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.Serializable;
@@ -35,6 +40,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Java serialisation behind control messages, tasks and results: values and closures round
+ * trip, and reading refuses classes outside the allow-list, over-deep graphs and hostile lengths.
+ */
 class JavaSerdeTest {
   private static final ClassLoader APP = JavaSerdeTest.class.getClassLoader();
 
@@ -72,7 +81,9 @@ class JavaSerdeTest {
     Object[] values = {
         reading,
         Pair.of("key", 42L),
-        new TaskAttempt("app", 1, 2, 3, 0),
+        new TaskAttempt(12, new StageAttemptId(new StageId(2), 1), 3, 0),
+        new MapOutputLocation(3, 12, new ExecutorId("exec-1"), "10.0.0.7", 7337),
+        new ShuffleId(4, 1),
         new HashPartitioner(5),
         new ArrayList<>(List.of(Pair.of(1, List.of("x")), Pair.of(2, List.of()))),
         new AtomicLong(9).get()

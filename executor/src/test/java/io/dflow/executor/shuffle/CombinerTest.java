@@ -9,19 +9,23 @@ import io.dflow.api.Encoder;
 import io.dflow.api.Encoders;
 import io.dflow.api.UserCodeException;
 import io.dflow.api.function.ReduceFunction;
+import io.dflow.api.plan.Aggregator;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.function.BinaryOperator;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link Combiner} for each value layout it keeps (unboxed long, int and double cells; boxed
- * values for everything else), checked against a plain fold computed in the test, and its
- * refusals of null and mistyped values.
+ * values for everything else), on both sides of a shuffle (values merged map side, aggregates of
+ * several map tasks merged reduce side), checked against a plain fold computed in the test, and
+ * its refusals of null and mistyped values.
  */
 class CombinerTest {
   private final Random random = new Random(7);
@@ -36,11 +40,81 @@ class CombinerTest {
   }
 
   @Test
+  void aggregatesOfSeveralMapTasksMergeToTheWholeFold() {
+    ReduceFunction<Object> sum = (a, b) -> (Long) a + (Long) b;
+    Map<Object, Long> expected = new HashMap<>();
+    Combiner reduceSide = Combiner.of(Encoders.longs(), Aggregator.reducing(sum), 8);
+    for (int map = 0; map < 4; map++) {
+      Combiner mapSide = Combiner.of(Encoders.longs(), Aggregator.reducing(sum), 8);
+      for (int i = 0; i < 2_000; i++) {
+        String key = "key" + random.nextInt(300);
+        long value = random.nextInt(1_000_000);
+        mapSide.addValue(key, value);
+        expected.merge(key, value, Long::sum);
+      }
+      mapSide.forEach(reduceSide::addAggregate);
+    }
+    assertEquals(expected, contents(reduceSide));
+  }
+
+  @Test
+  void anAggregateOfAnotherTypeThanItsValuesIsCreatedMergedAndCombined() {
+    // combineByKey-style: the distinct values of a key, as a sorted list (boxed layout)
+    Aggregator distinct = new Aggregator(
+        v -> new ArrayList<>(List.of(v)),
+        (agg, v) -> {
+          @SuppressWarnings("unchecked")
+          List<Object> list = (List<Object>) agg;
+          if (!list.contains(v)) {
+            list.add(v);
+            list.sort(null);
+          }
+          return list;
+        },
+        (a, b) -> {
+          @SuppressWarnings("unchecked")
+          List<Object> list = new ArrayList<>((List<Object>) a);
+          for (Object v : (List<?>) b) {
+            if (!list.contains(v)) {
+              list.add(v);
+            }
+          }
+          list.sort(null);
+          return list;
+        });
+    // and a count of values: long aggregates of string values (unboxed layout)
+    Aggregator count = new Aggregator(v -> 1L, (agg, v) -> (Long) agg + 1, (a, b) -> (Long) a + (Long) b);
+
+    Map<Object, TreeSet<Integer>> expectedDistinct = new HashMap<>();
+    Map<Object, Long> expectedCount = new HashMap<>();
+    Combiner distinctAll = Combiner.of(Encoders.javaUnchecked(List.class), distinct, 8);
+    Combiner countAll = Combiner.of(Encoders.longs(), count, 8);
+    for (int map = 0; map < 3; map++) {
+      Combiner distinctMap = Combiner.of(Encoders.javaUnchecked(List.class), distinct, 8);
+      Combiner countMap = Combiner.of(Encoders.longs(), count, 8);
+      for (int i = 0; i < 1_000; i++) {
+        String key = "k" + random.nextInt(50);
+        int value = random.nextInt(20);
+        distinctMap.addValue(key, value);
+        countMap.addValue(key, "v" + value);
+        expectedDistinct.computeIfAbsent(key, k -> new TreeSet<>()).add(value);
+        expectedCount.merge(key, 1L, Long::sum);
+      }
+      distinctMap.forEach(distinctAll::addAggregate);
+      countMap.forEach(countAll::addAggregate);
+    }
+    Map<Object, Object> expectedLists = new HashMap<>();
+    expectedDistinct.forEach((k, v) -> expectedLists.put(k, new ArrayList<>(v)));
+    assertEquals(expectedLists, contents(distinctAll));
+    assertEquals(expectedCount, contents(countAll));
+  }
+
+  @Test
   void nonFiniteAndSignedZeroDoublesSurviveTheCell() {
-    Combiner combiner = Combiner.of(Encoders.doubles(), (a, b) -> b, 4);
+    Combiner combiner = Combiner.of(Encoders.doubles(), Aggregator.reducing((a, b) -> b), 4);
     List<Double> values = List.of(Double.NaN, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE);
     for (int i = 0; i < values.size(); i++) {
-      combiner.add("k" + i, values.get(i));
+      combiner.addValue("k" + i, values.get(i));
     }
     Map<Object, Object> out = contents(combiner);
     for (int i = 0; i < values.size(); i++) {
@@ -50,19 +124,24 @@ class CombinerTest {
 
   @Test
   void aValueOfTheWrongTypeIsNamedWithTheEncoder() {
-    Combiner combiner = Combiner.of(Encoders.longs(), sum(), 4);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> combiner.add("k", 1));
-    assertEquals("reduceByKey got a value of type java.lang.Integer where the value encoder says long",
+    Combiner combiner = Combiner.of(Encoders.longs(), Aggregator.reducing(sum()), 4);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> combiner.addValue("k", 1));
+    assertEquals("the aggregate of a first value is a value of type java.lang.Integer where the encoder says long",
         e.getMessage());
+    IllegalArgumentException sent = assertThrows(IllegalArgumentException.class, () -> combiner.addAggregate("j", "1"));
+    assertEquals("a map task sent a value of type java.lang.String where the encoder says long", sent.getMessage());
   }
 
   @Test
   void aFunctionResultOfTheWrongTypeIsNamedWithTheEncoder() {
     ReduceFunction<Object> toText = (a, b) -> a + "" + b;
-    Combiner combiner = Combiner.of(Encoders.ints(), toText, 4);
-    combiner.add("k", 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> combiner.add("k", 2));
-    assertEquals("the reduceByKey function returned a value of type java.lang.String where the value encoder says int",
+    Combiner combiner = Combiner.of(Encoders.ints(), Aggregator.reducing(toText), 4);
+    combiner.addValue("k", 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> combiner.addValue("k", 2));
+    assertEquals("the aggregation function returned a value of type java.lang.String where the encoder says int",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> combiner.addAggregate("k", 3));
+    assertEquals("the aggregation function returned a value of type java.lang.String where the encoder says int",
         e.getMessage());
   }
 
@@ -70,14 +149,28 @@ class CombinerTest {
   void nullValuesAndNullResultsAreRefusedForEveryLayout() {
     ReduceFunction<Object> toNull = (a, b) -> null;
     for (Encoder<?> encoder : List.of(Encoders.longs(), Encoders.strings())) {
-      Combiner combiner = Combiner.of(encoder, toNull, 4);
-      IllegalArgumentException noValue = assertThrows(IllegalArgumentException.class, () -> combiner.add("k", null));
+      Combiner combiner = Combiner.of(encoder, Aggregator.reducing(toNull), 4);
+      IllegalArgumentException noValue = assertThrows(IllegalArgumentException.class,
+          () -> combiner.addValue("k", null));
       assertEquals("reduceByKey got a null value for key k", noValue.getMessage());
       Object v = encoder.equals(Encoders.longs()) ? (Object) 1L : "a";
-      combiner.add("k", v);
-      IllegalArgumentException noResult = assertThrows(IllegalArgumentException.class, () -> combiner.add("k", v));
+      combiner.addValue("k", v);
+      IllegalArgumentException noResult = assertThrows(IllegalArgumentException.class,
+          () -> combiner.addValue("k", v));
       assertTrue(noResult.getMessage().contains("returned null"), noResult.getMessage());
+      IllegalArgumentException noMerge = assertThrows(IllegalArgumentException.class,
+          () -> combiner.addAggregate("k", v));
+      assertEquals("the aggregation function returned null (merging two aggregates)", noMerge.getMessage());
+      IllegalArgumentException noAggregate = assertThrows(IllegalArgumentException.class,
+          () -> combiner.addAggregate("other", null));
+      assertEquals("the aggregation function returned null (an aggregate read from a shuffle)",
+          noAggregate.getMessage());
+      assertEquals(1, combiner.size(), "nothing was dropped or added by the refusals");
     }
+    Aggregator createsNull = new Aggregator(v -> null, (a, v) -> a, (a, b) -> a);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Combiner.of(Encoders.strings(), createsNull, 4).addValue("k", "v"));
+    assertEquals("the aggregation function returned null (the first value's aggregate)", e.getMessage());
   }
 
   @Test
@@ -85,21 +178,23 @@ class CombinerTest {
     ReduceFunction<Object> broken = (a, b) -> {
       throw new IOException("merge broke");
     };
-    Combiner combiner = Combiner.of(Encoders.doubles(), broken, 4);
-    combiner.add("k", 1.0);
-    UserCodeException e = assertThrows(UserCodeException.class, () -> combiner.add("k", 2.0));
+    Combiner combiner = Combiner.of(Encoders.doubles(), Aggregator.reducing(broken), 4);
+    combiner.addValue("k", 1.0);
+    UserCodeException e = assertThrows(UserCodeException.class, () -> combiner.addValue("k", 2.0));
     assertInstanceOf(IOException.class, e.getCause());
+    e = assertThrows(UserCodeException.class, () -> combiner.addAggregate("k", 2.0));
+    assertEquals("merge broke", e.getCause().getMessage());
   }
 
   @SuppressWarnings("unchecked")
   private <V> void check(Encoder<V> encoder, IntFunction<V> values, BinaryOperator<V> op) {
     ReduceFunction<Object> fn = (a, b) -> op.apply((V) a, (V) b);
-    Combiner combiner = Combiner.of(encoder, fn, 8);
+    Combiner combiner = Combiner.of(encoder, Aggregator.reducing(fn), 8);
     Map<Object, V> expected = new HashMap<>();
     for (int i = 0; i < 20_000; i++) {
       String key = "key" + random.nextInt(500);
       V value = values.apply(i);
-      combiner.add(key, value);
+      combiner.addValue(key, value);
       V before = expected.get(key);
       expected.put(key, before == null ? value : op.apply(before, value));
     }

@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dflow.api.Encoder;
 import io.dflow.api.Encoders;
 import io.dflow.api.Pair;
+import io.dflow.api.StorageLevel;
 import io.dflow.arrow.Allocators;
 import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportConf;
 import io.dflow.executor.net.TransportServer;
-import io.dflow.executor.protocol.MapOutputLocation;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.storage.BlockStore;
+import io.dflow.executor.storage.PartitionBuffer;
+import io.dflow.planner.ShuffleId;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Fetching blocks from another executor's store over a real loopback connection. */
+/**
+ * Fetching blocks from another executor's stores over a real loopback connection: map output
+ * segments (file regions) and cached partitions (in memory, or on disk), each many fetch chunks long.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NetworkFetcherTest {
   private static final byte[] SECRET = "the run's secret, 32 bytes long!".getBytes(StandardCharsets.US_ASCII);
@@ -38,10 +45,14 @@ class NetworkFetcherTest {
   /** Small chunks, so a block takes many fetch responses. */
   private static final TransportConf CONF = new TransportConf(SECRET, 64 << 10, 16 << 10, 5_000);
   private static final MessageHandler NO_CONTROL = (from, body) -> { };
+  private static final ShuffleId SHUFFLE = new ShuffleId(0, 1);
+  private static final ExecutorId A = new ExecutorId("a");
+  private static final ExecutorId B = new ExecutorId("b");
 
   @TempDir
   Path tmp;
   private ShuffleStore storeA;
+  private BlockStore blocksA;
   private TransportServer serverA;
   private BufferAllocator allocator;
   private List<Object> records;
@@ -49,13 +60,16 @@ class NetworkFetcherTest {
   @BeforeEach
   void startExecutorA() throws IOException {
     storeA = new ShuffleStore(tmp.resolve("a"));
-    serverA = TransportServer.start("127.0.0.1", 0, CONF, NO_CONTROL, storeA::resolve);
+    blocksA = new BlockStore(tmp.resolve("a-blocks"), 8 << 20);
+    // as an executor serves them: shuffle segments from the shuffle store, the rest from the block store
+    serverA = TransportServer.start("127.0.0.1", 0, CONF, NO_CONTROL,
+        id -> BlockIds.isShuffle(id) ? storeA.resolve(id) : blocksA.resolve(id));
     allocator = Allocators.forTask("NetworkFetcherTest", 64 << 20);
     records = new ArrayList<>();
     for (long i = 0; i < 20_000; i++) {
       records.add(Pair.of("record-" + i, i));
     }
-    storeA.writeMapOutput(0, 1, 2, ENCODER, List.of(List.of(Pair.of("x", 1L)), records), allocator);
+    storeA.writeMapOutput(SHUFFLE, 2, 42, ENCODER, List.of(List.of(Pair.of("x", 1L)), records), allocator);
   }
 
   @AfterEach
@@ -65,8 +79,13 @@ class NetworkFetcherTest {
     allocator.close();
   }
 
-  private MapOutputLocation a() {
-    return new MapOutputLocation(2, "a", "127.0.0.1", serverA.port());
+  private CompletableFuture<byte[]> fetchFromA(NetworkFetcher fetcher, String blockId) {
+    return fetcher.fetch(A, "127.0.0.1", serverA.port(), blockId);
+  }
+
+  private NetworkFetcher fetcherB(TransportConf conf) throws IOException {
+    ShuffleStore own = new ShuffleStore(tmp.resolve("b"));
+    return new NetworkFetcher(B, own::resolve, conf);
   }
 
   private static IOException failure(CompletableFuture<byte[]> fetch) throws InterruptedException {
@@ -82,33 +101,39 @@ class NetworkFetcherTest {
 
   @Test
   void fetchesAnotherExecutorsBlockOverTheNetwork() throws Exception {
-    try (NetworkFetcher b = new NetworkFetcher("b", new ShuffleStore(tmp.resolve("b")), CONF)) {
-      String id = BlockIds.shuffle(0, 1, 2, 1);
-      byte[] remote = b.fetch(a(), id).get(20, TimeUnit.SECONDS);
+    try (NetworkFetcher b = fetcherB(CONF)) {
+      String id = BlockIds.shuffle(SHUFFLE, 2, 42, 1);
+      byte[] remote = fetchFromA(b, id).get(20, TimeUnit.SECONDS);
       assertTrue(remote.length > 4 * CONF.fetchChunkBytes(), "spans several chunks: " + remote.length);
       assertArrayEquals(storeA.read(id), remote);
       assertEquals(records, ShuffleFixtures.decode(remote, ENCODER, allocator));
       // the connection is kept and reused
-      assertArrayEquals(storeA.read(BlockIds.shuffle(0, 1, 2, 0)),
-          b.fetch(a(), BlockIds.shuffle(0, 1, 2, 0)).get(20, TimeUnit.SECONDS));
+      assertArrayEquals(storeA.read(BlockIds.shuffle(SHUFFLE, 2, 42, 0)),
+          fetchFromA(b, BlockIds.shuffle(SHUFFLE, 2, 42, 0)).get(20, TimeUnit.SECONDS));
     }
   }
 
   @Test
   void theServingStoresErrorReachesTheFetcher() throws Exception {
-    try (NetworkFetcher b = new NetworkFetcher("b", new ShuffleStore(tmp.resolve("b")), CONF)) {
-      IOException e = failure(b.fetch(a(), BlockIds.shuffle(0, 1, 7, 0)));
-      assertTrue(e.getMessage().contains("no map output shuffle_0_1_7 on this executor"), e.getMessage());
-      e = failure(b.fetch(a(), "../../etc/passwd"));
+    try (NetworkFetcher b = fetcherB(CONF)) {
+      IOException e = failure(fetchFromA(b, BlockIds.shuffle(SHUFFLE, 7, 42, 0)));
+      assertTrue(e.getMessage().contains("no map output shuffle_0_1_7_42 on this executor"), e.getMessage());
+      e = failure(fetchFromA(b, BlockIds.shuffle(SHUFFLE, 2, 43, 0)));
+      assertTrue(e.getMessage().contains("no map output shuffle_0_1_2_43 on this executor"), e.getMessage());
+      e = failure(fetchFromA(b, "shuffle_../../etc/passwd"));
       assertTrue(e.getMessage().contains("not a shuffle block id"), e.getMessage());
+      e = failure(fetchFromA(b, "../../etc/passwd"));
+      assertTrue(e.getMessage().contains("not a cached block id"), e.getMessage());
+      e = failure(fetchFromA(b, BlockStore.blockId(3, 0)));
+      assertTrue(e.getMessage().contains("no cached block rdd_3_0 on this executor"), e.getMessage());
     }
   }
 
   @Test
   void aFetcherWithAnotherSecretIsRefused() throws Exception {
     TransportConf wrong = new TransportConf(OTHER, 64 << 10, 16 << 10, 5_000);
-    try (NetworkFetcher b = new NetworkFetcher("b", new ShuffleStore(tmp.resolve("b")), wrong)) {
-      IOException e = failure(b.fetch(a(), BlockIds.shuffle(0, 1, 2, 1)));
+    try (NetworkFetcher b = fetcherB(wrong)) {
+      IOException e = failure(fetchFromA(b, BlockIds.shuffle(SHUFFLE, 2, 42, 1)));
       assertTrue(e.getMessage().startsWith("cannot reach executor a at 127.0.0.1:" + serverA.port()), e.getMessage());
     }
   }
@@ -119,18 +144,40 @@ class NetworkFetcherTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (NetworkFetcher b = new NetworkFetcher("b", new ShuffleStore(tmp.resolve("b")), CONF)) {
-      IOException e = failure(b.fetch(new MapOutputLocation(0, "gone", "127.0.0.1", closedPort), "shuffle_0_1_0_0"));
+    try (NetworkFetcher b = fetcherB(CONF)) {
+      IOException e = failure(b.fetch(new ExecutorId("gone"), "127.0.0.1", closedPort, "shuffle_0_1_0_0_0"));
       assertTrue(e.getMessage().startsWith("cannot reach executor gone at 127.0.0.1:" + closedPort), e.getMessage());
     }
   }
 
   @Test
   void ownBlocksAreReadLocallyEvenWithATransport() throws Exception {
-    try (NetworkFetcher self = new NetworkFetcher("a", storeA, CONF)) {
-      MapOutputLocation nowhere = new MapOutputLocation(2, "a", "192.0.2.1", 1); // never dialled
-      assertArrayEquals(storeA.read(BlockIds.shuffle(0, 1, 2, 1)),
-          self.fetch(nowhere, BlockIds.shuffle(0, 1, 2, 1)).get(5, TimeUnit.SECONDS));
+    try (NetworkFetcher self = new NetworkFetcher(A, storeA::resolve, CONF)) {
+      // 192.0.2.1 is never dialled
+      assertArrayEquals(storeA.read(BlockIds.shuffle(SHUFFLE, 2, 42, 1)),
+          self.fetch(A, "192.0.2.1", 1, BlockIds.shuffle(SHUFFLE, 2, 42, 1)).get(5, TimeUnit.SECONDS));
+      IOException e = failure(self.fetch(A, "192.0.2.1", 1, BlockIds.shuffle(SHUFFLE, 2, 9, 1)));
+      assertTrue(e.getMessage().contains("no map output shuffle_0_1_2_9 on this executor"), e.getMessage());
+    }
+  }
+
+  @Test
+  void cachedPartitionsInMemoryAndOnDiskAreFetchedWhole() throws Exception {
+    PartitionBuffer inMemory = PartitionBuffer.write(records.iterator(), ENCODER, allocator, 8 << 20,
+        () -> tmp.resolve("unused"));
+    PartitionBuffer onDisk = PartitionBuffer.write(records.iterator(), ENCODER, allocator, 0,
+        () -> tmp.resolve("spilled"));
+    assertTrue(inMemory.inMemory() && !onDisk.inMemory());
+    assertTrue(inMemory.bytes() > 4L * CONF.fetchChunkBytes(), "spans several chunks: " + inMemory.bytes());
+    assertEquals(1, blocksA.put(3, 0, inMemory, StorageLevel.MEMORY).size());
+    assertEquals(1, blocksA.put(3, 1, onDisk, StorageLevel.DISK).size());
+
+    try (NetworkFetcher b = fetcherB(CONF)) {
+      for (int p = 0; p < 2; p++) {
+        byte[] remote = fetchFromA(b, BlockStore.blockId(3, p)).get(20, TimeUnit.SECONDS);
+        assertArrayEquals(blocksA.resolve(BlockStore.blockId(3, p)).readAll(), remote);
+        assertEquals(records, ShuffleFixtures.decode(remote, ENCODER, allocator), "partition " + p);
+      }
     }
   }
 }

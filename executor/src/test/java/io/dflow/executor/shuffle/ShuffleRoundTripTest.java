@@ -15,16 +15,19 @@ import io.dflow.api.Partitioner;
 import io.dflow.api.RangePartitioner;
 import io.dflow.api.UserCodeException;
 import io.dflow.api.function.ReduceFunction;
+import io.dflow.api.plan.Aggregator;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.ShuffleSpec.Kind;
 import io.dflow.arrow.Allocators;
+import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.MapOutputLocation;
+import io.dflow.planner.ShuffleId;
 import io.dflow.planner.StageOutput;
-import io.dflow.planner.TaskInput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,10 +50,13 @@ import org.junit.jupiter.api.io.TempDir;
  * same computation done plainly in the test.
  */
 class ShuffleRoundTripTest {
-  private static final int JOB = 3;
-  private static final int SHUFFLE = 5;
+  private static final ShuffleId SHUFFLE = new ShuffleId(5, 1);
+  private static final ExecutorId SELF = new ExecutorId("self");
   private static final int MAPS = 4;
+  /** Task ids of the map attempts: not their map indexes, so a mix-up of the two shows. */
+  private static final long FIRST_TASK = 700;
   private static final ReduceFunction<Object> SUM = (a, b) -> (Long) a + (Long) b;
+  private static final Aggregator SUMS = Aggregator.reducing(SUM);
 
   @TempDir
   Path tmp;
@@ -63,7 +69,7 @@ class ShuffleRoundTripTest {
   @BeforeEach
   void open() throws IOException {
     store = new ShuffleStore(tmp.resolve("shuffle"));
-    fetcher = new NetworkFetcher("self", store, null);
+    fetcher = new NetworkFetcher(SELF, store::resolve, null);
     allocator = Allocators.forTask("ShuffleRoundTripTest", 256 << 20);
   }
 
@@ -78,9 +84,9 @@ class ShuffleRoundTripTest {
   private List<MapOutputLocation> writeMaps(ShuffleSpec spec, List<List<Object>> maps) throws IOException {
     List<MapOutputLocation> locations = new ArrayList<>();
     for (int m = 0; m < maps.size(); m++) {
-      bytesWritten += MapOutputWriter.write(store, JOB, m, new StageOutput.ShuffleWrite(SHUFFLE, spec),
+      bytesWritten += MapOutputWriter.write(store, m, FIRST_TASK + m, new StageOutput.ShuffleWrite(SHUFFLE, spec),
           maps.get(m).iterator(), allocator).totalBytes();
-      locations.add(new MapOutputLocation(m, "self", "127.0.0.1", 1));
+      locations.add(new MapOutputLocation(m, FIRST_TASK + m, SELF, "127.0.0.1", 1));
     }
     return locations;
   }
@@ -90,8 +96,8 @@ class ShuffleRoundTripTest {
     List<List<Object>> partitions = new ArrayList<>();
     long fetched = 0;
     for (int p = 0; p < spec.numPartitions(); p++) {
-      ShuffleReader.Merged merged = ShuffleReader.read(JOB, new TaskInput.ReadShuffle(SHUFFLE, p, spec),
-          maps, fetcher, ShuffleFixtures.decoder(spec.recordEncoder(), allocator));
+      ShuffleReader.Merged merged = ShuffleReader.read(SHUFFLE, spec, p, maps, fetcher,
+          ShuffleFixtures.decoder(spec.recordEncoder(), allocator));
       List<Object> records = new ArrayList<>();
       merged.records().forEachRemaining(records::add);
       partitions.add(records);
@@ -117,8 +123,8 @@ class ShuffleRoundTripTest {
   @Test
   void reduceByKeySumsEveryKeyOnceInItsHashPartition() throws IOException {
     HashPartitioner partitioner = new HashPartitioner(3);
-    ShuffleSpec spec = new ShuffleSpec(Kind.REDUCE_BY_KEY, partitioner, 3, Encoders.strings(),
-        Encoders.longs(), SUM, null);
+    ShuffleSpec spec = new ShuffleSpec(Kind.AGGREGATE, "reduceByKey", partitioner, 3, Encoders.strings(),
+        Encoders.longs(), SUMS, null);
     List<List<Object>> maps = randomMaps(() -> Pair.of("w" + random.nextInt(60), (long) random.nextInt(1000) - 500));
 
     Map<Object, Long> expected = new TreeMap<>();
@@ -147,7 +153,7 @@ class ShuffleRoundTripTest {
         int partition = p;
         long distinct = maps.get(m).stream().map(r -> ((Pair<?, ?>) r).key())
             .filter(k -> partitioner.partition(k) == partition).distinct().count();
-        byte[] segment = store.read(BlockIds.shuffle(JOB, SHUFFLE, m, p));
+        byte[] segment = store.read(BlockIds.shuffle(SHUFFLE, m, FIRST_TASK + m, p));
         assertEquals(distinct, ShuffleFixtures.decode(segment, spec.recordEncoder(), allocator).size());
       }
     }
@@ -156,7 +162,7 @@ class ShuffleRoundTripTest {
   @Test
   void groupByKeyCollectsEveryValueOfAKey() throws IOException {
     HashPartitioner partitioner = new HashPartitioner(4);
-    ShuffleSpec spec = new ShuffleSpec(Kind.GROUP_BY_KEY, partitioner, 4, Encoders.ints(),
+    ShuffleSpec spec = new ShuffleSpec(Kind.GROUP, "groupByKey", partitioner, 4, Encoders.ints(),
         Encoders.strings(), null, null);
     List<List<Object>> maps = randomMaps(() -> Pair.of(random.nextInt(80) - 40, "v" + random.nextInt(1_000_000)));
 
@@ -194,7 +200,7 @@ class ShuffleRoundTripTest {
 
   private void checkSort(KeyOrder order, List<Long> bounds) throws IOException {
     RangePartitioner partitioner = new RangePartitioner(bounds, order);
-    ShuffleSpec spec = new ShuffleSpec(Kind.SORT_BY_KEY, partitioner, partitioner.numPartitions(),
+    ShuffleSpec spec = new ShuffleSpec(Kind.SORT, "sortByKey", partitioner, partitioner.numPartitions(),
         Encoders.longs(), Encoders.strings(), null, order);
     List<List<Object>> maps = randomMaps(() -> Pair.of((long) random.nextInt(1000), "v" + random.nextInt(100)));
 
@@ -227,8 +233,7 @@ class ShuffleRoundTripTest {
   @Test
   void partitionBySendsEachRecordWhereTheUsersPartitionerSaysInOrder() throws IOException {
     Partitioner partitioner = new LastCharPartitioner(5);
-    ShuffleSpec spec = new ShuffleSpec(Kind.PARTITION_BY, partitioner, 5, Encoders.strings(),
-        Encoders.doubles(), null, null);
+    ShuffleSpec spec = ShuffleSpec.partitioning("partitionBy", partitioner, Encoders.strings(), Encoders.doubles());
     List<List<Object>> maps = randomMaps(() -> Pair.of("k" + random.nextInt(10_000), random.nextDouble()));
 
     List<List<Object>> partitions = readAll(spec, writeMaps(spec, maps));
@@ -244,12 +249,12 @@ class ShuffleRoundTripTest {
   @Test
   void recordsThatAreNotPairsAreRefusedAndNothingIsWritten() throws IOException {
     for (Kind kind : Kind.values()) {
-      ShuffleSpec spec = new ShuffleSpec(kind, new HashPartitioner(2), 2, Encoders.strings(),
-          Encoders.longs(), SUM, KeyOrder.ASCENDING);
+      ShuffleSpec spec = new ShuffleSpec(kind, kind.name(), new HashPartitioner(2), 2, Encoders.strings(),
+          Encoders.longs(), kind == Kind.AGGREGATE ? SUMS : null, KeyOrder.ASCENDING);
       Iterator<Object> records = List.<Object>of(Pair.of("a", 1L), "not a pair").iterator();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> MapOutputWriter.write(store, JOB, 0, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
-      assertEquals("a shuffle needs key/value records (io.dflow.api.Pair), got java.lang.String", e.getMessage());
+          () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+      assertEquals("a wide step needs key/value records (io.dflow.api.Pair), got java.lang.String", e.getMessage());
     }
     try (Stream<Path> files = Files.list(tmp.resolve("shuffle"))) {
       assertEquals(0, files.count());
@@ -259,11 +264,12 @@ class ShuffleRoundTripTest {
   @Test
   void aPartitionerAnsweringOutOfRangeIsNamed() {
     Partitioner broken = new LastCharPartitioner(50); // claims 50 partitions; the shuffle has 3
-    for (Kind kind : List.of(Kind.PARTITION_BY, Kind.REDUCE_BY_KEY)) {
-      ShuffleSpec spec = new ShuffleSpec(kind, broken, 3, Encoders.strings(), Encoders.longs(), SUM, null);
+    for (Kind kind : List.of(Kind.PARTITION, Kind.AGGREGATE)) {
+      ShuffleSpec spec = new ShuffleSpec(kind, kind.name(), broken, 3, Encoders.strings(), Encoders.longs(),
+          kind == Kind.AGGREGATE ? SUMS : null, null);
       Iterator<Object> records = List.<Object>of(Pair.of("z", 1L)).iterator();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> MapOutputWriter.write(store, JOB, 0, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+          () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
       assertTrue(e.getMessage().contains(LastCharPartitioner.class.getName()), e.getMessage());
       assertTrue(e.getMessage().contains("sent key z to partition 22, but the shuffle has partitions 0 to 2"),
           e.getMessage());
@@ -271,13 +277,23 @@ class ShuffleRoundTripTest {
   }
 
   @Test
+  void aSortWhoseRangeBoundsWereNeverSampledIsRefused() {
+    ShuffleSpec unsampled = new ShuffleSpec(Kind.SORT, "sortByKey", null, 3, Encoders.longs(), Encoders.strings(),
+        null, KeyOrder.ASCENDING);
+    Iterator<Object> records = List.<Object>of(Pair.of(1L, "a")).iterator();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, unsampled), records, allocator));
+    assertEquals("shuffle 5.1 has no partitioner yet", e.getMessage());
+  }
+
+  @Test
   void aCombinerReturningNullFailsInsteadOfDroppingTheKey() {
     ReduceFunction<Object> toNull = (a, b) -> null;
-    ShuffleSpec spec = new ShuffleSpec(Kind.REDUCE_BY_KEY, new HashPartitioner(2), 2, Encoders.strings(),
-        Encoders.longs(), toNull, null);
+    ShuffleSpec spec = new ShuffleSpec(Kind.AGGREGATE, "reduceByKey", new HashPartitioner(2), 2, Encoders.strings(),
+        Encoders.longs(), Aggregator.reducing(toNull), null);
     Iterator<Object> records = List.<Object>of(Pair.of("k", 1L), Pair.of("k", 2L), Pair.of("k", 3L)).iterator();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MapOutputWriter.write(store, JOB, 0, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
     assertTrue(e.getMessage().contains("returned null"), e.getMessage());
   }
 
@@ -286,37 +302,78 @@ class ShuffleRoundTripTest {
     ReduceFunction<Object> broken = (a, b) -> {
       throw new IOException("combiner broke");
     };
-    ShuffleSpec spec = new ShuffleSpec(Kind.REDUCE_BY_KEY, new HashPartitioner(2), 2, Encoders.strings(),
-        Encoders.longs(), broken, null);
+    ShuffleSpec spec = new ShuffleSpec(Kind.AGGREGATE, "reduceByKey", new HashPartitioner(2), 2, Encoders.strings(),
+        Encoders.longs(), Aggregator.reducing(broken), null);
     Iterator<Object> records = List.<Object>of(Pair.of("k", 1L), Pair.of("k", 2L)).iterator();
     UserCodeException e = assertThrows(UserCodeException.class,
-        () -> MapOutputWriter.write(store, JOB, 0, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
     assertInstanceOf(IOException.class, e.getCause());
     assertEquals("combiner broke", e.getCause().getMessage());
   }
 
+  /** Reads reduce partition 1 of {@code maps}, which must fail with a fetch failure. */
+  private FetchFailedException fetchFailure(ShuffleSpec spec, List<MapOutputLocation> maps) {
+    return assertThrows(FetchFailedException.class, () -> ShuffleReader.read(SHUFFLE, spec, 1, maps, fetcher,
+        ShuffleFixtures.decoder(spec.recordEncoder(), allocator)));
+  }
+
   @Test
-  void aMissingMapOutputFailsTheReadNamingMapAndExecutor() throws IOException {
-    ShuffleSpec spec = new ShuffleSpec(Kind.GROUP_BY_KEY, new HashPartitioner(2), 2, Encoders.strings(),
+  void aMissingMapOutputIsAFetchFailureNamingShuffleMapAndExecutor() throws IOException {
+    ShuffleSpec spec = new ShuffleSpec(Kind.GROUP, "groupByKey", new HashPartitioner(2), 2, Encoders.strings(),
         Encoders.longs(), null, null);
     List<MapOutputLocation> maps = new ArrayList<>(writeMaps(spec, List.of(List.of(Pair.of("a", 1L)))));
-    maps.add(new MapOutputLocation(9, "self", "127.0.0.1", 1));
-    IOException e = assertThrows(IOException.class, () -> ShuffleReader.read(JOB,
-        new TaskInput.ReadShuffle(SHUFFLE, 1, spec), maps, fetcher, ShuffleFixtures.decoder(spec.recordEncoder(), allocator)));
-    assertEquals("cannot fetch shuffle 5 partition 1 of map task 9 from executor self (127.0.0.1:1): "
-        + "no map output shuffle_3_5_9 on this executor", e.getMessage());
+    maps.add(new MapOutputLocation(9, 909, SELF, "127.0.0.1", 1));
+    FetchFailedException e = fetchFailure(spec, maps);
+    assertEquals(SHUFFLE, e.shuffle());
+    assertEquals(9, e.mapIndex());
+    assertEquals(SELF, e.executor());
+    assertEquals("cannot fetch shuffle 5.1 partition 1 of map task 9 from executor self (127.0.0.1:1): "
+        + "no map output shuffle_5_1_9_909 on this executor", e.getMessage());
 
-    List<MapOutputLocation> remote = List.of(new MapOutputLocation(0, "elsewhere", "10.0.0.9", 7077));
-    e = assertThrows(IOException.class, () -> ShuffleReader.read(JOB, new TaskInput.ReadShuffle(SHUFFLE, 1, spec),
-        remote, fetcher, ShuffleFixtures.decoder(spec.recordEncoder(), allocator)));
-    assertTrue(e.getMessage().contains("block of executor elsewhere requested, but this executor has no peers"),
-        e.getMessage());
+    // the map output exists, but not from the attempt the location names: that attempt's output is lost
+    FetchFailedException wrongAttempt = fetchFailure(spec, List.of(new MapOutputLocation(0, FIRST_TASK + 1, SELF,
+        "127.0.0.1", 1)));
+    assertEquals(0, wrongAttempt.mapIndex());
+    assertTrue(wrongAttempt.getMessage().endsWith("no map output shuffle_5_1_0_701 on this executor"),
+        wrongAttempt.getMessage());
+
+    ExecutorId elsewhere = new ExecutorId("elsewhere");
+    FetchFailedException remote = fetchFailure(spec, List.of(new MapOutputLocation(0, 3, elsewhere, "10.0.0.9", 7077)));
+    assertEquals(elsewhere, remote.executor());
+    assertEquals(0, remote.mapIndex());
+    assertTrue(remote.getMessage().contains("block of executor elsewhere requested, but this executor has no peers"),
+        remote.getMessage());
+
+    FetchFailedException none = fetchFailure(spec, null);
+    assertEquals(SHUFFLE, none.shuffle());
+    assertEquals(-1, none.mapIndex());
+    assertNull(none.executor());
+  }
+
+  @Test
+  void aDamagedSegmentIsAFetchFailureOfTheMapThatWroteIt() throws IOException {
+    ShuffleSpec spec = new ShuffleSpec(Kind.GROUP, "groupByKey", new HashPartitioner(1), 1, Encoders.strings(),
+        Encoders.longs(), null, null);
+    List<Object> records = new ArrayList<>();
+    for (long i = 0; i < 1_000; i++) {
+      records.add(Pair.of("k" + i, i));
+    }
+    List<MapOutputLocation> maps = writeMaps(spec, List.of(records, records));
+    BlockFetcher damaging = (executor, address, port, blockId) -> fetcher.fetch(executor, address, port, blockId)
+        .thenApply(bytes -> blockId.equals(BlockIds.shuffle(SHUFFLE, 1, FIRST_TASK + 1, 0))
+            ? Arrays.copyOf(bytes, bytes.length / 2) : bytes);
+    FetchFailedException e = assertThrows(FetchFailedException.class, () -> ShuffleReader.read(SHUFFLE, spec, 0,
+        maps, damaging, ShuffleFixtures.decoder(spec.recordEncoder(), allocator)));
+    assertEquals(1, e.mapIndex());
+    assertEquals(SELF, e.executor());
+    assertTrue(e.getMessage().startsWith("cannot fetch shuffle 5.1 partition 0 of map task 1 from executor self "
+        + "(127.0.0.1:1): its segment is damaged: "), e.getMessage());
   }
 
   @Test
   void emptyMapOutputsGiveEmptyPartitions() throws IOException {
-    ShuffleSpec spec = new ShuffleSpec(Kind.REDUCE_BY_KEY, new HashPartitioner(3), 3, Encoders.strings(),
-        Encoders.longs(), SUM, null);
+    ShuffleSpec spec = new ShuffleSpec(Kind.AGGREGATE, "reduceByKey", new HashPartitioner(3), 3, Encoders.strings(),
+        Encoders.longs(), SUMS, null);
     Set<Object> seen = new HashSet<>();
     readAll(spec, writeMaps(spec, List.of(List.of(), List.of()))).forEach(seen::addAll);
     assertTrue(seen.isEmpty());

@@ -11,6 +11,7 @@ import io.dflow.api.Encoders;
 import io.dflow.api.Pair;
 import io.dflow.arrow.Allocators;
 import io.dflow.executor.net.BlockRegion;
+import io.dflow.planner.ShuffleId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The map outputs of one executor: written as a data file and an index, served segment by
+ * segment, refusing ids a peer might forge, and gone after {@code deleteAll}.
+ */
 class ShuffleStoreTest {
   private static final Encoder<?> ENCODER = Encoders.pairs(Encoders.strings(), Encoders.longs());
+  private static final ShuffleId S12 = new ShuffleId(1, 2);
+  private static final ShuffleId S1 = new ShuffleId(1, 0);
 
   @TempDir
   Path tmp;
@@ -60,11 +67,11 @@ class ShuffleStoreTest {
   @Test
   void writesAMapOutputAndReadsEachPartitionBack() throws IOException {
     List<List<Object>> partitions = samplePartitions();
-    long written = store.writeMapOutput(1, 2, 3, ENCODER, partitions, allocator).totalBytes();
+    long written = store.writeMapOutput(S12, 3, 4, ENCODER, partitions, allocator).totalBytes();
 
     long expectedOffset = 0;
     for (int p = 0; p < partitions.size(); p++) {
-      String id = BlockIds.shuffle(1, 2, 3, p);
+      String id = BlockIds.shuffle(S12, 3, 4, p);
       BlockRegion region = store.resolve(id);
       assertEquals(dir, region.file().getParent());
       assertEquals(expectedOffset, region.offset(), "segments follow each other");
@@ -74,26 +81,28 @@ class ShuffleStoreTest {
       assertEquals(region.length(), bytes.length);
       assertEquals(partitions.get(p), ShuffleFixtures.decode(bytes, ENCODER, allocator), "partition " + p);
     }
-    assertEquals(0, store.resolve(BlockIds.shuffle(1, 2, 3, 1)).length(), "an empty partition is empty");
+    assertEquals(0, store.resolve(BlockIds.shuffle(S12, 3, 4, 1)).length(), "an empty partition is empty");
     assertEquals(written, expectedOffset);
-    assertEquals(written, Files.size(store.resolve(BlockIds.shuffle(1, 2, 3, 0)).file()));
+    assertEquals(written, Files.size(store.resolve(BlockIds.shuffle(S12, 3, 4, 0)).file()));
   }
 
   @Test
   void hostileOrUnknownBlockIdsFailClearlyAndStayInTheStore() throws IOException {
-    store.writeMapOutput(1, 2, 3, ENCODER, samplePartitions(), allocator);
+    store.writeMapOutput(S12, 3, 4, ENCODER, samplePartitions(), allocator);
     Path outside = Files.writeString(tmp.resolve("secret.index"), "not for peers");
 
     String[][] cases = {
         {"../../etc/passwd", "not a shuffle block id: ../../etc/passwd"},
         {"../secret", "not a shuffle block id"},
-        {"shuffle_1_2_3", "not a shuffle block id"},
-        {"shuffle_1_2_3_4/../../../secret", "not a shuffle block id"},
-        {"shuffle_99999999999_2_3_0", "not a shuffle block id"},
-        {"shuffle_1_2_9_0", "no map output shuffle_1_2_9 on this executor"},
-        {"shuffle_7_7_7_7", "no map output shuffle_7_7_7 on this executor"},
-        {"shuffle_1_2_3_4", "map output shuffle_1_2_3 has 4 partitions, not 5"},
-        {"shuffle_1_2_3_999999999", "has 4 partitions, not 1000000000"},
+        {"shuffle_1_2_3_4", "not a shuffle block id"},
+        {"shuffle_1_2_3_4_0/../../../secret", "not a shuffle block id"},
+        {"shuffle_99999999999_2_3_4_0", "not a shuffle block id"},
+        {"shuffle_1_2_9_4_0", "no map output shuffle_1_2_9_4 on this executor"},
+        {"shuffle_1_2_3_5_0", "no map output shuffle_1_2_3_5 on this executor"}, // another attempt
+        {"shuffle_1_0_3_4_0", "no map output shuffle_1_0_3_4 on this executor"}, // another input
+        {"shuffle_7_7_7_7_7", "no map output shuffle_7_7_7_7 on this executor"},
+        {"shuffle_1_2_3_4_4", "map output shuffle_1_2_3_4 has 4 partitions, not 5"},
+        {"shuffle_1_2_3_4_999999999", "has 4 partitions, not 1000000000"},
     };
     for (String[] c : cases) {
       IOException resolveError = assertThrows(IOException.class, () -> store.resolve(c[0]), c[0]);
@@ -103,18 +112,18 @@ class ShuffleStoreTest {
     }
     assertEquals("not for peers", Files.readString(outside));
     try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of("shuffle_1_2_3.data", "shuffle_1_2_3.index"),
+      assertEquals(List.of("shuffle_1_2_3_4.data", "shuffle_1_2_3_4.index"),
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
   }
 
   @Test
   void aDamagedIndexIsReportedNotServed() throws IOException {
-    store.writeMapOutput(4, 0, 0, ENCODER, samplePartitions(), allocator);
-    Path index = dir.resolve("shuffle_4_0_0.index");
+    store.writeMapOutput(new ShuffleId(4, 0), 0, 0, ENCODER, samplePartitions(), allocator);
+    Path index = dir.resolve("shuffle_4_0_0_0.index");
     byte[] bytes = Files.readAllBytes(index);
     Files.write(index, java.util.Arrays.copyOf(bytes, bytes.length - 3));
-    IOException e = assertThrows(IOException.class, () -> store.read(BlockIds.shuffle(4, 0, 0, 0)));
+    IOException e = assertThrows(IOException.class, () -> store.read(BlockIds.shuffle(new ShuffleId(4, 0), 0, 0, 0)));
     assertTrue(e.getMessage().contains("corrupt shuffle index"), e.getMessage());
   }
 
@@ -122,26 +131,36 @@ class ShuffleStoreTest {
   void aRewrittenMapOutputIsServedFresh() throws IOException {
     List<List<Object>> first = List.of(List.of(Pair.of("old", 1L)), List.of());
     List<List<Object>> second = List.of(List.of(Pair.of("new", 2L), Pair.of("newer", 3L)), List.of(), List.of());
-    store.writeMapOutput(1, 1, 0, ENCODER, first, allocator);
-    assertEquals(first.get(0), ShuffleFixtures.decode(store.read("shuffle_1_1_0_0"), ENCODER, allocator));
+    store.writeMapOutput(S1, 1, 9, ENCODER, first, allocator);
+    assertEquals(first.get(0), ShuffleFixtures.decode(store.read("shuffle_1_0_1_9_0"), ENCODER, allocator));
 
-    store.writeMapOutput(1, 1, 0, ENCODER, second, allocator); // a retried map task
-    assertEquals(second.get(0), ShuffleFixtures.decode(store.read("shuffle_1_1_0_0"), ENCODER, allocator));
-    assertArrayEquals(new byte[0], store.read("shuffle_1_1_0_2"));
+    store.writeMapOutput(S1, 1, 9, ENCODER, second, allocator); // the same attempt's output written again
+    assertEquals(second.get(0), ShuffleFixtures.decode(store.read("shuffle_1_0_1_9_0"), ENCODER, allocator));
+    assertArrayEquals(new byte[0], store.read("shuffle_1_0_1_9_2"));
+  }
+
+  @Test
+  void twoAttemptsOfAMapTaskKeepTheirOwnOutputs() throws IOException {
+    store.writeMapOutput(S1, 1, 10, ENCODER, List.of(List.of(Pair.of("first", 1L))), allocator);
+    store.writeMapOutput(S1, 1, 11, ENCODER, List.of(List.of(Pair.of("retry", 2L))), allocator);
+    assertEquals(List.of(Pair.of("first", 1L)),
+        ShuffleFixtures.decode(store.read(BlockIds.shuffle(S1, 1, 10, 0)), ENCODER, allocator));
+    assertEquals(List.of(Pair.of("retry", 2L)),
+        ShuffleFixtures.decode(store.read(BlockIds.shuffle(S1, 1, 11, 0)), ENCODER, allocator));
   }
 
   @Test
   void deleteAllRemovesEveryMapOutput() throws IOException {
-    store.writeMapOutput(1, 0, 0, ENCODER, samplePartitions(), allocator);
-    store.writeMapOutput(1, 0, 1, ENCODER, samplePartitions(), allocator);
-    store.read(BlockIds.shuffle(1, 0, 0, 0)); // caches an index
+    store.writeMapOutput(S1, 0, 0, ENCODER, samplePartitions(), allocator);
+    store.writeMapOutput(S1, 1, 1, ENCODER, samplePartitions(), allocator);
+    store.read(BlockIds.shuffle(S1, 0, 0, 0)); // caches an index
     Path sibling = Files.writeString(dir.getParent().resolve("keep.txt"), "x");
 
     store.deleteAll();
 
     assertFalse(Files.exists(dir));
     assertTrue(Files.exists(sibling), "only the store's own directory goes");
-    IOException e = assertThrows(IOException.class, () -> store.read(BlockIds.shuffle(1, 0, 0, 0)));
-    assertTrue(e.getMessage().contains("no map output shuffle_1_0_0"), e.getMessage());
+    IOException e = assertThrows(IOException.class, () -> store.read(BlockIds.shuffle(S1, 0, 0, 0)));
+    assertTrue(e.getMessage().contains("no map output shuffle_1_0_0_0"), e.getMessage());
   }
 }

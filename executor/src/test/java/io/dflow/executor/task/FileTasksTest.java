@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dflow.api.Encoders;
 import io.dflow.api.Pair;
-import io.dflow.api.function.MapFunction;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.FileSplit;
-import io.dflow.api.plan.Steps;
-import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import io.dflow.executor.protocol.ControlMessage.TaskEnded;
+import io.dflow.executor.protocol.TaskEndReason.ExceptionFailure;
 import io.dflow.hdfs.HadoopConf;
 import io.dflow.hdfs.TextOutputCommitter;
-import io.dflow.planner.StageOutput;
+import io.dflow.planner.PhysicalPlan;
+import io.dflow.planner.Stage;
 import io.dflow.planner.TaskInput;
-import io.dflow.planner.TaskSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +26,13 @@ import org.junit.jupiter.api.Test;
 /** Tasks that read text splits of a real local file, and tasks that save text output. */
 class FileTasksTest extends InProcessExecutorTest {
 
-  private static TaskInput.ReadSplit split(Path file, long start, long length) {
-    return new TaskInput.ReadSplit(new FileSplit(List.of(new FileSplit.Segment(file.toString(), start, length)),
-        List.of("localhost")));
+  /** The splits the planner cut for the stage's only source, in partition order. */
+  private static List<FileSplit> splits(Stage stage) {
+    List<FileSplit> out = new ArrayList<>();
+    for (int p = 0; p < stage.numTasks(); p++) {
+      out.add(((TaskInput.ReadSplit) stage.taskInputs(p).get(0).input()).split());
+    }
+    return out;
   }
 
   @Test
@@ -43,44 +47,65 @@ class FileTasksTest extends InProcessExecutorTest {
     Path file = Files.write(tmp.resolve("input.txt"), text.toString().getBytes(StandardCharsets.UTF_8));
     long size = Files.size(file);
     long cut = size / 2 + 3; // most likely inside a line
+    Tasks.Planning files = new Tasks.Planning(Tasks.Planning.localFiles(), cut);
+    Stage stage = files.plan(files.context.textFile(file.toString()), new Action.Collect(64 << 20)).resultStage();
+    assertEquals(List.of(new FileSplit.Segment(file.toString(), 0, cut),
+            new FileSplit.Segment(file.toString(), cut, size - cut)),
+        splits(stage).stream().map(s -> s.segments().get(0)).toList());
 
-    List<TaskFinished> tasks = new ArrayList<>();
-    long[][] segments = {{0, cut}, {cut, size - cut}};
-    for (int i = 0; i < 2; i++) {
-      TaskSpec spec = Tasks.spec(0, i, split(file, segments[i][0], segments[i][1]), List.of(), Tasks.collect());
-      TaskFinished finished = Tasks.run(executor, Tasks.launch(0, spec));
-      assertEquals(segments[i][1], finished.metrics().inputBytes());
-      tasks.add(finished);
-    }
+    List<TaskEnded> tasks = Tasks.runAll(executor, reports, Tasks.register(stage));
+
+    assertEquals(cut, tasks.get(0).metrics().inputBytes());
+    assertEquals(size - cut, tasks.get(1).metrics().inputBytes());
     assertEquals(lines, Tasks.collected(tasks, LOADER));
     assertFalse(Tasks.result(tasks.get(1), LOADER, List.class).isEmpty(), "the second split has lines too");
   }
 
   @Test
   void aMissingInputFileNamesTheSplit() throws Exception {
-    Path missing = tmp.resolve("no-such-file.txt");
-    TaskSpec spec = Tasks.spec(0, 0, split(missing, 0, 100), List.of(), Tasks.count());
-    TaskFinished finished = Tasks.run(executor, Tasks.launch(0, spec));
-    assertFalse(finished.succeeded());
-    assertTrue(finished.error().startsWith("split " + missing + ":0+100: "), finished.error());
-    assertTrue(finished.error().contains("FileNotFoundException"), finished.error());
+    Path vanishing = Files.writeString(tmp.resolve("gone-by-run-time.txt"), "a\nb\n".repeat(25));
+    Tasks.Planning files = new Tasks.Planning(Tasks.Planning.localFiles(), 1 << 20);
+    Stage stage = files.plan(files.context.textFile(vanishing.toString()), new Action.Count()).resultStage();
+    Files.delete(vanishing); // between planning and running, as when another job deletes it
+
+    ExceptionFailure failure = Tasks.failure(Tasks.run(executor, reports, Tasks.register(stage), 0),
+        ExceptionFailure.class);
+    assertEquals("split " + vanishing + ":0+100", failure.where());
+    assertTrue(failure.describe().startsWith("split " + vanishing + ":0+100: "), failure.describe());
+    assertTrue(failure.stackTrace().contains("FileNotFoundException"), failure.stackTrace());
   }
 
   @Test
   void saveTextWritesAndCommitsEachTasksPart() throws Exception {
     String out = tmp.resolve("out").toString();
-    TextOutputCommitter committer = new TextOutputCommitter(out, Tasks.APP + "_4", HadoopConf.create(Map.of()));
+    String jobKey = "job-4";
+    TextOutputCommitter committer = new TextOutputCommitter(out, jobKey, HadoopConf.create(Map.of()));
     committer.setupJob(false);
-    MapFunction<Long, Object> keyed = x -> Pair.of("k" + x, x * x);
-    for (int p = 0; p < 2; p++) {
-      TaskSpec spec = Tasks.spec(0, p, Tasks.slice(List.of(p * 10L, p * 10L + 1)), List.of(Steps.map(keyed)),
-          new StageOutput.Result(new Action.SaveText(out)));
-      TaskFinished finished = Tasks.run(executor, Tasks.launch(4, spec));
-      assertTrue(finished.succeeded(), finished.error());
-      assertEquals(2, finished.metrics().recordsOut());
+    Stage stage = planning.plan(planning.context.parallelize(List.of(0L, 1L, 10L, 11L), Encoders.longs(), 2)
+            .mapToPair(x -> Pair.of("k" + x, x * x), Encoders.strings(), Encoders.longs()),
+        new Action.SaveText(out)).resultStage();
+    assertEquals(2, stage.numTasks());
+
+    List<TaskEnded> tasks = Tasks.runAll(executor, reports,
+        Tasks.register(stage, null, Map.of(), Map.of(), jobKey));
+
+    for (TaskEnded task : tasks) {
+      assertEquals(null, Tasks.success(task).result(), "saving has no per-task value");
+      assertEquals(2, task.metrics().recordsOut());
     }
     committer.commitJob(2);
     assertEquals(List.of("k0\t0", "k1\t1"), Files.readAllLines(tmp.resolve("out/part-00000")));
     assertEquals(List.of("k10\t100", "k11\t121"), Files.readAllLines(tmp.resolve("out/part-00001")));
+  }
+
+  @Test
+  void aSaveWithoutItsJobSetUpFailsNamingTheJob() throws Exception {
+    String out = tmp.resolve("never-set-up").toString();
+    PhysicalPlan plan = planning.plan(planning.context.parallelize(List.of("x"), Encoders.strings(), 1),
+        new Action.SaveText(out));
+    ExceptionFailure failure = Tasks.failure(Tasks.run(executor, reports,
+        Tasks.register(plan.resultStage(), null, Map.of(), Map.of(), "job-9"), 0), ExceptionFailure.class);
+    assertTrue(failure.message().startsWith("Job job-9 has no temporary output folder"), failure.message());
+    assertFalse(Files.exists(Path.of(out, "part-00000")));
   }
 }

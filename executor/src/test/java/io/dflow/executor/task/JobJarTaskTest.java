@@ -1,24 +1,26 @@
 package io.dflow.executor.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dflow.api.Encoders;
 import io.dflow.api.function.MapFunction;
-import io.dflow.api.plan.Step;
-import io.dflow.api.plan.Steps;
+import io.dflow.api.plan.Action;
+import io.dflow.executor.ClassLoaderSource;
 import io.dflow.executor.Executor;
 import io.dflow.executor.ExecutorConf;
 import io.dflow.executor.JarCache;
-import io.dflow.executor.protocol.ControlMessage.TaskFinished;
+import io.dflow.executor.protocol.ControlMessage.TaskEnded;
+import io.dflow.executor.protocol.TaskEndReason.ExceptionFailure;
 import io.dflow.executor.serde.JobJars;
-import io.dflow.planner.TaskSpec;
+import io.dflow.planner.Stage;
 import java.io.IOException;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A task whose functions and records are classes of a job jar, loaded through the executor's jar cache. */
 class JobJarTaskTest {
+  private static final Action COLLECT = new Action.Collect(64 << 20);
   @TempDir
   static Path tmp;
   private static byte[] jar;
@@ -47,9 +50,21 @@ class JobJarTaskTest {
     driverSide.close();
   }
 
+  /** A one-stage job over {@code [1, 2, 3]} through the job jar's {@code factory} function, planned driver side. */
   @SuppressWarnings("unchecked")
-  private static Step jobStep(String factory) throws ReflectiveOperationException {
-    return Steps.map((MapFunction<Object, Object>) driverSide.loadClass("jobpkg.Functions").getMethod(factory).invoke(null));
+  private static Stage jobStage(String factory, Action action) throws ReflectiveOperationException {
+    MapFunction<Long, Object> fn = (MapFunction<Long, Object>) driverSide.loadClass("jobpkg.Functions")
+        .getMethod(factory).invoke(null);
+    Tasks.Planning planning = new Tasks.Planning();
+    return planning.plan(planning.context.parallelize(List.of(1L, 2L, 3L), Encoders.longs(), 1)
+        .map(fn, Encoders.javaUnchecked(Object.class)), action).resultStage();
+  }
+
+  private static Executor executor(String dir, ClassLoaderSource loaders, Tasks.Reports reports) throws IOException {
+    return new Executor(new ExecutorConf("exec-1", "localhost", 1, tmp.resolve(dir), 1 << 20), loaders, null,
+        id -> {
+          throw new IOException("no broadcasts here");
+        }, reports);
   }
 
   @Test
@@ -60,10 +75,11 @@ class JobJarTaskTest {
       assertEquals(sha, requested);
       return jar;
     });
-    try (Executor executor = new Executor(new ExecutorConf("exec-1", "localhost", 1, tmp.resolve("local")), jars, null)) {
-      TaskSpec spec = Tasks.spec(0, 0, Tasks.slice(List.of(1L, 2L, 3L)), List.of(jobStep("square")), Tasks.collect());
-      TaskFinished first = Tasks.run(executor, Tasks.launch(0, spec, sha, List.of()));
-      TaskFinished second = Tasks.run(executor, Tasks.launch(1, spec, sha, List.of()));
+    Tasks.Reports reports = new Tasks.Reports();
+    try (Executor executor = executor("local", jars, reports)) {
+      Stage stage = jobStage("square", COLLECT);
+      TaskEnded first = Tasks.run(executor, reports, Tasks.register(stage, sha, Map.of(), Map.of(), null), 0);
+      TaskEnded second = Tasks.run(executor, reports, Tasks.register(stage, sha, Map.of(), Map.of(), null), 0);
 
       ClassLoader jobLoader = jars.loaderFor(sha);
       List<?> points = Tasks.result(first, jobLoader, List.class);
@@ -77,13 +93,13 @@ class JobJarTaskTest {
   @Test
   void withoutTheJarTheTaskFailsNamingTheMissingClass() throws Exception {
     ClassLoader host = getClass().getClassLoader();
-    try (Executor executor = new Executor(new ExecutorConf("exec-1", "localhost", 1, tmp.resolve("local2")),
-        requested -> host, null)) {
-      TaskSpec spec = Tasks.spec(0, 0, Tasks.slice(List.of(1L)), List.of(jobStep("square")), Tasks.collect());
-      TaskFinished finished = Tasks.run(executor, Tasks.launch(0, spec, null, List.of()));
-      assertFalse(finished.succeeded());
-      assertTrue(finished.error().startsWith(
-          "java.io.IOException: class not found while reading a serialised object: jobpkg.Functions"), finished.error());
+    Tasks.Reports reports = new Tasks.Reports();
+    try (Executor executor = executor("local2", requested -> host, reports)) {
+      ExceptionFailure failure = Tasks.failure(Tasks.run(executor, reports,
+          Tasks.register(jobStage("square", COLLECT)), 0), ExceptionFailure.class);
+      assertTrue(failure.stackTrace().startsWith(
+          "java.io.IOException: class not found while reading a serialised object: jobpkg.Functions"),
+          failure.stackTrace());
     }
   }
 
@@ -92,12 +108,15 @@ class JobJarTaskTest {
     byte[] tampered = jar.clone();
     tampered[tampered.length / 2] ^= 1;
     JarCache jars = new JarCache(tmp.resolve("jars3"), requested -> tampered);
-    try (Executor executor = new Executor(new ExecutorConf("exec-1", "localhost", 1, tmp.resolve("local3")), jars, null)) {
-      TaskSpec spec = Tasks.spec(0, 0, Tasks.slice(List.of(1L)), List.of(), Tasks.count());
-      TaskFinished finished = Tasks.run(executor, Tasks.launch(0, spec, sha, List.of()));
-      assertFalse(finished.succeeded());
-      assertTrue(finished.error().contains("job jar " + sha + " arrived with hash " + JarCache.sha256(tampered)),
-          finished.error());
+    Tasks.Reports reports = new Tasks.Reports();
+    try (Executor executor = executor("local3", jars, reports)) {
+      Tasks.Planning planning = new Tasks.Planning();
+      Stage stage = planning.plan(planning.context.parallelize(List.of(1L), Encoders.longs(), 1),
+          new Action.Count()).resultStage();
+      ExceptionFailure failure = Tasks.failure(Tasks.run(executor, reports,
+          Tasks.register(stage, sha, Map.of(), Map.of(), null), 0), ExceptionFailure.class);
+      assertTrue(failure.describe().contains("job jar " + sha + " arrived with hash " + JarCache.sha256(tampered)),
+          failure.describe());
     }
   }
 }

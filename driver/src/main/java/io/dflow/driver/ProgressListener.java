@@ -1,0 +1,96 @@
+package io.dflow.driver;
+
+import io.dflow.driver.scheduler.Counters;
+import io.dflow.driver.scheduler.ListenerEvent;
+import io.dflow.driver.scheduler.SchedulerListener;
+import io.dflow.driver.scheduler.StageInfo;
+import io.dflow.executor.protocol.StageAttemptId;
+import io.dflow.executor.protocol.TaskEndReason;
+import io.dflow.executor.protocol.TaskMetrics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The progress display as a scheduler listener: one bar at a time on a terminal (the oldest
+ * running stage's; stages that run beside it show only their final line), a final counters line
+ * per stage, a line per skipped stage, and after each job the counters that changed.
+ *
+ * <p>Threading: runs on the listener bus's thread.
+ */
+final class ProgressListener implements SchedulerListener {
+  private final ProgressReporter out;
+  private final Counters counters;
+  private final Map<StageAttemptId, Running> running = new LinkedHashMap<>();
+  private Map<String, Long> printedCounters = Map.of();
+
+  /** A stage attempt on display. */
+  private static final class Running {
+    final String label;
+    final int tasks;
+    int done;
+    TaskMetrics metrics = TaskMetrics.NONE;
+    ProgressReporter.Stage bar;
+
+    Running(String label, int tasks) {
+      this.label = label;
+      this.tasks = tasks;
+    }
+  }
+
+  ProgressListener(ProgressReporter out, Counters counters) {
+    this.out = out;
+    this.counters = counters;
+  }
+
+  @Override
+  public void onEvent(ListenerEvent event) {
+    if (event instanceof ListenerEvent.StageSubmitted s) {
+      running.put(s.stage().attempt(), new Running(label(s.stage()), s.stage().tasks()));
+      showNextBar();
+    } else if (event instanceof ListenerEvent.TaskEnd t) {
+      Running r = running.get(t.stage().attempt());
+      if (r != null && t.ended().reason() instanceof TaskEndReason.Success) {
+        r.done++;
+        r.metrics = r.metrics.plus(t.ended().metrics());
+        if (r.bar != null) {
+          r.bar.onProgress(r.done, r.tasks);
+        }
+      }
+    } else if (event instanceof ListenerEvent.StageCompleted c) {
+      Running r = running.remove(c.stage().attempt());
+      if (r != null) {
+        if (r.bar != null) {
+          r.bar.close();
+        }
+        if (c.failure() == null) {
+          out.printFinished(r.label, r.done, c.nanos() / 1e9, r.metrics);
+        }
+        showNextBar();
+      }
+    } else if (event instanceof ListenerEvent.StageSkipped s) {
+      out.printLine(label(s.stage()) + " skipped: its output exists from an earlier job");
+    } else if (event instanceof ListenerEvent.JobEnded e && e.error() == null) {
+      Map<String, Long> now = counters.snapshot();
+      if (!now.equals(printedCounters)) {
+        printedCounters = now;
+        out.printLine("job " + e.job() + " counters: " + now.entrySet().stream()
+            .map(c -> c.getKey() + "=" + c.getValue()).collect(Collectors.joining(", ")));
+      }
+    }
+  }
+
+  /** Gives the oldest running stage the bar, if no stage has it. */
+  private void showNextBar() {
+    if (running.values().stream().anyMatch(r -> r.bar != null) || running.isEmpty()) {
+      return;
+    }
+    Running first = running.values().iterator().next();
+    first.bar = out.forStage(first.label, first.tasks);
+    first.bar.onProgress(first.done, first.tasks);
+  }
+
+  private static String label(StageInfo stage) {
+    return (stage.job() == null ? "" : "job " + stage.job() + " ") + stage.label();
+  }
+}

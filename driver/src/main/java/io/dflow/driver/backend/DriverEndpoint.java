@@ -1,0 +1,21 @@
+package io.dflow.driver.backend;
+
+import io.dflow.executor.net.BlockData;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ExecutorId;
+import java.io.IOException;
+
+/**
+ * What a cluster backend reports to the driver and asks of it: messages from executors,
+ * executors that went away, and the blocks the driver serves (the job jar, broadcast values).
+ * Implementations only enqueue or look up: callers may be network threads.
+ */
+public interface DriverEndpoint {
+  /** A message from executor {@code from} (status updates, mostly). */
+  void received(ExecutorId from, ControlMessage message);
+
+  void executorLost(ExecutorId executor, String reason);
+
+  /** A block the driver serves: {@code jar/<sha256>} or {@code broadcast/<id>}. */
+  BlockData driverBlock(String blockId) throws IOException;
+}

@@ -1,0 +1,30 @@
+package io.dflow.driver.scheduler;
+
+import io.dflow.executor.protocol.ControlMessage.TaskEnded;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.JobId;
+
+/** What the scheduler tells its listeners (the progress display, later the event log), in order. */
+public sealed interface ListenerEvent {
+  record JobStarted(JobId job, String description, int stages) implements ListenerEvent {}
+
+  /** @param error null on success */
+  record JobEnded(JobId job, int stagesRun, int tasksRun, String error) implements ListenerEvent {}
+
+  record StageSubmitted(StageInfo stage) implements ListenerEvent {}
+
+  /** A stage of the job that needs not run: its outputs exist from an earlier job. */
+  record StageSkipped(StageInfo stage) implements ListenerEvent {}
+
+  /**
+   * @param failure null when every task succeeded; else why the attempt ended
+   * @param nanos how long the attempt ran, on the scheduler's clock
+   */
+  record StageCompleted(StageInfo stage, String failure, long nanos) implements ListenerEvent {}
+
+  record TaskEnd(StageInfo stage, TaskEnded ended) implements ListenerEvent {}
+
+  record ExecutorAdded(ExecutorId executor, String host, int slots) implements ListenerEvent {}
+
+  record ExecutorRemoved(ExecutorId executor, String reason) implements ListenerEvent {}
+}

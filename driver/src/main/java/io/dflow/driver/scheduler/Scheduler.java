@@ -1,0 +1,145 @@
+package io.dflow.driver.scheduler;
+
+import io.dflow.driver.JobFailedException;
+import io.dflow.driver.backend.ExecutorHandle;
+import io.dflow.executor.protocol.ControlMessage.TaskEnded;
+import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.JobId;
+import io.dflow.planner.PhysicalPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's scheduler: one event loop thread that owns a {@link DagScheduler} and all its
+ * state. Other threads (the job's, the network's) only post events here. The loop takes every
+ * event queued, handles them in order, then fills free slots once: a burst of task ends costs
+ * one round of launches.
+ */
+public final class Scheduler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  private final DagScheduler dag;
+  private final LinkedBlockingQueue<SchedulerEvent> events = new LinkedBlockingQueue<>();
+  private final Thread loop;
+  private volatile boolean stopped;
+
+  public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters) {
+    this.dag = new DagScheduler(conf, clock, bus, counters);
+    this.loop = new Thread(this::run, "dflow-scheduler");
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  /**
+   * Runs result partitions {@code first .. first + count - 1} of {@code plan}; completes when all
+   * have succeeded, or exceptionally with a {@link JobFailedException}. Its stages are serialised
+   * here, on the caller's thread.
+   *
+   * @throws IllegalArgumentException if a function or record of the job cannot be serialised
+   */
+  public CompletableFuture<JobSummary> submit(JobId job, PhysicalPlan plan, int first, int count,
+      ResultHandler handler, String commitJob, String description) {
+    List<SerializedStage> stages = plan.stages().stream().map(SerializedStage::of).toList();
+    CompletableFuture<JobSummary> outcome = new CompletableFuture<>();
+    post(new SchedulerEvent.JobSubmitted(job, plan, stages, first, count, handler, commitJob, description, outcome));
+    return outcome;
+  }
+
+  public void executorAdded(ExecutorHandle executor) {
+    post(new SchedulerEvent.ExecutorAdded(executor));
+  }
+
+  public void statusReceived(ExecutorId from, List<TaskEnded> ended) {
+    post(new SchedulerEvent.StatusReceived(from, ended));
+  }
+
+  public void executorLost(ExecutorId executor, String reason) {
+    post(new SchedulerEvent.ExecutorLost(executor, reason));
+  }
+
+  public void datasetUnpersisted(int node) {
+    post(new SchedulerEvent.DatasetUnpersisted(node));
+  }
+
+  public void broadcastDestroyed(long id) {
+    post(new SchedulerEvent.BroadcastDestroyed(id));
+  }
+
+  /** Asks the scheduler's thread a question about its state and waits for the answer. */
+  public <T> T query(Function<DagScheduler, T> question) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    post(new SchedulerEvent.Query<>(question, answer));
+    try {
+      return answer.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private void post(SchedulerEvent event) {
+    if (stopped && !(event instanceof SchedulerEvent.Stop)) {
+      if (event instanceof SchedulerEvent.JobSubmitted j) {
+        j.outcome().completeExceptionally(new JobFailedException("the driver is shutting down"));
+      } else if (event instanceof SchedulerEvent.Query<?> q) {
+        q.answer().completeExceptionally(new IllegalStateException("the scheduler has stopped"));
+      }
+      return;
+    }
+    events.add(event);
+  }
+
+  private void run() {
+    List<SchedulerEvent> batch = new ArrayList<>();
+    try {
+      while (true) {
+        batch.add(events.take());
+        events.drainTo(batch);
+        for (SchedulerEvent e : batch) {
+          guarded(e);
+          if (e instanceof SchedulerEvent.Stop) {
+            return;
+          }
+        }
+        batch.clear();
+        try {
+          dag.afterEvents();
+        } catch (RuntimeException e) {
+          failEverything(e);
+        }
+      }
+    } catch (InterruptedException e) {
+      dag.handle(new SchedulerEvent.Stop("the scheduler was interrupted"));
+    }
+  }
+
+  /** Handles one event; a bug that throws fails the running jobs, but the scheduler lives on. */
+  private void guarded(SchedulerEvent e) {
+    try {
+      dag.handle(e);
+    } catch (RuntimeException ex) {
+      failEverything(ex);
+    }
+  }
+
+  private void failEverything(RuntimeException e) {
+    LOG.error("scheduler error; failing the running jobs", e);
+    dag.handle(new SchedulerEvent.Stop("scheduler error: " + e));
+  }
+
+  /** Fails the jobs still running and stops the loop. */
+  @Override
+  public void close() {
+    stopped = true;
+    events.add(new SchedulerEvent.Stop("the driver is shutting down"));
+    try {
+      loop.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
