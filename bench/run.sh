@@ -85,11 +85,11 @@ run_dflow() {
   fi
 }
 
-# The seconds a job reported in its final stderr line: "job <id> succeeded in <s> s (...)".
+# The seconds an application reported in its final stderr line: "application <id> succeeded in <s> s (...)".
 job_seconds() {
   local s
-  s=$(sed -nE 's/^job [^ ]+ succeeded in ([0-9.]+) s.*/\1/p' "$1.err" | tail -n 1)
-  [[ -n $s ]] || die "no 'job … succeeded in … s' line in $1.err"
+  s=$(sed -nE 's/^application [^ ]+ succeeded in ([0-9.]+) s.*/\1/p' "$1.err" | tail -n 1)
+  [[ -n $s ]] || die "no 'application … succeeded in … s' line in $1.err"
   echo "$s"
 }
 

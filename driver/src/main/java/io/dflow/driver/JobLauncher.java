@@ -50,8 +50,9 @@ public final class JobLauncher {
             appDir, storage == null ? null : Long.valueOf(storage.trim())), jar, progress)) {
           job.run(session.newContext(), request.args());
           double seconds = (System.nanoTime() - start) / 1e9;
-          err.printf(Locale.ROOT, "job %s succeeded in %.2f s (%d stages, %d tasks)%n", appId,
-              seconds, session.stagesRun(), session.tasksRun());
+          err.printf(Locale.ROOT, "application %s succeeded in %.2f s (%s, %s, %s)%n", appId,
+              seconds, plural(session.jobsRun(), "job"), plural(session.stagesRun(), "stage"),
+              plural(session.tasksRun(), "task"));
           return 0;
         }
       }
@@ -78,6 +79,10 @@ public final class JobLauncher {
       // the first action's plan is printed: nothing runs
     }
     return 0;
+  }
+
+  private static String plural(int n, String word) {
+    return n + " " + (n == 1 ? word : word + "s");
   }
 
   /**

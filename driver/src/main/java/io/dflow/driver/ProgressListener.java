@@ -7,14 +7,17 @@ import io.dflow.driver.scheduler.StageInfo;
 import io.dflow.executor.protocol.StageAttemptId;
 import io.dflow.executor.protocol.TaskEndReason;
 import io.dflow.executor.protocol.TaskMetrics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The progress display as a scheduler listener: one bar at a time on a terminal (the oldest
  * running stage's; stages that run beside it show only their final line), a final counters line
- * per stage, a line per skipped stage, and after each job the counters that changed.
+ * per stage, and after each job one line naming the stages it skipped and one with the counters
+ * that changed.
  *
  * <p>Threading: runs on the listener bus's thread.
  */
@@ -23,6 +26,8 @@ final class ProgressListener implements SchedulerListener {
   private final Counters counters;
   private final Map<StageAttemptId, Running> running = new LinkedHashMap<>();
   private Map<String, Long> printedCounters = Map.of();
+  /** The stages the current job skipped. */
+  private final List<Integer> skipped = new ArrayList<>();
 
   /** A stage attempt on display. */
   private static final class Running {
@@ -69,8 +74,15 @@ final class ProgressListener implements SchedulerListener {
         showNextBar();
       }
     } else if (event instanceof ListenerEvent.StageSkipped s) {
-      out.printLine(label(s.stage()) + " skipped: its output exists from an earlier job");
+      skipped.add(s.stage().attempt().stage().value());
+    } else if (event instanceof ListenerEvent.JobStarted) {
+      skipped.clear();
     } else if (event instanceof ListenerEvent.JobEnded e && e.error() == null) {
+      if (!skipped.isEmpty()) {
+        out.printLine("job " + e.job() + " skipped " + (skipped.size() == 1 ? "stage " : "stages ")
+            + skipped.stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + ": their outputs exist from earlier jobs");
+      }
       Map<String, Long> now = counters.snapshot();
       if (!now.equals(printedCounters)) {
         printedCounters = now;

@@ -105,6 +105,11 @@ public final class Session implements JobRunner, AutoCloseable {
     return appId;
   }
 
+  /** Jobs run so far: one per action (a take may run several). */
+  public int jobsRun() {
+    return nextJob.get();
+  }
+
   public int stagesRun() {
     return stagesRun;
   }

@@ -75,7 +75,7 @@ class CliTest {
     for (int x = 0; x < 3000; x++) {
       expected = expected.add(java.math.BigInteger.valueOf(x).pow(10));
     }
-    assertTrue(run.lastErrLine().endsWith("(1 stages, 4 tasks)"), run.lastErrLine());
+    assertTrue(run.lastErrLine().endsWith("(1 job, 1 stage, 4 tasks)"), run.lastErrLine());
     assertEquals("sum of x^10 for x in [0, 3000) = " + expected,
         printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
   }

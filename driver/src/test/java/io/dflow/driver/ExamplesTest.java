@@ -70,7 +70,7 @@ class ExamplesTest {
       }
       String best = expected.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
       assertTrue(p.out().startsWith(String.format(Locale.ROOT, "%s\t%.6f", best, expected.get(best))), p.out());
-      assertTrue(p.run().err().contains("skipped: its output exists from an earlier job"),
+      assertTrue(p.run().err().lines().anyMatch(l -> l.matches("job 1 skipped stages [0-9, ]+: their outputs exist from earlier jobs")),
           "the collect after the save reuses the last iteration's shuffle:\n" + p.run().err());
     }
   }
@@ -154,7 +154,7 @@ class ExamplesTest {
       expected = expected.add(BigInteger.valueOf(x).pow(10));
     }
     assertEquals("sum of x^10 for x in [0, 3000) = " + expected, p.out().strip());
-    assertTrue(p.run().lastErrLine().endsWith("(1 stages, 4 tasks)"), p.run().lastErrLine());
+    assertTrue(p.run().lastErrLine().endsWith("(1 job, 1 stage, 4 tasks)"), p.run().lastErrLine());
   }
 
   @Test

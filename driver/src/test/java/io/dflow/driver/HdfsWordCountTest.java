@@ -72,7 +72,7 @@ class HdfsWordCountTest {
         TestJars.examples().toString(), uri + "/in/corpus.txt", uri + out);
     assertEquals(0, run.exit(), run.err());
     // 1 MiB blocks and the default 128 MiB split limit: whole blocks are packed into one split.
-    assertTrue(run.lastErrLine().contains("(2 stages, "), run.lastErrLine());
+    assertTrue(run.lastErrLine().contains("(1 job, 2 stages, "), run.lastErrLine());
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS")));
     List<String> lines = new ArrayList<>();
     for (FileStatus part : fs.listStatus(new org.apache.hadoop.fs.Path(out))) {

@@ -69,7 +69,7 @@ class WordCountEndToEndTest {
     CliRun run = CliRun.of(args.toArray(String[]::new));
 
     assertEquals(0, run.exit(), run.err());
-    assertTrue(run.lastErrLine().matches("job app-\\S+ succeeded in [0-9.]+ s \\(2 stages, \\d+ tasks\\)"),
+    assertTrue(run.lastErrLine().matches("application app-\\S+ succeeded in [0-9.]+ s \\(1 job, 2 stages, \\d+ tasks\\)"),
         run.lastErrLine());
     assertEquals(expected, Corpus.parseCounts(outputLines(out)));
     assertTrue(Files.exists(out.resolve("_SUCCESS")));

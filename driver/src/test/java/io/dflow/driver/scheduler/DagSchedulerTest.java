@@ -224,6 +224,35 @@ class DagSchedulerTest {
   }
 
   @Test
+  void shortTasksAreQueuedOneAheadPerSlot() {
+    FakeExecutor e = f.executor("e", "h", 1);
+    f.submit(f.ctx.parallelize(LongStream.range(0, 20).boxed().toList(), Encoders.longs(), 20), new Action.Count());
+    for (int i = 0; i < TaskSetManager.SHORT_AFTER; i++) {
+      List<TaskLaunch> one = e.takeLaunched();
+      assertEquals(1, one.size(), "no history yet: one task per slot");
+      f.succeed(e, one.get(0)); // ran for 1 ms
+    }
+    assertEquals(2, e.takeLaunched().size(), "short tasks: the slot's next task is sent ahead");
+  }
+
+  @Test
+  void longTasksNeverWaitInAnExecutorsQueue() {
+    FakeExecutor slow = f.executor("slow", "h2", 1);
+    SchedulerFixture.JobRun longTasks = f.submit(
+        f.ctx.parallelize(LongStream.range(0, 20).boxed().toList(), Encoders.longs(), 20).map(x -> x, Encoders.longs()),
+        new Action.Count());
+    for (int i = 0; i < 8; i++) {
+      List<TaskLaunch> one = slow.takeLaunched();
+      assertEquals(1, one.size(), "one task per slot");
+      TaskEndReason ok = f.success(slow, one.get(0), Map.of(), List.of());
+      f.dag.handle(new SchedulerEvent.StatusReceived(slow.id(), List.of(new io.dflow.executor.protocol.ControlMessage
+          .TaskEnded(one.get(0).attempt(), slow.id(), ok, new io.dflow.executor.protocol.TaskMetrics(1, 0, 0, 0, 900)))));
+      f.dag.afterEvents();
+    }
+    assertFalse(longTasks.outcome.isDone());
+  }
+
+  @Test
   void aJobWithNoPartitionsSucceedsAtOnce() {
     f.close();
     f = new SchedulerFixture(1, 4, Map.of("/empty", List.of()));

@@ -1,0 +1,14 @@
+/**
+ * The shuffle on the executor: the map side partitions (and, for aggregations, combines) a task's
+ * records and writes one Arrow data file with an index per shuffle
+ * ({@link io.dflow.executor.shuffle.MapOutputWriter}, {@link io.dflow.executor.shuffle.ShuffleStore});
+ * the reduce side fetches its segment of every map output, from this executor or another
+ * ({@link io.dflow.executor.shuffle.NetworkFetcher}), and merges them by the shuffle's kind
+ * ({@link io.dflow.executor.shuffle.ShuffleReader}, {@link io.dflow.executor.shuffle.Merger}).
+ * A segment that cannot be fetched or decoded is a
+ * {@link io.dflow.executor.shuffle.FetchFailedException}: the scheduler recomputes its map task.
+ *
+ * <p>Threading: the store and the fetcher are shared by all tasks and thread-safe; writers,
+ * readers, combiners and mergers belong to one task.
+ */
+package io.dflow.executor.shuffle;
