@@ -1,6 +1,5 @@
 package io.dflow.executor.protocol;
 
-import io.dflow.executor.serde.JavaSerde;
 import io.dflow.planner.ShuffleId;
 import java.io.IOException;
 import java.io.Serializable;
@@ -15,14 +14,17 @@ import java.util.Map;
  */
 public sealed interface ControlMessage extends Serializable {
 
-  /** Reads a control message from its frame: dflow's own classes only, through the allow-list. */
+  /**
+   * Reads a control message from its frame ({@link ControlCodec}): dflow's own classes only,
+   * every length checked.
+   */
   static ControlMessage decode(byte[] body) throws IOException {
-    return JavaSerde.deserialize(body, ControlMessage.class.getClassLoader(), ControlMessage.class);
+    return ControlCodec.decode(body);
   }
 
   /** The bytes of this message's frame. */
   default byte[] encode() {
-    return JavaSerde.serialize(this);
+    return ControlCodec.encode(this);
   }
 
   /**
