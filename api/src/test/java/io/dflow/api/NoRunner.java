@@ -1,11 +1,11 @@
 package io.dflow.api;
 
 import io.dflow.api.plan.Action;
-import io.dflow.api.plan.JobRunner;
 import io.dflow.api.plan.LogicalNode;
+import io.dflow.api.plan.PlanningRunner;
 
 /** A runner for tests that only build datasets: every action is refused. */
-final class NoRunner implements JobRunner {
+final class NoRunner extends PlanningRunner {
   @Override
   public Object run(LogicalNode node, Action action) {
     throw new UnsupportedOperationException("this test builds datasets only");
@@ -14,27 +14,5 @@ final class NoRunner implements JobRunner {
   @Override
   public String explain(LogicalNode node, Action action) {
     throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public void persist(LogicalNode node, StorageLevel level) {}
-
-  @Override
-  public void unpersist(LogicalNode node) {}
-
-  @Override
-  public long broadcast(Object value) {
-    return 0;
-  }
-
-  @Override
-  public void destroyBroadcast(long id) {}
-
-  @Override
-  public void addToCounter(String name, long delta) {}
-
-  @Override
-  public long counterValue(String name) {
-    return 0;
   }
 }

@@ -1,8 +1,6 @@
 package io.dflow.driver;
 
 import io.dflow.api.Optional;
-import io.dflow.api.UserCodeException;
-import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.plan.Action;
 import io.dflow.driver.scheduler.ResultHandler;
 import io.dflow.executor.serde.JavaSerde;
@@ -66,7 +64,7 @@ final class ResultCollector implements ResultHandler {
         @SuppressWarnings("unchecked")
         Optional<Object> part = read(r, Optional.class);
         if (part.isPresent()) {
-          acc = Optional.of(acc.isPresent() ? apply(reduce.fn(), acc.get(), part.get()) : part.get());
+          acc = Optional.of(acc.isPresent() ? reduce.merge(acc.get(), part.get()) : part.get());
         }
       }
       return acc;
@@ -74,21 +72,11 @@ final class ResultCollector implements ResultHandler {
     if (action instanceof Action.Fold fold) {
       Object acc = fold.zero();
       for (byte[] r : results) {
-        acc = apply(fold.fn(), acc, read(r, Object.class));
+        acc = fold.merge(acc, read(r, Object.class));
       }
       return acc;
     }
     return null;
-  }
-
-  private static Object apply(ReduceFunction<Object> fn, Object a, Object b) {
-    try {
-      return fn.apply(a, b);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new UserCodeException(e);
-    }
   }
 
   private <T> T read(byte[] bytes, Class<T> type) {

@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.LongStream;
 
 /**
@@ -22,8 +23,20 @@ public final class TinyTasks implements DflowJob {
 
   @Override
   public void run(JobContext ctx, String[] args) {
+    repeat("TinyTasks", args, xs -> ctx.parallelize(xs, Encoders.longs())
+        .mapPartitions(TinyTasks::partialSum, Encoders.java(BigInteger.class))
+        .collect()
+        .stream().reduce(BigInteger.ZERO, BigInteger::add));
+  }
+
+  /**
+   * Parses {@code [n] [runs]}, runs {@code job} over {@code [0, n)} that many times (checking the
+   * runs agree, each run's time on stderr when there are several) and prints the sum: the
+   * frame of {@code TinyTasks} and {@code NaiveTinyTasks}.
+   */
+  static void repeat(String name, String[] args, Function<List<Long>, BigInteger> job) {
     if (args.length > 2) {
-      throw new IllegalArgumentException("usage: TinyTasks [n] [runs]");
+      throw new IllegalArgumentException("usage: " + name + " [n] [runs]");
     }
     long n = args.length >= 1 ? Long.parseLong(args[0]) : DEFAULT_N;
     int runs = args.length == 2 ? Integer.parseInt(args[1]) : 1;
@@ -34,16 +47,13 @@ public final class TinyTasks implements DflowJob {
     BigInteger sum = null;
     for (int run = 1; run <= runs; run++) {
       long start = System.nanoTime();
-      BigInteger result = ctx.parallelize(xs, Encoders.longs())
-          .mapPartitions(TinyTasks::partialSum, Encoders.java(BigInteger.class))
-          .collect()
-          .stream().reduce(BigInteger.ZERO, BigInteger::add);
+      BigInteger result = job.apply(xs);
       if (sum != null && !sum.equals(result)) {
         throw new IllegalStateException("run " + run + " gave " + result + ", run 1 gave " + sum);
       }
       sum = result;
       if (runs > 1) {
-        System.err.printf(Locale.ROOT, "TinyTasks run %d: %.1f ms%n", run, (System.nanoTime() - start) / 1e6);
+        System.err.printf(Locale.ROOT, "%s run %d: %.1f ms%n", name, run, (System.nanoTime() - start) / 1e6);
       }
     }
     System.out.println(TenthPowers.report(n, sum));

@@ -8,11 +8,10 @@ import io.dflow.api.HashPartitioner;
 import io.dflow.api.JobContext;
 import io.dflow.api.Pair;
 import io.dflow.api.PairDataset;
-import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.InputFile;
 import io.dflow.api.plan.InputFile.BlockInfo;
-import io.dflow.api.plan.JobRunner;
+import io.dflow.api.plan.PlanningRunner;
 import io.dflow.api.plan.LogicalNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,15 +49,14 @@ class GoldenPlanTest {
    * Records the plan of each action instead of running it, and remembers, as a driver would,
    * which datasets are persisted and which shuffles earlier actions wrote.
    */
-  private static final class PlanCapture implements JobRunner {
+  private static final class PlanCapture extends PlanningRunner {
     final Planner planner = new Planner(new PlannerConf(4, 128 * MIB, 2), GoldenPlanTest::list);
     final List<String> plans = new ArrayList<>();
-    final Map<Integer, StorageLevel> persisted = new HashMap<>();
     final Set<ShuffleId> written = new HashSet<>();
 
     @Override
     public Object run(LogicalNode node, Action action) {
-      PhysicalPlan plan = planner.plan(node, action, new PlanInputs(persisted, written, Map.of()));
+      PhysicalPlan plan = planner.plan(node, action, new PlanInputs(persisted(), written, Map.of()));
       plans.add(plan.explain(written));
       plan.stages().forEach(stage -> written.addAll(stage.shufflesWritten()));
       return action instanceof Action.Count ? (Object) 0L : List.of();
@@ -67,37 +64,7 @@ class GoldenPlanTest {
 
     @Override
     public String explain(LogicalNode node, Action action) {
-      return planner.plan(node, action, new PlanInputs(persisted, written, Map.of())).explain(written);
-    }
-
-    @Override
-    public void persist(LogicalNode node, StorageLevel level) {
-      persisted.put(node.id(), level);
-    }
-
-    @Override
-    public void unpersist(LogicalNode node) {
-      persisted.remove(node.id());
-    }
-
-    @Override
-    public long broadcast(Object value) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void destroyBroadcast(long id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void addToCounter(String name, long delta) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long counterValue(String name) {
-      throw new UnsupportedOperationException();
+      return planner.plan(node, action, new PlanInputs(persisted(), written, Map.of())).explain(written);
     }
   }
 

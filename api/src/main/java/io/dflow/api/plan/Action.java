@@ -1,5 +1,6 @@
 package io.dflow.api.plan;
 
+import io.dflow.api.UserCodeException;
 import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.function.VoidFunction;
 
@@ -32,10 +33,28 @@ public sealed interface Action extends java.io.Serializable {
   }
 
   /** Merges all records with {@code fn}: each task its partition, the driver the partial results. */
-  record Reduce(ReduceFunction<Object> fn) implements Action {}
+  record Reduce(ReduceFunction<Object> fn) implements Action {
+    /** {@code fn(a, b)}, what it throws unchecked. */
+    public Object merge(Object a, Object b) {
+      return call(fn, a, b);
+    }
+  }
 
   /** Like {@link Reduce}, starting from {@code zero} in every partition and on the driver. */
-  record Fold(Object zero, ReduceFunction<Object> fn) implements Action {}
+  record Fold(Object zero, ReduceFunction<Object> fn) implements Action {
+    /** {@code fn(a, b)}, what it throws unchecked. */
+    public Object merge(Object a, Object b) {
+      return call(fn, a, b);
+    }
+  }
+
+  private static Object call(ReduceFunction<Object> fn, Object a, Object b) {
+    try {
+      return fn.apply(a, b);
+    } catch (Exception e) {
+      throw UserCodeException.of(e);
+    }
+  }
 
   /** Calls {@code fn} on every record, on the executors. */
   record Foreach(VoidFunction<Object> fn) implements Action {}

@@ -34,30 +34,24 @@ public record Aggregator(MapFunction<Object, Object> create,
     }
     try {
       return create.apply(value);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new UserCodeException(e);
+      throw UserCodeException.of(e);
     }
   }
 
   public Object mergeValue(Object aggregate, Object value) {
     try {
       return mergeValue.apply(aggregate, value);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new UserCodeException(e);
+      throw UserCodeException.of(e);
     }
   }
 
   public Object mergeCombiners(Object left, Object right) {
     try {
       return mergeCombiners.apply(left, right);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new UserCodeException(e);
+      throw UserCodeException.of(e);
     }
   }
 }

@@ -33,10 +33,8 @@ public final class Steps {
         Object value = input.next();
         try {
           return f.apply(value);
-        } catch (RuntimeException e) {
-          throw e;
         } catch (Exception e) {
-          throw new UserCodeException(e);
+          throw UserCodeException.of(e);
         }
       }
     });
@@ -103,10 +101,8 @@ public final class Steps {
       Iterator<Object> out;
       try {
         out = f.apply(partition, input);
-      } catch (RuntimeException e) {
-        throw e;
       } catch (Exception e) {
-        throw new UserCodeException(e);
+        throw UserCodeException.of(e);
       }
       return out == null ? Collections.emptyIterator() : out;
     });
@@ -146,10 +142,8 @@ public final class Steps {
       if (!ready && !done) {
         try {
           ready = advance();
-        } catch (RuntimeException e) {
-          throw e;
         } catch (Exception e) {
-          throw new UserCodeException(e);
+          throw UserCodeException.of(e);
         }
         done = !ready;
       }

@@ -493,7 +493,7 @@ public final class DagScheduler {
 
   private void failed(TaskSetManager taskSet, long taskId, TaskEndReason reason, boolean counts) {
     TaskSetManager.Running r = taskSet.running(taskId);
-    TaskSetManager.Outcome outcome = taskSet.failed(taskId, reason.describe(), counts);
+    TaskSetManager.Outcome outcome = taskSet.failed(taskId, counts);
     if (outcome != TaskSetManager.Outcome.ABORT) {
       return;
     }
@@ -510,7 +510,7 @@ public final class DagScheduler {
 
   /** The map output a task could not fetch is lost: its stage runs again for it, then this one. */
   private void fetchFailed(TaskSetManager taskSet, long taskId, TaskEndReason.FetchFailed fetch) {
-    taskSet.failed(taskId, fetch.describe(), false);
+    taskSet.failed(taskId, false);
     ScheduledStage stage = taskSet.stage;
     ScheduledStage mapStage = shuffleStages.get(fetch.shuffle());
     if (fetch.mapIndex() >= 0) {

@@ -28,10 +28,6 @@ final class MapOutputTracker {
     shuffles.computeIfAbsent(shuffle, s -> new Output[maps]);
   }
 
-  boolean isRegistered(ShuffleId shuffle) {
-    return shuffles.containsKey(shuffle);
-  }
-
   /** Records (or replaces) the output of map {@code location.mapIndex()}. */
   void add(ShuffleId shuffle, MapOutputLocation location, long[] partitionBytes) {
     shuffles.get(shuffle)[location.mapIndex()] = new Output(location, partitionBytes);
@@ -103,24 +99,6 @@ final class MapOutputTracker {
       out.add(o.location());
     }
     return out;
-  }
-
-  /** Bytes per reduce partition of {@code shuffle}, summed over its map outputs. */
-  long[] partitionBytes(ShuffleId shuffle) {
-    Output[] outputs = shuffles.get(shuffle);
-    long[] sums = null;
-    for (Output o : outputs) {
-      if (o == null) {
-        continue;
-      }
-      if (sums == null) {
-        sums = new long[o.partitionBytes().length];
-      }
-      for (int p = 0; p < sums.length; p++) {
-        sums[p] += o.partitionBytes()[p];
-      }
-    }
-    return sums == null ? new long[0] : sums;
   }
 
   /** The shuffles whose every output exists. */

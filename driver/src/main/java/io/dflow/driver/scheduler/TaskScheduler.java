@@ -9,7 +9,6 @@ import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.StageAttemptId;
 import io.dflow.executor.protocol.TaskAttempt;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,10 +58,6 @@ final class TaskScheduler {
   ExecutorHandle executor(ExecutorId id) {
     Slots s = executors.get(id);
     return s == null ? null : s.handle;
-  }
-
-  Collection<ExecutorHandle> executors() {
-    return executors.values().stream().map(s -> s.handle).toList();
   }
 
   boolean hasExecutors() {

@@ -53,7 +53,6 @@ final class TaskSetManager {
   private final boolean[] done;
   private final int[] attempts;
   private final int[] failures;
-  private final String[] lastFailure;
   private final Map<ExecutorId, Deque<Integer>> byExecutor = new HashMap<>();
   private final Map<String, Deque<Integer>> byHost = new HashMap<>();
   private final Deque<Integer> any = new ArrayDeque<>();
@@ -81,7 +80,6 @@ final class TaskSetManager {
     this.done = new boolean[n];
     this.attempts = new int[n];
     this.failures = new int[n];
-    this.lastFailure = new String[n];
     for (int i = 0; i < n; i++) {
       enqueue(i);
     }
@@ -106,14 +104,6 @@ final class TaskSetManager {
 
   boolean isFinished() {
     return doneCount == tasks.size();
-  }
-
-  boolean hasRunning() {
-    return !running.isEmpty();
-  }
-
-  int finishedCount() {
-    return doneCount;
   }
 
   private void enqueue(int index) {
@@ -199,12 +189,11 @@ final class TaskSetManager {
    * Records a failed attempt. With {@code counts}, it uses up one of the partition's
    * {@code maxAttempts}; when they are gone the task set aborts.
    */
-  Outcome failed(long taskId, String reason, boolean counts) {
+  Outcome failed(long taskId, boolean counts) {
     Running r = running.remove(taskId);
     if (r == null || done[r.index()]) {
       return Outcome.IGNORED;
     }
-    lastFailure[r.index()] = reason;
     if (counts) {
       failures[r.index()]++;
     }
@@ -216,22 +205,6 @@ final class TaskSetManager {
       enqueue(r.index());
     }
     return Outcome.RETRY;
-  }
-
-  /** How often partition {@code index} failed, and the last reason. */
-  String failureSummary(int index) {
-    return failures[index] + " of " + maxAttempts;
-  }
-
-  /** The attempts running on {@code executor}. */
-  List<Long> runningOn(ExecutorId executor) {
-    List<Long> out = new ArrayList<>();
-    running.forEach((taskId, r) -> {
-      if (r.executor().equals(executor)) {
-        out.add(taskId);
-      }
-    });
-    return out;
   }
 
   /**

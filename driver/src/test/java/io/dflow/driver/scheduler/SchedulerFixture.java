@@ -5,7 +5,7 @@ import io.dflow.api.JobContext;
 import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.InputFile;
-import io.dflow.api.plan.JobRunner;
+import io.dflow.api.plan.PlanningRunner;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.executor.protocol.BlockUpdate;
 import io.dflow.executor.protocol.ControlMessage.RegisterStage;
@@ -44,7 +44,7 @@ final class SchedulerFixture implements AutoCloseable {
   final DagScheduler dag;
   final JobContext ctx;
   private final Planner planner;
-  private final Map<Integer, StorageLevel> persisted = new HashMap<>();
+  private final Runner runner = new Runner();
   private int nextJob;
 
   /** A job submitted by the fixture: its per-partition results as they came, and its outcome. */
@@ -64,7 +64,7 @@ final class SchedulerFixture implements AutoCloseable {
       }
       return listed;
     });
-    ctx = new JobContext(new Runner(), Map.of(), 4);
+    ctx = new JobContext(runner, Map.of(), 4);
   }
 
   SchedulerFixture(int maxTaskAttempts, int maxStageAttempts) {
@@ -81,7 +81,7 @@ final class SchedulerFixture implements AutoCloseable {
   /** Submits {@code action} over {@code dataset} as the next job, over all result partitions. */
   JobRun submit(Dataset<?> dataset, Action action) {
     PhysicalPlan plan = planner.plan(dataset.logicalNode(), action,
-        new PlanInputs(persisted, dag.knownShuffles(), Map.of()));
+        new PlanInputs(runner.persistedNodes(), dag.knownShuffles(), Map.of()));
     JobRun run = new JobRun();
     run.plan = plan;
     int n = plan.resultStage().numTasks();
@@ -163,7 +163,7 @@ final class SchedulerFixture implements AutoCloseable {
   }
 
   /** Plans nothing itself: the fixture submits jobs; datasets only need somewhere to be built. */
-  private final class Runner implements JobRunner {
+  private final class Runner extends PlanningRunner {
     @Override
     public Object run(LogicalNode node, Action action) {
       throw new UnsupportedOperationException("submit jobs through the fixture");
@@ -174,34 +174,8 @@ final class SchedulerFixture implements AutoCloseable {
       throw new UnsupportedOperationException();
     }
 
-    @Override
-    public void persist(LogicalNode node, StorageLevel level) {
-      persisted.put(node.id(), level);
-    }
-
-    @Override
-    public void unpersist(LogicalNode node) {
-      persisted.remove(node.id());
-    }
-
-    @Override
-    public long broadcast(Object value) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void destroyBroadcast(long id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void addToCounter(String name, long delta) {
-      counters.add(name, delta);
-    }
-
-    @Override
-    public long counterValue(String name) {
-      return counters.value(name);
+    Map<Integer, StorageLevel> persistedNodes() {
+      return persisted();
     }
   }
 }

@@ -42,7 +42,7 @@ public final class TaskOutputs {
       boolean any = false;
       while (records.hasNext()) {
         Object next = records.next();
-        acc = any ? apply(reduce.fn(), acc, next) : next;
+        acc = any ? reduce.merge(acc, next) : next;
         any = true;
         ctx.recordsOut++;
       }
@@ -52,7 +52,7 @@ public final class TaskOutputs {
       // a copy per task: the action's own zero is shared by the tasks a slot runs
       Object acc = JavaSerde.deserialize(JavaSerde.serialize(fold.zero()), ctx.loader, Object.class);
       while (records.hasNext()) {
-        acc = apply(fold.fn(), acc, records.next());
+        acc = fold.merge(acc, records.next());
         ctx.recordsOut++;
       }
       return JavaSerde.serialize(acc);
@@ -61,10 +61,8 @@ public final class TaskOutputs {
     while (records.hasNext()) {
       try {
         foreach.fn().call(records.next());
-      } catch (RuntimeException e) {
-        throw e;
       } catch (Exception e) {
-        throw new UserCodeException(e);
+        throw UserCodeException.of(e);
       }
       ctx.recordsOut++;
     }
@@ -79,16 +77,6 @@ public final class TaskOutputs {
   /** The count a task's result holds. */
   public static long countOf(byte[] result) {
     return ByteBuffer.wrap(result).getLong();
-  }
-
-  private static Object apply(io.dflow.api.function.ReduceFunction<Object> fn, Object a, Object b) {
-    try {
-      return fn.apply(a, b);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new UserCodeException(e);
-    }
   }
 
   private static byte[] collected(TaskContext ctx, Iterator<Object> records, long limit, long maxBytes)

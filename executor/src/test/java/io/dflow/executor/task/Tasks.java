@@ -6,7 +6,7 @@ import io.dflow.api.Partitioner;
 import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.InputFile;
-import io.dflow.api.plan.JobRunner;
+import io.dflow.api.plan.PlanningRunner;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.executor.Executor;
 import io.dflow.executor.protocol.CachedBlockLocation;
@@ -68,10 +68,9 @@ public final class Tasks {
    * plan with {@link #plan}, remembering (as the driver does) which datasets are persisted and
    * which range bounds were sampled for each sort. Running an action directly is refused.
    */
-  public static final class Planning implements JobRunner {
+  public static final class Planning extends PlanningRunner {
     public final JobContext context;
     private final Planner planner;
-    private final Map<Integer, StorageLevel> persisted = new HashMap<>();
     private final Map<Integer, Partitioner> sortBounds = new HashMap<>();
     private final Map<Long, byte[]> broadcasts = new ConcurrentHashMap<>();
     private final AtomicLong broadcastFetches = new AtomicLong();
@@ -103,7 +102,7 @@ public final class Tasks {
     }
 
     public PhysicalPlan plan(Dataset<?> dataset, Action action) {
-      return planner.plan(dataset.logicalNode(), action, new PlanInputs(persisted, Set.of(), sortBounds));
+      return planner.plan(dataset.logicalNode(), action, new PlanInputs(persisted(), Set.of(), sortBounds));
     }
 
     @Override
@@ -113,17 +112,7 @@ public final class Tasks {
 
     @Override
     public String explain(LogicalNode node, Action action) {
-      return planner.plan(node, action, new PlanInputs(persisted, Set.of(), sortBounds)).explain();
-    }
-
-    @Override
-    public void persist(LogicalNode node, StorageLevel level) {
-      persisted.put(node.id(), level);
-    }
-
-    @Override
-    public void unpersist(LogicalNode node) {
-      persisted.remove(node.id());
+      return planner.plan(node, action, new PlanInputs(persisted(), Set.of(), sortBounds)).explain();
     }
 
     /** Serialised once, as the driver does; executors fetch it with {@link #broadcastBytes}. */
@@ -152,16 +141,6 @@ public final class Tasks {
     /** How many times executors fetched a broadcast. */
     public long broadcastFetches() {
       return broadcastFetches.get();
-    }
-
-    @Override
-    public void addToCounter(String name, long delta) {
-      throw new UnsupportedOperationException("counters are added to in tasks here");
-    }
-
-    @Override
-    public long counterValue(String name) {
-      throw new UnsupportedOperationException("the tests read counters from the task reports");
     }
   }
 
