@@ -115,7 +115,6 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)
 if [[ -n $(git status --porcelain 2>/dev/null | head -n 1) ]]; then commit="$commit (with uncommitted changes)"; fi
 section=$work/section.md
 {
-  echo "<!-- tasks.sh:tasks -->"
   echo "## Task throughput and tiny tasks"
   echo
   echo "- run: $(date -u '+%Y-%m-%d %H:%M') UTC by \`$command_line\` (commit $commit)"
@@ -131,15 +130,6 @@ section=$work/section.md
     med=$(echo "$vals" | tr ',' '\n' | tr -d ' ' | median)
     echo "| $bench | $master | $c | $vals | $med |"
   done
-  echo "<!-- /tasks.sh:tasks -->"
 } >"$section"
-python3 - "$section" bench/RESULTS.md <<'PY'
-import re, sys
-section = open(sys.argv[1]).read().rstrip("\n")
-path = sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"<!-- tasks\.sh:tasks -->.*?<!-- /tasks\.sh:tasks -->", re.S)
-text = pattern.sub(lambda m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
+python3 bench/src/benchtable.py tasks.sh tasks "$section" bench/RESULTS.md
 echo "raw figures: $times; section written to bench/RESULTS.md" >&2

@@ -7,48 +7,17 @@ Ratios are taken per rep (the contestants of a rep ran back to back) and summari
 median, which a noisy shared machine disturbs less than a mean.
 """
 import argparse
-import csv
 import datetime
 import os
-import re
-import statistics
 from collections import defaultdict
+
+from benchtable import by_rep, fmt, med, num, ratio, read_times, replace_section
 
 HEADER = """# Benchmark results
 
 Sections between `run.sh` markers are written by `bench/run.sh` (see `bench/README.md`);
 each is replaced when that benchmark is rerun. Write commentary outside them.
 """
-
-
-def read_times(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
-
-
-def by_rep(rows):
-    reps = defaultdict(dict)
-    for r in rows:
-        reps[int(r["rep"])][r["variant"]] = r
-    return dict(sorted(reps.items()))
-
-
-def fmt(x, digits=3):
-    return "n/a" if x is None else f"{x:.{digits}f}"
-
-
-def med(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def ratio(a, b):
-    return a / b if a is not None and b else None
-
-
-def num(row, key):
-    v = row.get(key) if row else None
-    return float(v) if v not in (None, "") else None
 
 
 def preamble(title, args, when, extra):
@@ -63,7 +32,7 @@ def preamble(title, args, when, extra):
 
 
 def wordcount_section(size, rows, args, when):
-    reps = by_rep(rows)
+    reps = by_rep(rows, "variant")
     input_bytes = rows[0]["input_bytes"]
     lines = preamble(f"WordCount, {size} corpus", args, when, [
         f"input: `bench/data/corpus-{size}-seed*.txt`, {input_bytes} bytes, read once "
@@ -91,7 +60,7 @@ def wordcount_section(size, rows, args, when):
 
 
 def tinytasks_section(n, rows, args, when):
-    reps = by_rep(rows)
+    reps = by_rep(rows, "variant")
     lines = preamble(f"TinyTasks, n = {n}", args, when, [
         f"dflow: wall of `TinyTasks {n}` minus wall of `TinyTasks 0` (start-up and teardown), "
         "and the job's own reported seconds, also minus those of `TinyTasks 0`; floor: the serial loop's in-process time "
@@ -126,7 +95,7 @@ def tinytasks_section(n, rows, args, when):
 
 
 def wordcount_warm_section(size, rows, args, when):
-    reps = by_rep(rows)
+    reps = by_rep(rows, "variant")
     lines = preamble(f"WordCount three times in one session, {size} corpus", args, when, [
         "dflow: `WordCountRepeat` runs the WordCount example 3 times in one `bin/dflow run`; each "
         "run's own seconds (from the job), against the 2-thread floor's process wall time",
@@ -149,15 +118,6 @@ def wordcount_warm_section(size, rows, args, when):
     return lines
 
 
-def replace_section(text, key, lines):
-    begin, end = f"<!-- run.sh:{key} -->", f"<!-- /run.sh:{key} -->"
-    block = "\n".join([begin, *lines, end])
-    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
-    if pattern.search(text):
-        return pattern.sub(lambda _: block, text)
-    return text.rstrip("\n") + "\n\n" + block + "\n"
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ("times", "results", "command", "commit", "cpus", "cpu-model", "memory", "java"):
@@ -172,7 +132,7 @@ def main():
     for (bench, param), group in groups.items():
         make = {"wordcount": wordcount_section, "wordcount-warm": wordcount_warm_section}.get(
             bench, tinytasks_section)
-        text = replace_section(text, f"{bench}:{param}", make(param, group, args, when))
+        text = replace_section(text, "run.sh", f"{bench}:{param}", make(param, group, args, when))
     with open(args.results, "w") as f:
         f.write(text)
 

@@ -4,6 +4,7 @@ import io.dflow.api.Broadcast;
 import io.dflow.api.Dataset;
 import io.dflow.api.DflowJob;
 import io.dflow.api.Encoders;
+import io.dflow.api.HashPartitioner;
 import io.dflow.api.JobContext;
 import io.dflow.api.LongCounter;
 import io.dflow.api.Pair;
@@ -86,6 +87,20 @@ public final class OperatorsJob implements DflowJob {
     results.put("repartition.records", canon(left.repartition(3).collect()));
     results.put("coalesce", partitionsAndRecords(left.coalesce(4), 50));
     results.put("coalesce.records", canon(left.coalesce(4).collect()));
+    HashPartitioner byThree = new HashPartitioner(3);
+    results.put("repartitionAndSortWithinPartitions", String.join(" ", left.repartitionAndSortWithinPartitions(byThree)
+        .mapPartitionsWithIndex((index, it) -> {
+          List<String> keys = new ArrayList<>();
+          boolean placed = true;
+          while (it.hasNext()) {
+            String key = it.next().key();
+            keys.add(key);
+            placed &= byThree.partition(key) == index;
+          }
+          List<String> sorted = new ArrayList<>(keys);
+          sorted.sort(null);
+          return List.of(index + ":" + keys.size() + ":" + (keys.equals(sorted) && placed)).iterator();
+        }, Encoders.strings()).collect()));
     List<Pair<String, Integer>> sample = left.sample(false, 0.5, 7).collect();
     results.put("sample.repeatable", String.valueOf(sample.equals(left.sample(false, 0.5, 7).collect())));
     results.put("sample.subset", String.valueOf(OperatorsData.left().containsAll(sample)));

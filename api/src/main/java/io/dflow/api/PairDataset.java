@@ -172,6 +172,21 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
         valueEncoder(), null, ascending ? KeyOrder.ASCENDING : KeyOrder.DESCENDING), node.encoder());
   }
 
+  /**
+   * Regroups records with {@code partitioner} and sorts each partition by key in {@code order}
+   * (keys must be {@link Comparable}): what a sort-merge join or a reducer that wants its keys in
+   * order (as Hadoop's reducers get them) needs, without a total order's sampling job.
+   */
+  public PairDataset<K, V> repartitionAndSortWithinPartitions(Partitioner partitioner, KeyOrder order) {
+    return shuffle(new ShuffleSpec(Kind.SORT, "repartitionAndSortWithinPartitions", partitioner,
+        partitioner.numPartitions(), keyEncoder(), valueEncoder(), null, order), node.encoder());
+  }
+
+  /** {@link #repartitionAndSortWithinPartitions(Partitioner, KeyOrder)} in ascending order. */
+  public PairDataset<K, V> repartitionAndSortWithinPartitions(Partitioner partitioner) {
+    return repartitionAndSortWithinPartitions(partitioner, KeyOrder.ASCENDING);
+  }
+
   /** Regroups records with a user partitioner; records keep no particular order. */
   public PairDataset<K, V> partitionBy(Partitioner partitioner) {
     if (partitioner.equals(partitioner())) {

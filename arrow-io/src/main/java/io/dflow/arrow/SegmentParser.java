@@ -9,7 +9,8 @@ import java.util.List;
  * Checks the whole structure of a segment before any Arrow memory is allocated for it: the
  * schema message must be exactly the one the encoder's writer emits, every message length
  * must fit in the bytes that remain, every record batch must match the layout
- * ({@link BatchValidator}), and the segment must end with the end-of-stream marker and
+ * ({@link BatchValidator}; for a compressed batch, on the uncompressed lengths its buffers
+ * announce), and the segment must end with the end-of-stream marker and
  * nothing after it. Arrow's own stream reader allocates whatever length a message claims
  * before reading it, which a hostile peer could use to exhaust the heap.
  */
@@ -69,5 +70,10 @@ final class SegmentParser {
   static CorruptShuffleDataException corrupt(int offset, String problem) {
     return new CorruptShuffleDataException(
         "corrupt shuffle segment at byte " + offset + ": " + problem);
+  }
+
+  static CorruptShuffleDataException corrupt(int offset, String problem, Throwable cause) {
+    return new CorruptShuffleDataException(
+        "corrupt shuffle segment at byte " + offset + ": " + problem, cause);
   }
 }

@@ -4,6 +4,7 @@ import io.dflow.api.Encoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,12 +23,20 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  *
  * <p>{@link #open} checks the structure of the whole segment before allocating any Arrow
  * memory, so damaged or hostile bytes fail there with a {@link CorruptShuffleDataException},
- * and nothing larger than one batch body (at most the segment's size) is ever allocated.
- * Batches are then copied into Arrow memory from the caller's allocator one at a time, the
- * previous one released. What can still fail while iterating is the content of a
- * Java-serialised value (refused by the filter, unknown class, damaged): {@link #next()} then
- * throws an {@link UncheckedIOException} wrapping the {@link IOException}; and an allocator over
- * its limit throws Arrow's {@code OutOfMemoryException}.
+ * and nothing larger than one batch body (at most the segment's size) plus, for a compressed
+ * batch, the uncompressed lengths its buffers announce (at most
+ * {@link BufferCodec#MAX_BATCH_BYTES}, checked before allocating) is ever allocated. Batches are
+ * then copied into Arrow memory from the caller's allocator one at a time, the previous one
+ * released; a compressed batch is decompressed as it is loaded.
+ *
+ * <p>What can still fail while iterating: a compressed batch whose buffers do not decompress to
+ * exactly their announced lengths, or whose decompressed offsets break the rules, makes
+ * {@link #hasNext()} (and so {@link #next()}) throw an {@link UncheckedIOException} wrapping a
+ * {@link CorruptShuffleDataException} that names the batch's byte offset, before any value of
+ * that batch is read, and again on every later call; the content of a Java-serialised value
+ * (refused by the filter, unknown class, damaged) makes {@link #next()} throw an
+ * {@link UncheckedIOException} wrapping the {@link IOException}; and an allocator over its limit
+ * throws Arrow's {@code OutOfMemoryException}.
  *
  * <p>The caller must leave the segment buffer unchanged until the reader is closed, and close
  * it (try-with-resources) to return its memory.
@@ -35,6 +44,7 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 public final class SegmentReader implements Iterator<Object>, AutoCloseable {
   private final ByteBuffer segment;
   private final List<BatchRef> batches;
+  private final RecordLayout layout;
   private final BufferAllocator allocator;
   private final VectorSchemaRoot root;
   private final VectorLoader loader;
@@ -44,11 +54,14 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
   private int row;
   private int rowsInBatch;
   private long recordsRead;
+  /** A batch that could not be loaded: the reader cannot go on. */
+  private CorruptShuffleDataException failure;
 
   private SegmentReader(ByteBuffer segment, List<BatchRef> batches, RecordLayout layout,
       BufferAllocator allocator, DeserializationPolicy policy) {
     this.segment = segment;
     this.batches = batches;
+    this.layout = layout;
     this.allocator = allocator;
     this.root = VectorSchemaRoot.create(layout.schema(), allocator);
     this.loader = new VectorLoader(root);
@@ -88,14 +101,27 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
     return batches.size();
   }
 
+  /**
+   * @throws UncheckedIOException wrapping a {@link CorruptShuffleDataException} if the next
+   *     batch is compressed and damaged
+   */
   @Override
   public boolean hasNext() {
+    if (failure != null) {
+      throw new UncheckedIOException(failure.getMessage(), failure);
+    }
     while (row == rowsInBatch) {
       if (nextBatch == batches.size()) {
         root.clear(); // the last batch's memory goes back before close
         return false;
       }
-      load(batches.get(nextBatch++));
+      try {
+        load(batches.get(nextBatch++));
+      } catch (CorruptShuffleDataException e) {
+        failure = e;
+        root.clear();
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
     }
     return true;
   }
@@ -120,19 +146,61 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
     }
   }
 
-  private void load(BatchRef batch) {
-    try (ArrowBuf body = allocator.buffer(batch.bodyLength())) {
-      body.setBytes(0, segment.slice(batch.bodyStart(), batch.bodyLength()));
-      List<ArrowBuf> buffers = new ArrayList<>(batch.bufferOffsets().length);
-      for (int b = 0; b < batch.bufferOffsets().length; b++) {
-        buffers.add(body.slice(batch.bufferOffsets()[b], batch.bufferLengths()[b]));
+  private void load(BatchRef batch) throws CorruptShuffleDataException {
+    int count = batch.bufferOffsets().length;
+    BufferCodec codec = batch.compressed() ? BufferCodec.forReading(batch.codec()) : null;
+    List<ArrowBuf> buffers = new ArrayList<>(count); // each holds one reference, released below
+    try {
+      try (ArrowBuf body = allocator.buffer(batch.bodyLength())) {
+        body.setBytes(0, segment.slice(batch.bodyStart(), batch.bodyLength()));
+        for (int b = 0; b < count; b++) {
+          ArrowBuf stored = body.slice(batch.bufferOffsets()[b], batch.bufferLengths()[b]);
+          stored.getReferenceManager().retain();
+          // A zero-length buffer of a compressed batch is an empty one, as Arrow reads it.
+          buffers.add(codec != null && stored.writerIndex() > 0
+              ? decompress(codec, batch, b, stored) : stored);
+        }
+      }
+      if (batch.compressed()) {
+        checkOffsets(batch, buffers);
       }
       try (ArrowRecordBatch arrowBatch = new ArrowRecordBatch(batch.rows(), batch.nodes(), buffers)) {
         loader.load(arrowBatch);
       }
+    } finally {
+      buffers.forEach(ArrowBuf::close);
     }
     row = 0;
     rowsInBatch = batch.rows();
+  }
+
+  /** Buffer {@code b} of {@code batch} decompressed; releases {@code stored} either way. */
+  private ArrowBuf decompress(BufferCodec codec, BatchRef batch, int b, ArrowBuf stored)
+      throws CorruptShuffleDataException {
+    try {
+      return codec.decompress(allocator, stored);
+    } catch (BufferCodec.CorruptBufferException e) {
+      throw SegmentParser.corrupt(batch.messageStart(), "record batch buffer " + b + " ("
+          + batch.bufferLengths()[b] + " bytes at body offset " + batch.bufferOffsets()[b]
+          + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** The offsets rule of {@link BatchValidator} on the decompressed offsets of every column. */
+  private void checkOffsets(BatchRef batch, List<ArrowBuf> buffers)
+      throws CorruptShuffleDataException {
+    int firstBuffer = 0;
+    for (int c = 0; c < layout.columnCount(); c++) {
+      ColumnKind kind = layout.column(c);
+      if (kind.isVariableWidth()) {
+        int length = (int) batch.uncompressedLengths()[firstBuffer + 1];
+        ByteBuffer offsets = buffers.get(firstBuffer + 1).nioBuffer(0, length)
+            .order(ByteOrder.LITTLE_ENDIAN);
+        BatchValidator.checkOffsets(offsets, 0, batch.rows(),
+            batch.uncompressedLengths()[firstBuffer + 2], c, batch.messageStart());
+      }
+      firstBuffer += kind.bufferCount();
+    }
   }
 
   @Override

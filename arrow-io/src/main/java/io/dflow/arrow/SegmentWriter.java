@@ -3,6 +3,7 @@ package io.dflow.arrow;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.Iterator;
+import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -16,7 +17,12 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 /**
  * Writes records as Arrow IPC stream segments. One instance serves every partition of a map
  * output: its vectors are allocated once and reused batch after batch, so at most one batch
- * of Arrow memory is held at a time.
+ * of Arrow memory is held at a time (with {@link Compression#LZ4} or {@link Compression#ZSTD},
+ * that batch and its compressed buffers, released once written).
+ *
+ * <p>With a codec, every record batch carries Arrow's standard body compression: codec
+ * {@code LZ4_FRAME} or {@code ZSTD}, method {@code BUFFER} ({@link BufferCodec}). With
+ * {@link Compression#NONE}, batches are written uncompressed, byte for byte as before.
  */
 final class SegmentWriter implements AutoCloseable {
   /** Bytes and records of one written segment. */
@@ -29,13 +35,24 @@ final class SegmentWriter implements AutoCloseable {
   private final VectorSchemaRoot root;
   private final RecordWriter records;
   private final VectorUnloader unloader;
+  /** Null for {@link Compression#NONE}. */
+  private final BufferCodec codec;
 
+  /** An uncompressed writer. */
   SegmentWriter(RecordLayout layout, BufferAllocator allocator, BatchLimits limits) {
+    this(layout, allocator, limits, Compression.NONE);
+  }
+
+  SegmentWriter(RecordLayout layout, BufferAllocator allocator, BatchLimits limits,
+      Compression compression) {
     this.layout = layout;
     this.limits = limits;
+    this.codec = BufferCodec.forWriting(Objects.requireNonNull(compression, "compression"));
     this.root = VectorSchemaRoot.create(layout.schema(), allocator);
     this.records = RecordWriter.bind(layout, root);
-    this.unloader = new VectorUnloader(root);
+    this.unloader = codec == null
+        ? new VectorUnloader(root)
+        : new VectorUnloader(root, true, codec, true);
   }
 
   /**
@@ -77,6 +94,9 @@ final class SegmentWriter implements AutoCloseable {
 
   private void writeBatch(WriteChannel channel, int rows) throws IOException {
     root.setRowCount(rows);
+    if (codec != null) {
+      codec.startBatch();
+    }
     try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
       MessageSerializer.serialize(channel, batch);
     }

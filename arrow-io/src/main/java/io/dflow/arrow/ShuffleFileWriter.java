@@ -17,7 +17,9 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Writes a map task's output: one data file with an Arrow IPC stream segment per reduce
- * partition (zero bytes for an empty one) and one {@link ShuffleIndex} file.
+ * partition (zero bytes for an empty one) and one {@link ShuffleIndex} file. Record batches
+ * carry Arrow body compression with the writer's {@link Compression} (none for
+ * {@link Compression#NONE}, the default).
  *
  * <p>Both files are written under temporary names in their target directories and renamed
  * into place at the end, the data file first: a crash or an exception never leaves a partial
@@ -30,17 +32,34 @@ public final class ShuffleFileWriter {
   private final RecordLayout layout;
   private final BufferAllocator allocator;
   private final BatchLimits limits;
+  private final Compression compression;
 
-  /** A writer with {@link BatchLimits#DEFAULT}. */
+  /** An uncompressed writer with {@link BatchLimits#DEFAULT}. */
   public ShuffleFileWriter(Encoder<?> encoder, BufferAllocator allocator) {
     this(encoder, allocator, BatchLimits.DEFAULT);
   }
 
-  /** A writer for records of {@code encoder}, taking Arrow memory from {@code allocator}. */
+  /** A writer with {@link BatchLimits#DEFAULT} whose record batches {@code compression} compresses. */
+  public ShuffleFileWriter(Encoder<?> encoder, BufferAllocator allocator, Compression compression) {
+    this(encoder, allocator, BatchLimits.DEFAULT, compression);
+  }
+
+  /** An uncompressed writer for records of {@code encoder}, taking Arrow memory from {@code allocator}. */
   public ShuffleFileWriter(Encoder<?> encoder, BufferAllocator allocator, BatchLimits limits) {
+    this(encoder, allocator, limits, Compression.NONE);
+  }
+
+  /**
+   * A writer for records of {@code encoder}, taking Arrow memory from {@code allocator}, whose
+   * record batches carry Arrow body compression with {@code compression}'s codec (LZ4 frames or
+   * zstd), or none for {@link Compression#NONE}.
+   */
+  public ShuffleFileWriter(Encoder<?> encoder, BufferAllocator allocator, BatchLimits limits,
+      Compression compression) {
     this.layout = RecordLayout.of(encoder);
     this.allocator = Objects.requireNonNull(allocator, "allocator");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.compression = Objects.requireNonNull(compression, "compression");
   }
 
   /**
@@ -78,7 +97,7 @@ public final class ShuffleFileWriter {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
         BufferedChannel out = new BufferedChannel(channel, WRITE_BUFFER_BYTES);
-        SegmentWriter segments = new SegmentWriter(layout, allocator, limits)) {
+        SegmentWriter segments = new SegmentWriter(layout, allocator, limits, compression)) {
       for (int p = 0; p < numPartitions; p++) {
         Iterator<?> input = Objects.requireNonNull(partitions.apply(p),
             "no record iterator for partition " + p);

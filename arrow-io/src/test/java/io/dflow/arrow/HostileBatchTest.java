@@ -6,17 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dflow.api.Encoder;
 import io.dflow.api.Encoders;
-import java.io.ByteArrayOutputStream;
-import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.IpcOption;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Well-framed record batches whose contents lie, as a hostile peer could send them. */
@@ -75,30 +67,6 @@ class HostileBatchTest extends AllocatorTestBase {
     CorruptShuffleDataException e = assertThrows(CorruptShuffleDataException.class,
         () -> SegmentReader.open(segment, encoder, allocator, TestRecords.POLICY));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
-
-  /** A segment of the encoder's schema, one batch with the given nodes and buffers, and EOS. */
-  private byte[] craft(Encoder<?> encoder, int rows, List<ArrowFieldNode> nodes, byte[]... buffers)
-      throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    WriteChannel channel = new WriteChannel(Channels.newChannel(bytes));
-    channel.write(RecordLayout.of(encoder).schemaMessage());
-    List<ArrowBuf> arrowBuffers = new ArrayList<>();
-    try {
-      for (byte[] content : buffers) {
-        ArrowBuf buffer = allocator.buffer(content.length);
-        buffer.setBytes(0, content);
-        buffer.writerIndex(content.length);
-        arrowBuffers.add(buffer);
-      }
-      try (ArrowRecordBatch batch = new ArrowRecordBatch(rows, nodes, arrowBuffers)) {
-        MessageSerializer.serialize(channel, batch);
-      }
-    } finally {
-      arrowBuffers.forEach(ArrowBuf::close);
-    }
-    ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
-    return bytes.toByteArray();
   }
 
   private static ArrowFieldNode node(long length, long nullCount) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.compression.CompressionUtil;
 
 /** Writes a map output and reads every partition back, checking the files on the way. */
 final class ShuffleFixture {
@@ -33,7 +34,12 @@ final class ShuffleFixture {
 
   ShuffleWriteResult write(Encoder<?> encoder, List<? extends List<?>> partitions,
       BatchLimits limits) throws IOException {
-    return new ShuffleFileWriter(encoder, allocator, limits)
+    return write(encoder, partitions, limits, Compression.NONE);
+  }
+
+  ShuffleWriteResult write(Encoder<?> encoder, List<? extends List<?>> partitions,
+      BatchLimits limits, Compression compression) throws IOException {
+    return new ShuffleFileWriter(encoder, allocator, limits, compression)
         .write(data(), index(), partitions.size(), p -> partitions.get(p).iterator());
   }
 
@@ -45,7 +51,17 @@ final class ShuffleFixture {
    */
   int[] roundTrip(Encoder<?> encoder, List<? extends List<?>> partitions, BatchLimits limits)
       throws Exception {
-    ShuffleWriteResult result = write(encoder, partitions, limits);
+    return roundTrip(encoder, partitions, limits, Compression.NONE);
+  }
+
+  /**
+   * Like {@link #roundTrip(Encoder, List, BatchLimits)} for a writer with {@code compression},
+   * also checking that every record batch says it is compressed with the matching Arrow codec
+   * (none for {@link Compression#NONE}); Arrow's reader decompresses with Arrow's own codecs.
+   */
+  int[] roundTrip(Encoder<?> encoder, List<? extends List<?>> partitions, BatchLimits limits,
+      Compression compression) throws Exception {
+    ShuffleWriteResult result = write(encoder, partitions, limits, compression);
     byte[] file = Files.readAllBytes(data());
     ShuffleIndex index = ShuffleIndex.read(index(), data());
     assertEquals(file.length, result.totalBytes());
@@ -66,6 +82,9 @@ final class ShuffleFixture {
       expectedOffset += index.length(p);
       byte[] segment = Arrays.copyOfRange(file, (int) index.offset(p),
           (int) (index.offset(p) + index.length(p)));
+      for (BatchRef batch : SegmentParser.parse(ByteBuffer.wrap(segment), layout)) {
+        assertEquals(codecOf(compression), batch.codec(), "codec of partition " + p);
+      }
       List<Object> expected = TestRecords.canonical(partitions.get(p));
       assertEquals(expected, TestRecords.canonical(
           StandardArrowDecoder.decode(segment, layout.isPair(), javaColumns, allocator)),
@@ -83,6 +102,15 @@ final class ShuffleFixture {
     }
     assertEquals(file.length, expectedOffset);
     return batches;
+  }
+
+  /** The Arrow codec a writer with {@code compression} names in its batches; null for none. */
+  static CompressionUtil.CodecType codecOf(Compression compression) {
+    return switch (compression) {
+      case LZ4 -> CompressionUtil.CodecType.LZ4_FRAME;
+      case ZSTD -> CompressionUtil.CodecType.ZSTD;
+      case NONE -> null;
+    };
   }
 
   List<Path> listDir() throws IOException {

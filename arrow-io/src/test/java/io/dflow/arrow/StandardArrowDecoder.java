@@ -6,29 +6,38 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.util.Text;
 
 /**
  * Reference decoder for the tests: reads a segment with Arrow's own stream reader and
  * {@code getObject}, independently of {@link SegmentReader}. Binary columns are decoded as Java
- * serialisation when {@code javaColumns} says so.
+ * serialisation when {@code javaColumns} says so. Compressed batches are decompressed by Arrow's
+ * own codecs ({@code arrow-compression}'s {@link CommonsCompressionFactory}) unless told otherwise.
  */
 final class StandardArrowDecoder {
   private StandardArrowDecoder() {}
 
   static List<Object> decode(byte[] segment, boolean pair, boolean[] javaColumns,
       BufferAllocator allocator) throws Exception {
+    return decode(segment, pair, javaColumns, allocator, CommonsCompressionFactory.INSTANCE);
+  }
+
+  /** Decodes with Arrow's reader, decompressing compressed batches with {@code codecs}' codecs. */
+  static List<Object> decode(byte[] segment, boolean pair, boolean[] javaColumns,
+      BufferAllocator allocator, CompressionCodec.Factory codecs) throws Exception {
     List<Object> records = new ArrayList<>();
     if (segment.length == 0) {
       return records;
     }
     try (ArrowStreamReader reader =
-        new ArrowStreamReader(new ByteArrayInputStream(segment), allocator)) {
+        new ArrowStreamReader(new ByteArrayInputStream(segment), allocator, codecs)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
       while (reader.loadNextBatch()) {
         for (int row = 0; row < root.getRowCount(); row++) {

@@ -21,6 +21,8 @@ public final class DflowConf {
   public static final String STAGE_MAX_ATTEMPTS = "dflow.stage.maxAttempts";
   public static final String STORAGE_MEMORY = "dflow.storage.memoryBytes";
   public static final String BROADCAST_MAX_BYTES = "dflow.broadcast.maxBytes";
+  public static final String EXECUTION_FRACTION = "dflow.executor.memory.fraction";
+  public static final String COMPRESS_CODEC = "dflow.shuffle.compress.codec";
   public static final String EXECUTOR_MEMORY = "dflow.executor.memory";
   public static final String EXECUTOR_JAVA_OPTIONS = "dflow.executor.javaOptions";
   public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
@@ -41,6 +43,7 @@ public final class DflowConf {
       Map.entry(STAGE_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
       Map.entry(STORAGE_MEMORY, Long.MAX_VALUE),
       Map.entry(BROADCAST_MAX_BYTES, (long) Integer.MAX_VALUE - 8),
+      Map.entry("dflow.shuffle.maxBytesInFlight", Long.MAX_VALUE),
       Map.entry(MAX_FRAME, (long) Integer.MAX_VALUE),
       Map.entry("dflow.rpc.fetchChunkBytes", (long) Integer.MAX_VALUE));
 
@@ -78,8 +81,28 @@ public final class DflowConf {
     return conf;
   }
 
-  /** Fails with the key and the bad value if a numeric setting is not a positive whole number in range. */
+  /**
+   * Fails with the key and the bad value if a numeric setting is not a positive whole number in
+   * range, a share of the heap is not between 0 and 1, or a codec is not one dflow has.
+   */
   static void validate(Map<String, String> conf) {
+    String fraction = conf.get(EXECUTION_FRACTION);
+    if (fraction != null) {
+      double f;
+      try {
+        f = Double.parseDouble(fraction.trim());
+      } catch (NumberFormatException e) {
+        f = -1;
+      }
+      if (!(f > 0 && f < 1)) {
+        throw new IllegalArgumentException("setting " + EXECUTION_FRACTION + "=" + fraction
+            + " is not valid: it must be a number between 0 and 1");
+      }
+    }
+    String codec = conf.get(COMPRESS_CODEC);
+    if (codec != null) {
+      io.dflow.arrow.Compression.named(codec);
+    }
     POSITIVE_NUMBERS.forEach((key, max) -> {
       String value = conf.get(key);
       if (value == null) {
@@ -109,6 +132,14 @@ public final class DflowConf {
 
   static int intValue(Map<String, String> conf, String key) {
     return Integer.parseInt(conf.get(key).trim());
+  }
+
+  /** How executors share out their heaps, from {@code dflow.storage.memoryBytes} and {@code dflow.executor.memory.fraction}. */
+  static io.dflow.driver.backend.ExecutorMemory executorMemory(Map<String, String> conf) {
+    String storage = conf.get(STORAGE_MEMORY);
+    String fraction = conf.get(EXECUTION_FRACTION);
+    return new io.dflow.driver.backend.ExecutorMemory(storage == null ? null : Long.valueOf(storage.trim()),
+        fraction == null ? io.dflow.executor.ExecutorConf.DEFAULT_EXECUTION_FRACTION : Double.parseDouble(fraction.trim()));
   }
 
   static long longValue(Map<String, String> conf, String key) {

@@ -45,9 +45,8 @@ public final class JobLauncher {
         String appId = AppIds.next();
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
         ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
-        String storage = conf.get(DflowConf.STORAGE_MEMORY);
         try (Session session = new Session(appId, conf, master, Backends.create(master, conf, jar.loader(),
-            appDir, storage == null ? null : Long.valueOf(storage.trim())), jar, progress)) {
+            appDir, DflowConf.executorMemory(conf)), jar, progress)) {
           job.run(session.newContext(), request.args());
           double seconds = (System.nanoTime() - start) / 1e9;
           err.printf(Locale.ROOT, "application %s succeeded in %.2f s (%s, %s, %s)%n", appId,

@@ -73,6 +73,13 @@ final class ProgressListener implements SchedulerListener {
         }
         showNextBar();
       }
+    } else if (event instanceof ListenerEvent.ShuffleSkewed k) {
+      out.printLine(String.format(java.util.Locale.ROOT,
+          "warning: %s wrote a skewed shuffle %s: partition %d holds %s, %.1fx the median partition (%s);"
+              + " its reduce task will take the longest (more partitions or a better key spread it)",
+          label(k.stage()), k.shuffle(), k.partition(), ProgressReporter.bytes("", k.bytes()),
+          k.median() == 0 ? Double.POSITIVE_INFINITY : (double) k.bytes() / k.median(),
+          ProgressReporter.bytes("", k.median()).isEmpty() ? "0 B" : ProgressReporter.bytes("", k.median())));
     } else if (event instanceof ListenerEvent.StageSkipped s) {
       skipped.add(s.stage().attempt().stage().value());
     } else if (event instanceof ListenerEvent.JobStarted) {

@@ -62,10 +62,13 @@ final class ProgressReporter {
       if (terminal) {
         out.print(ERASE_LINE);
       }
-      out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s)%n",
+      String spills = metrics.spills() == 0 ? ""
+          : ", " + metrics.spills() + (metrics.spills() == 1 ? " spill" : " spills") + bytes(" of ", metrics.spillBytes());
+      out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s%s%s)%n",
           label, tasks, tasks, seconds, metrics.recordsOut(),
           bytes(", input ", metrics.inputBytes()), bytes(", shuffle read ", metrics.shuffleBytesRead()),
-          bytes(", shuffle write ", metrics.shuffleBytesWritten()));
+          bytes(", shuffle write ", metrics.shuffleBytesWritten()), spills,
+          bytes(", peak task memory ", metrics.peakMemory()));
       out.flush();
     }
   }
@@ -139,7 +142,7 @@ final class ProgressReporter {
     }
   }
 
-  private static String bytes(String what, long n) {
+  static String bytes(String what, long n) {
     if (n == 0) {
       return "";
     }

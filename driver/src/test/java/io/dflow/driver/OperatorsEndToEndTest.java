@@ -130,6 +130,11 @@ class OperatorsEndToEndTest {
     want.put("repartition.records", canon(left));
     want.put("coalesce", "4 partitions, 300 records, within 50: true");
     want.put("coalesce.records", canon(left));
+    io.dflow.api.HashPartitioner byThree = new io.dflow.api.HashPartitioner(3);
+    int[] perPartition = new int[3];
+    left.forEach(p -> perPartition[byThree.partition(p.key())]++);
+    want.put("repartitionAndSortWithinPartitions",
+        "0:" + perPartition[0] + ":true 1:" + perPartition[1] + ":true 2:" + perPartition[2] + ":true");
     want.put("sample.repeatable", "true");
     want.put("sample.subset", "true");
     want.put("take", left.subList(0, 7).toString());

@@ -1,6 +1,7 @@
 package io.dflow.executor;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.dflow.executor.memory.ExecutionMemory;
 import io.dflow.executor.net.BlockData;
 import io.dflow.executor.net.BlockResolver;
 import io.dflow.executor.net.TransportConf;
@@ -76,7 +77,8 @@ public final class Executor implements AutoCloseable {
     this.broadcasts = new BroadcastCache(broadcastSource);
     this.fetcher = new NetworkFetcher(id, this::resolve, transport);
     this.runner = new TaskRunner(new TaskEnvironment(id, loaders, shuffleStore, blockStore, broadcasts,
-        fetcher, conf.localDir().resolve("tasks"), KEEP_IN_MEMORY_BYTES));
+        fetcher, new ExecutionMemory(conf.executionMemoryBytes()), conf.localDir().resolve("tasks"),
+        KEEP_IN_MEMORY_BYTES));
     this.slots = Executors.newFixedThreadPool(conf.slots(), new ThreadFactoryBuilder()
         .setNameFormat(conf.executorId() + "-slot-%d").setDaemon(true).build());
     this.sender = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()

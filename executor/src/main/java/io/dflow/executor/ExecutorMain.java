@@ -69,6 +69,9 @@ public final class ExecutorMain implements Callable<Integer> {
   @Option(names = "--storage-memory", description = "bytes of cached partitions kept in memory (default: 30% of the heap)")
   Long storageMemory;
 
+  @Option(names = "--execution-fraction", description = "the share of the heap tasks' sorters and tables may hold (default: 0.4)")
+  double executionFraction = ExecutorConf.DEFAULT_EXECUTION_FRACTION;
+
   public static void main(String[] argv) {
     int exit = new CommandLine(new ExecutorMain()).execute(argv);
     EventLoops.shutdownForExit();
@@ -89,7 +92,8 @@ public final class ExecutorMain implements Callable<Integer> {
     TransportConf transport = new TransportConf(HexFormat.of().parseHex(secretHex), maxFrame, fetchChunk,
         handshakeMillis);
     ExecutorConf conf = new ExecutorConf(id, host, slots, localDir,
-        storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory());
+        storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory(),
+        ExecutorConf.heapShare(executionFraction));
     run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)));
     return 0;
   }

@@ -41,7 +41,8 @@ public record Aggregator(MapFunction<Object, Object> create,
 
   public Object mergeValue(Object aggregate, Object value) {
     try {
-      return mergeValue.apply(aggregate, value);
+      // reduceByKey's one function, called directly rather than through the Function2 wrapping it
+      return create == null ? mergeCombiners.apply(aggregate, value) : mergeValue.apply(aggregate, value);
     } catch (Exception e) {
       throw UserCodeException.of(e);
     }

@@ -10,13 +10,13 @@ public final class Backends {
 
   /**
    * @param jobLoader the job's class loader, which the in-process executor runs tasks with
-   * @param storageMemory bytes of cached partitions an executor keeps in memory, or null for its default
+   * @param memory how executors share out their heaps
    */
   public static ClusterBackend create(Master master, Map<String, String> conf, ClassLoader jobLoader, Path appDir,
-      Long storageMemory) {
+      ExecutorMemory memory) {
     if (master instanceof Master.LocalCluster cluster) {
-      return new LocalClusterBackend(cluster.executors(), cluster.slotsEach(), conf, appDir, storageMemory);
+      return new LocalClusterBackend(cluster.executors(), cluster.slotsEach(), conf, appDir, memory);
     }
-    return new LocalBackend(master.totalSlots(), appDir, jobLoader, storageMemory);
+    return new LocalBackend(master.totalSlots(), appDir, jobLoader, memory);
   }
 }

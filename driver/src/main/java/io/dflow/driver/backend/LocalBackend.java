@@ -19,21 +19,20 @@ public final class LocalBackend implements ClusterBackend {
   private final int slots;
   private final Path localDir;
   private final ClassLoader jobLoader;
-  private final Long storageMemory;
+  private final ExecutorMemory memory;
   private Executor executor;
 
-  public LocalBackend(int slots, Path localDir, ClassLoader jobLoader, Long storageMemory) {
+  public LocalBackend(int slots, Path localDir, ClassLoader jobLoader, ExecutorMemory memory) {
     this.slots = slots;
     this.localDir = localDir;
     this.jobLoader = jobLoader;
-    this.storageMemory = storageMemory;
+    this.memory = memory;
   }
 
   @Override
   public List<ExecutorHandle> start(DriverEndpoint driver) throws IOException {
     ClassLoaderSource loaders = sha -> jobLoader;
-    ExecutorConf conf = new ExecutorConf("driver", "localhost", slots, localDir.resolve("driver"),
-        storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory());
+    ExecutorConf conf = memory.conf("driver", "localhost", slots, localDir.resolve("driver"));
     ExecutorId id = new ExecutorId(conf.executorId());
     executor = new Executor(conf, loaders, null,
         broadcast -> driver.driverBlock("broadcast/" + broadcast).readAll(),

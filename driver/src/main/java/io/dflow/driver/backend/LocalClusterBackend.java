@@ -40,19 +40,19 @@ public final class LocalClusterBackend implements ClusterBackend {
   private final int slotsEach;
   private final Map<String, String> conf;
   private final Path appDir;
-  private final Long storageMemory;
+  private final ExecutorMemory memory;
   private final TransportConf transport;
   private final Map<ExecutorId, Remote> registered = new ConcurrentHashMap<>();
   private final List<Process> processes = new ArrayList<>();
   private TransportServer server;
 
   public LocalClusterBackend(int executors, int slotsEach, Map<String, String> conf, Path appDir,
-      Long storageMemory) {
+      ExecutorMemory memory) {
     this.executors = executors;
     this.slotsEach = slotsEach;
     this.conf = conf;
     this.appDir = appDir;
-    this.storageMemory = storageMemory;
+    this.memory = memory;
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     this.transport = new TransportConf(secret, intConf(DflowConf.MAX_FRAME),
@@ -123,9 +123,10 @@ public final class LocalClusterBackend implements ClusterBackend {
         "--max-frame", String.valueOf(transport.maxFrameBytes()),
         "--fetch-chunk", String.valueOf(transport.fetchChunkBytes()),
         "--handshake-ms", String.valueOf(transport.handshakeTimeoutMillis())));
-    if (storageMemory != null) {
-      cmd.addAll(List.of("--storage-memory", String.valueOf(storageMemory)));
+    if (memory.storageBytes() != null) {
+      cmd.addAll(List.of("--storage-memory", String.valueOf(memory.storageBytes())));
     }
+    cmd.addAll(List.of("--execution-fraction", String.valueOf(memory.executionFraction())));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(appDir.resolve(id + ".log").toFile());
     pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));

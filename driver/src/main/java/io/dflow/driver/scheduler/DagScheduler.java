@@ -444,7 +444,7 @@ public final class DagScheduler {
       if (where != null) {
         for (MapStatus status : ok.shuffles()) {
           outputs.add(status.shuffle(), new MapOutputLocation(partition, ended.attempt().taskId(),
-              where.id(), where.address(), where.port()), status.partitionBytes());
+              where.id(), where.address(), where.port(), status.partitionBytes()), status.partitionBytes());
         }
       }
     }
@@ -485,11 +485,41 @@ public final class DagScheduler {
       return;
     }
     if (missingPartitions(stage).isEmpty()) {
+      for (ShuffleId shuffle : stage.shufflesWritten()) {
+        reportSkew(stage, taskSet, shuffle);
+      }
       stageAvailable(stage);
     } else if (neededByAJob(stage)) {
       submitStage(stage); // outputs were lost while it ran
     }
   }
+
+  /**
+   * Tells listeners when one reduce partition of {@code shuffle} holds more than
+   * {@value #SKEW_RATIO} times the median partition (and at least {@value #SKEW_MIN_BYTES} bytes,
+   * so tiny shuffles do not raise alarms).
+   */
+  private void reportSkew(ScheduledStage stage, TaskSetManager taskSet, ShuffleId shuffle) {
+    long[] sizes = outputs.partitionBytes(shuffle);
+    if (sizes.length < 2) {
+      return;
+    }
+    long[] sorted = sizes.clone();
+    java.util.Arrays.sort(sorted);
+    long median = sorted[sorted.length / 2];
+    int largest = 0;
+    for (int p = 1; p < sizes.length; p++) {
+      if (sizes[p] > sizes[largest]) {
+        largest = p;
+      }
+    }
+    if (sizes[largest] >= SKEW_MIN_BYTES && sizes[largest] > SKEW_RATIO * median) {
+      bus.post(new ListenerEvent.ShuffleSkewed(info(stage, taskSet), shuffle, largest, sizes[largest], median));
+    }
+  }
+
+  static final int SKEW_RATIO = 5;
+  static final long SKEW_MIN_BYTES = 1 << 20;
 
   private void failed(TaskSetManager taskSet, long taskId, TaskEndReason reason, boolean counts) {
     TaskSetManager.Running r = taskSet.running(taskId);

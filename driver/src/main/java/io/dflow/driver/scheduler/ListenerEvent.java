@@ -3,6 +3,7 @@ package io.dflow.driver.scheduler;
 import io.dflow.executor.protocol.ControlMessage.TaskEnded;
 import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.JobId;
+import io.dflow.planner.ShuffleId;
 
 /** What the scheduler tells its listeners (the progress display, later the event log), in order. */
 public sealed interface ListenerEvent {
@@ -23,6 +24,13 @@ public sealed interface ListenerEvent {
   record StageCompleted(StageInfo stage, String failure, long nanos) implements ListenerEvent {}
 
   record TaskEnd(StageInfo stage, TaskEnded ended) implements ListenerEvent {}
+
+  /**
+   * A shuffle a stage wrote has a reduce partition far larger than the median one: its reduce
+   * task will run long. {@code partition} holds {@code bytes}; the median partition {@code median}.
+   */
+  record ShuffleSkewed(StageInfo stage, ShuffleId shuffle, int partition, long bytes, long median)
+      implements ListenerEvent {}
 
   record ExecutorAdded(ExecutorId executor, String host, int slots) implements ListenerEvent {}
 

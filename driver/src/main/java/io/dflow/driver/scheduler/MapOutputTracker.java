@@ -101,6 +101,23 @@ final class MapOutputTracker {
     return out;
   }
 
+  /** Bytes per reduce partition of {@code shuffle}, summed over its map outputs. */
+  long[] partitionBytes(ShuffleId shuffle) {
+    long[] sums = null;
+    for (Output o : shuffles.get(shuffle)) {
+      if (o == null) {
+        continue;
+      }
+      if (sums == null) {
+        sums = new long[o.partitionBytes().length];
+      }
+      for (int p = 0; p < sums.length; p++) {
+        sums[p] += o.partitionBytes()[p];
+      }
+    }
+    return sums == null ? new long[0] : sums;
+  }
+
   /** The shuffles whose every output exists. */
   Set<ShuffleId> available() {
     Set<ShuffleId> out = new java.util.HashSet<>();

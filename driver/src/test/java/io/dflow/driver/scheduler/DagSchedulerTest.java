@@ -253,6 +253,36 @@ class DagSchedulerTest {
   }
 
   @Test
+  void aShuffleWithOnePartitionFarLargerThanTheMedianIsReported() {
+    FakeExecutor e = f.executor("e", "h", 4);
+    f.submit(pairs(4).reduceByKey(Long::sum, 4), new Action.Count());
+    for (TaskLaunch t : e.takeLaunched()) {
+      ShuffleId shuffle = f.dag.knownShuffles().iterator().next();
+      long mib = 1 << 20;
+      TaskEndReason ok = new TaskEndReason.Success(null, List.of(new io.dflow.executor.protocol.MapStatus(shuffle,
+          new long[] {mib / 4, mib / 4, 3 * mib, mib / 8})), List.of(), Map.of());
+      f.end(e, t, ok);
+    }
+    List<ListenerEvent.ShuffleSkewed> skewed = f.events(ListenerEvent.ShuffleSkewed.class);
+    assertEquals(1, skewed.size());
+    assertEquals(2, skewed.get(0).partition());
+    assertEquals(12L << 20, skewed.get(0).bytes(), "4 map outputs of 3 MiB each");
+    assertEquals(1L << 20, skewed.get(0).median());
+  }
+
+  @Test
+  void anEvenOrTinyShuffleIsNotReportedAsSkewed() {
+    FakeExecutor e = f.executor("e", "h", 4);
+    f.submit(pairs(4).reduceByKey(Long::sum, 4), new Action.Count());
+    for (TaskLaunch t : e.takeLaunched()) {
+      ShuffleId shuffle = f.dag.knownShuffles().iterator().next();
+      f.end(e, t, new TaskEndReason.Success(null, List.of(new io.dflow.executor.protocol.MapStatus(shuffle,
+          new long[] {10, 10, 200_000, 10})), List.of(), Map.of())); // skewed, but under 1 MiB in all
+    }
+    assertTrue(f.events(ListenerEvent.ShuffleSkewed.class).isEmpty());
+  }
+
+  @Test
   void aJobWithNoPartitionsSucceedsAtOnce() {
     f.close();
     f = new SchedulerFixture(1, 4, Map.of("/empty", List.of()));

@@ -125,6 +125,9 @@ final class ControlCodec {
       out.writeLong(m.shuffleBytesRead());
       out.writeLong(m.shuffleBytesWritten());
       out.writeLong(m.runMillis());
+      out.writeLong(m.spills());
+      out.writeLong(m.spillBytes());
+      out.writeLong(m.peakMemory());
       if (e.reason() instanceof TaskEndReason.Success ok) {
         out.writeByte(SUCCESS);
         writeSuccess(ok, out);
@@ -160,13 +163,13 @@ final class ControlCodec {
   }
 
   private static StatusUpdate readStatus(Reader in) throws IOException {
-    int n = in.count(24 + 2 + 40 + 1);
+    int n = in.count(24 + 2 + 64 + 1);
     List<TaskEnded> ended = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       TaskAttempt attempt = readAttempt(in);
       ExecutorId executor = new ExecutorId(in.utf());
       TaskMetrics metrics = new TaskMetrics(in.data.readLong(), in.data.readLong(), in.data.readLong(),
-          in.data.readLong(), in.data.readLong());
+          in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong());
       byte kind = in.data.readByte();
       TaskEndReason reason;
       if (kind == SUCCESS) {

@@ -2,14 +2,25 @@ package io.dflow.executor.protocol;
 
 import java.io.Serializable;
 
-/** Counters one task reports: records through it, bytes read and written, run time. */
+/**
+ * Counters one task reports: records through it, bytes read and written, run time, and how its
+ * sorters fared: spills, the bytes of its spill files, the most execution memory it held.
+ */
 public record TaskMetrics(long recordsOut, long inputBytes, long shuffleBytesRead,
-    long shuffleBytesWritten, long runMillis) implements Serializable {
+    long shuffleBytesWritten, long runMillis, long spills, long spillBytes, long peakMemory)
+    implements Serializable {
   public static final TaskMetrics NONE = new TaskMetrics(0, 0, 0, 0, 0);
 
+  /** Metrics of a task that did not spill. */
+  public TaskMetrics(long recordsOut, long inputBytes, long shuffleBytesRead, long shuffleBytesWritten,
+      long runMillis) {
+    this(recordsOut, inputBytes, shuffleBytesRead, shuffleBytesWritten, runMillis, 0, 0, 0);
+  }
+
+  /** The sum of two tasks' counters; the peak memory is the larger of the two. */
   public TaskMetrics plus(TaskMetrics o) {
     return new TaskMetrics(recordsOut + o.recordsOut, inputBytes + o.inputBytes,
         shuffleBytesRead + o.shuffleBytesRead, shuffleBytesWritten + o.shuffleBytesWritten,
-        runMillis + o.runMillis);
+        runMillis + o.runMillis, spills + o.spills, spillBytes + o.spillBytes, Math.max(peakMemory, o.peakMemory));
   }
 }

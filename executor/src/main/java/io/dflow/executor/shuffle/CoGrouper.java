@@ -1,6 +1,8 @@
 package io.dflow.executor.shuffle;
 
+import io.dflow.api.Encoder;
 import io.dflow.api.Pair;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,21 +12,86 @@ import java.util.Map;
 /**
  * The records of one partition of several key/value inputs grouped by key: one record
  * {@code Pair(key, [values of input 0, values of input 1, ...])} per key found in any input.
+ * Each input goes through its own {@link ExternalSorter} in key-hash order (so in bounded memory,
+ * spilling as it must); the sorted inputs are then walked together one hash at a time, and only
+ * the values of the keys of one hash are held at once.
  */
 public final class CoGrouper {
   private CoGrouper() {}
 
-  public static Iterator<Object> group(List<Iterator<Object>> inputs) {
-    Map<Object, List<List<Object>>> groups = new LinkedHashMap<>();
+  /**
+   * @param inputs each input's records
+   * @param encoders each input's record layout, in the same order
+   */
+  public static Iterator<Object> group(List<Iterator<Object>> inputs, List<Encoder<?>> encoders,
+      SortSettings settings) throws IOException {
+    List<Iterator<Object>> sorted = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
+      ExternalSorter sorter = new ExternalSorter(settings, encoders.get(i), 1, null, RecordOrder.GROUPING,
+          null, false);
+      settings.closeAtEnd().accept(sorter);
       Iterator<Object> in = inputs.get(i);
       while (in.hasNext()) {
-        Pair<?, ?> pair = Merger.asPair(in.next());
-        List<List<Object>> sides = groups.computeIfAbsent(pair.key(), k -> emptySides(inputs.size()));
-        sides.get(i).add(pair.value());
+        sorter.insert(in.next());
       }
+      sorted.add(sorter.partition(0));
     }
-    return groups.entrySet().stream().map(e -> (Object) Pair.of(e.getKey(), e.getValue())).iterator();
+    return walk(sorted);
+  }
+
+  /** Groups inputs already in key-hash order; each record {@code Pair(key, [values of each input])}. */
+  static Iterator<Object> walk(List<Iterator<Object>> hashOrdered) {
+    return new HashWalk(hashOrdered.stream().map(PeekingInput::new).toList());
+  }
+
+  /** A sorted input with its next record looked at. */
+  private static final class PeekingInput {
+    private final Iterator<Object> records;
+    private Pair<?, ?> head;
+    private long headHash;
+
+    PeekingInput(Iterator<Object> records) {
+      this.records = records;
+      advance();
+    }
+
+    void advance() {
+      head = records.hasNext() ? Merger.asPair(records.next()) : null;
+      headHash = head == null ? 0 : RecordOrder.GROUPING.prefix(head.key());
+    }
+  }
+
+  /** Walks the inputs in step: for the smallest hash at their heads, groups every input's records of that hash. */
+  private static final class HashWalk extends BucketIterator {
+    private final List<PeekingInput> inputs;
+
+    HashWalk(List<PeekingInput> inputs) {
+      this.inputs = inputs;
+    }
+
+    @Override
+    List<Object> nextBucket() {
+      PeekingInput lowest = null;
+      for (PeekingInput in : inputs) {
+        if (in.head != null && (lowest == null
+            || RecordOrder.GROUPING.compare(null, in.headHash, null, lowest.headHash) < 0)) {
+          lowest = in;
+        }
+      }
+      if (lowest == null) {
+        return null;
+      }
+      long hash = lowest.headHash;
+      Map<Object, List<List<Object>>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        PeekingInput in = inputs.get(i);
+        while (in.head != null && in.headHash == hash) {
+          groups.computeIfAbsent(in.head.key(), k -> emptySides(inputs.size())).get(i).add(in.head.value());
+          in.advance();
+        }
+      }
+      return pairs(groups);
+    }
   }
 
   private static List<List<Object>> emptySides(int n) {

@@ -1,6 +1,7 @@
 package io.dflow.executor.shuffle;
 
 import io.dflow.api.Encoder;
+import io.dflow.arrow.Compression;
 import io.dflow.arrow.ShuffleFileWriter;
 import io.dflow.arrow.ShuffleIndex;
 import io.dflow.arrow.ShuffleWriteResult;
@@ -10,9 +11,10 @@ import io.dflow.planner.ShuffleId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -29,16 +31,17 @@ public final class ShuffleStore {
   }
 
   /**
-   * Writes the partitions (in order) of map task {@code map}, attempt {@code taskId}; says how
-   * many bytes and records went where.
+   * Writes the partitions (in order) of map task {@code map}, attempt {@code taskId}, its record
+   * batches compressed with {@code compression} (Arrow IPC body compression; none for
+   * {@link Compression#NONE}); says how many bytes and records went where.
    */
   public ShuffleWriteResult writeMapOutput(ShuffleId shuffle, int map, long taskId, Encoder<?> encoder,
-      List<? extends Iterable<?>> partitions, BufferAllocator allocator) throws IOException {
+      int numPartitions, IntFunction<? extends Iterator<?>> partitions, BufferAllocator allocator,
+      Compression compression) throws IOException {
     String name = BlockIds.mapOutput(shuffle, map, taskId);
     indexes.remove(name);
-    return new ShuffleFileWriter(encoder, allocator)
-        .write(dir.resolve(name + ".data"), dir.resolve(name + ".index"), partitions.size(),
-            p -> partitions.get(p).iterator());
+    return new ShuffleFileWriter(encoder, allocator, compression)
+        .write(dir.resolve(name + ".data"), dir.resolve(name + ".index"), numPartitions, partitions);
   }
 
   /** Where block {@code blockId}'s bytes are; the id comes from the network and is parsed strictly. */

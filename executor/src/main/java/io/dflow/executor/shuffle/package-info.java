@@ -1,9 +1,12 @@
 /**
  * The shuffle on the executor: the map side partitions (and, for aggregations, combines) a task's
- * records and writes one Arrow data file with an index per shuffle
- * ({@link io.dflow.executor.shuffle.MapOutputWriter}, {@link io.dflow.executor.shuffle.ShuffleStore});
- * the reduce side fetches its segment of every map output, from this executor or another
- * ({@link io.dflow.executor.shuffle.NetworkFetcher}), and merges them by the shuffle's kind
+ * records in an {@link io.dflow.executor.shuffle.ExternalSorter}, which keeps them serialised
+ * in memory, sorted by partition and key, and spills sorted runs to disk when the task's memory
+ * is short; it then writes one Arrow data file with an index per shuffle
+ * ({@link io.dflow.executor.shuffle.MapOutputWriter}, {@link io.dflow.executor.shuffle.ShuffleStore}).
+ * The reduce side streams its segment of every map output, from this executor or another
+ * ({@link io.dflow.executor.shuffle.NetworkFetcher}), with a bound on the bytes in flight, and
+ * merges them by the shuffle's kind through a sorter again
  * ({@link io.dflow.executor.shuffle.ShuffleReader}, {@link io.dflow.executor.shuffle.Merger}).
  * A segment that cannot be fetched or decoded is a
  * {@link io.dflow.executor.shuffle.FetchFailedException}: the scheduler recomputes its map task.

@@ -1,5 +1,6 @@
 package io.dflow.executor.task;
 
+import io.dflow.api.Encoder;
 import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Steps;
 import io.dflow.executor.protocol.CachedBlockLocation;
@@ -74,14 +75,13 @@ final class OpEvaluator {
       return ((TaskInput.ReadSlice) source(op, partition)).records().iterator();
     }
     if (op instanceof PartitionOp.ReadShuffle read) {
-      ShuffleReader.Merged merged = ShuffleReader.read(read.shuffle(), read.spec(), partition,
+      ShuffleReader fetched = ctx.closeLater(new ShuffleReader(read.shuffle(), partition,
           ctx.stage.shuffleInputs().get(read.shuffle()), ctx.env.fetcher(),
-          ctx.segmentDecoder(read.spec().recordEncoder()));
-      ctx.shuffleBytesRead += merged.bytesFetched();
-      return merged.records();
+          ctx.segmentOpener(read.spec().recordEncoder()), ctx.maxBytesInFlight(), ctx::addShuffleBytesRead));
+      return Merger.merge(read.spec(), true, fetched, ctx.sortSettings());
     }
     if (op instanceof PartitionOp.MergeInPlace merge) {
-      return Merger.inPlace(merge.spec()).mergeAll(compute(merge.input(), partition));
+      return Merger.merge(merge.spec(), false, compute(merge.input(), partition), ctx.sortSettings());
     }
     if (op instanceof PartitionOp.Pipeline pipe) {
       return Steps.pipeline(pipe.steps(), partition, compute(pipe.input(), partition));
@@ -95,10 +95,12 @@ final class OpEvaluator {
     }
     if (op instanceof PartitionOp.CoGroupOp cogroup) {
       List<Iterator<Object>> inputs = new ArrayList<>();
+      List<Encoder<?>> encoders = new ArrayList<>();
       for (InputPartition in : cogroup.inputsOf(partition)) {
         inputs.add(compute(in.op(), in.partition()));
+        encoders.add(in.op().encoder());
       }
-      return CoGrouper.group(inputs);
+      return CoGrouper.group(inputs, encoders, ctx.sortSettings());
     }
     throw new IllegalStateException("no evaluation for " + op.getClass().getSimpleName());
   }

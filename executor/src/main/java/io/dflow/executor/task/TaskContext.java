@@ -10,7 +10,11 @@ import io.dflow.executor.protocol.ControlMessage.RegisterStage;
 import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
 import io.dflow.executor.protocol.TaskMetrics;
 import io.dflow.executor.serde.JavaSerde;
+import io.dflow.arrow.Compression;
+import io.dflow.executor.memory.TaskMemory;
 import io.dflow.executor.shuffle.ShuffleReader;
+import io.dflow.executor.shuffle.SortSettings;
+import io.dflow.executor.shuffle.SpillMetrics;
 import io.dflow.executor.storage.PartitionBuffer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -38,7 +42,11 @@ import org.apache.hadoop.conf.Configuration;
  * <p>Threading: used by the task's own thread only.
  */
 final class TaskContext implements TaskScope.Services, AutoCloseable {
+  /** The most execution memory one task may hold unless {@code dflow.task.memoryBytes} says otherwise. */
   static final long DEFAULT_TASK_MEMORY = 1L << 30;
+  /** Arrow memory a task may hold: one batch at a time is written or read, so this is never near. */
+  static final long ARROW_LIMIT = 1L << 30;
+  static final long DEFAULT_BYTES_IN_FLIGHT = 48L << 20;
   private static final AtomicLong SPILLS = new AtomicLong();
 
   final TaskEnvironment env;
@@ -49,6 +57,9 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   private BufferAllocator allocator;
   private DeserializationPolicy policy;
   private Path scratch;
+  private SortSettings sortSettings;
+  private TaskMemory memory;
+  private final SpillMetrics spills = new SpillMetrics();
   private final List<Closeable> closeables = new ArrayList<>();
   final Map<String, Long> counters = new HashMap<>();
   final List<BlockUpdate> blockUpdates = new ArrayList<>();
@@ -78,8 +89,7 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   /** This task's Arrow allocator, created on first use and closed with the task. */
   BufferAllocator allocator() {
     if (allocator == null) {
-      long limit = Long.parseLong(conf("dflow.task.memoryBytes", String.valueOf(DEFAULT_TASK_MEMORY)));
-      allocator = Allocators.forTask(launch.attempt().toString(), limit);
+      allocator = Allocators.forTask(launch.attempt().toString(), ARROW_LIMIT);
     }
     return allocator;
   }
@@ -101,13 +111,29 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
     return resource;
   }
 
-  /** Decodes shuffle segments of {@code encoder}'s records with this task's allocator and class loader. */
-  ShuffleReader.SegmentDecoder segmentDecoder(Encoder<?> encoder) {
-    return (segment, sink) -> {
-      try (SegmentReader reader = SegmentReader.open(segment, encoder, allocator(), policy())) {
-        reader.forEachRemaining(sink);
-      }
-    };
+  /** Opens fetched shuffle segments of {@code encoder}'s records with this task's allocator and class loader. */
+  ShuffleReader.SegmentOpener segmentOpener(Encoder<?> encoder) {
+    return segment -> SegmentReader.open(segment, encoder, allocator(), policy());
+  }
+
+  /** How many bytes of shuffle segments a reducer fetches at once ({@code dflow.shuffle.maxBytesInFlight}). */
+  long maxBytesInFlight() {
+    return Long.parseLong(conf("dflow.shuffle.maxBytesInFlight", String.valueOf(DEFAULT_BYTES_IN_FLIGHT)));
+  }
+
+  void addShuffleBytesRead(long bytes) {
+    shuffleBytesRead += bytes;
+  }
+
+  /** What this task's sorters share, made on first use: its execution memory, spill files and their codec. */
+  SortSettings sortSettings() {
+    if (sortSettings == null) {
+      long cap = Long.parseLong(conf("dflow.task.memoryBytes", String.valueOf(DEFAULT_TASK_MEMORY)));
+      memory = env.memory().forTask(launch.attempt().toString(), cap);
+      sortSettings = new SortSettings(memory, this::spillFile,
+          Compression.named(conf(Compression.KEY, "lz4")), policy(), spills, this::closeLater);
+    }
+    return sortSettings;
   }
 
   /** Keeps {@code records} for several readers in a buffer of this task, in memory up to a bound, then in its scratch folder. */
@@ -149,7 +175,8 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   }
 
   TaskMetrics metrics(long runMillis) {
-    return new TaskMetrics(recordsOut, inputBytes, shuffleBytesRead, shuffleBytesWritten, runMillis);
+    return new TaskMetrics(recordsOut, inputBytes, shuffleBytesRead, shuffleBytesWritten, runMillis,
+        spills.spills(), spills.bytes(), memory == null ? 0 : memory.peak());
   }
 
   /** Closes inputs, readers and kept partitions (deleting their files); a failure to close fails a task that otherwise succeeded. */
@@ -174,6 +201,9 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
       closeResources();
     } finally {
       try {
+        if (memory != null) {
+          memory.close();
+        }
         if (allocator != null) {
           allocator.close();
         }

@@ -1,6 +1,7 @@
 package io.dflow.executor.task;
 
 import io.dflow.executor.ClassLoaderSource;
+import io.dflow.executor.memory.ExecutionMemory;
 import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.shuffle.BlockFetcher;
 import io.dflow.executor.shuffle.ShuffleStore;
@@ -10,12 +11,12 @@ import java.nio.file.Path;
 
 /**
  * What every task of one executor shares: its job class loaders, its shuffle outputs and cached
- * partitions, the broadcast values it has fetched, the fetcher for other executors' blocks, and
- * a scratch folder for partitions a task keeps while it runs.
+ * partitions, the broadcast values it has fetched, the fetcher for other executors' blocks, its
+ * execution memory, and a scratch folder for what a task keeps or spills while it runs.
  *
  * @param keepInMemoryBytes how much of a partition a task keeps in memory before it spills the
  *     rest to its scratch folder
  */
 public record TaskEnvironment(ExecutorId executor, ClassLoaderSource loaders, ShuffleStore shuffles,
-    BlockStore blocks, BroadcastCache broadcasts, BlockFetcher fetcher, Path scratch,
+    BlockStore blocks, BroadcastCache broadcasts, BlockFetcher fetcher, ExecutionMemory memory, Path scratch,
     long keepInMemoryBytes) {}

@@ -84,7 +84,7 @@ public final class TaskRunner {
       Iterator<Object> records = evaluator.compute(sink.root(), ctx.partition());
       if (sink.output() instanceof StageOutput.ShuffleWrite write) {
         ShuffleWriteResult written = MapOutputWriter.write(ctx.env.shuffles(), ctx.partition(),
-            ctx.launch.attempt().taskId(), write, records, ctx.allocator());
+            ctx.launch.attempt().taskId(), write, records, ctx.allocator(), ctx.sortSettings());
         long[] lengths = new long[written.numPartitions()];
         for (int p = 0; p < lengths.length; p++) {
           lengths[p] = written.length(p);

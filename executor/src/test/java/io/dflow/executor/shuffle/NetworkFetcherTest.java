@@ -69,7 +69,7 @@ class NetworkFetcherTest {
     for (long i = 0; i < 20_000; i++) {
       records.add(Pair.of("record-" + i, i));
     }
-    storeA.writeMapOutput(SHUFFLE, 2, 42, ENCODER, List.of(List.of(Pair.of("x", 1L)), records), allocator);
+    ShuffleFixtures.write(storeA, SHUFFLE, 2, 42, ENCODER, List.of(List.of(Pair.of("x", 1L)), records), allocator);
   }
 
   @AfterEach

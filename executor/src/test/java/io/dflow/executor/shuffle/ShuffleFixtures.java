@@ -4,9 +4,20 @@ import io.dflow.api.Encoder;
 import io.dflow.arrow.DeserializationPolicy;
 import io.dflow.arrow.SegmentReader;
 import io.dflow.executor.serde.JavaSerde;
+import io.dflow.api.plan.ShuffleSpec;
+import io.dflow.arrow.Compression;
+import io.dflow.arrow.ShuffleWriteResult;
+import io.dflow.executor.memory.ExecutionMemory;
+import io.dflow.executor.memory.TaskMemory;
+import io.dflow.executor.protocol.MapOutputLocation;
+import io.dflow.planner.ShuffleId;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 
 /** Decoding shuffle segments the way a reduce task does, for the shuffle tests. */
@@ -25,7 +36,40 @@ final class ShuffleFixtures {
     return records;
   }
 
-  static ShuffleReader.SegmentDecoder decoder(Encoder<?> encoder, BufferAllocator allocator) {
-    return (segment, sink) -> decode(segment, encoder, allocator).forEach(sink);
+  /** Opens segments as a reduce task does. */
+  static ShuffleReader.SegmentOpener opener(Encoder<?> encoder, BufferAllocator allocator) {
+    return segment -> SegmentReader.open(segment, encoder, allocator, POLICY);
+  }
+
+  /** Sort settings of a task with {@code memory} bytes of execution memory, spilling LZ4 runs into {@code dir}. */
+  static SortSettings settings(Path dir, long memory, List<Closeable> closeAtEnd) {
+    TaskMemory task = new ExecutionMemory(memory).forTask("test", memory);
+    AtomicInteger files = new AtomicInteger();
+    return new SortSettings(task, () -> dir.resolve("spill-" + files.incrementAndGet()), Compression.LZ4, POLICY,
+        new SpillMetrics(), closeAtEnd::add);
+  }
+
+  /** Writes map output partitions given as lists, LZ4-compressed as by default. */
+  static ShuffleWriteResult write(ShuffleStore store, ShuffleId shuffle, int map, long taskId, Encoder<?> encoder,
+      List<? extends List<?>> partitions, BufferAllocator allocator) throws IOException {
+    return store.writeMapOutput(shuffle, map, taskId, encoder, partitions.size(), p -> partitions.get(p).iterator(),
+        allocator, Compression.LZ4);
+  }
+
+  /** A reduce partition's merged records and the bytes fetched for it. */
+  record Read(List<Object> records, long bytesFetched) {}
+
+  /** Fetches and merges reduce partition {@code p} as a reduce task does. */
+  static Read read(ShuffleId shuffle, ShuffleSpec spec, int p, List<MapOutputLocation> maps, BlockFetcher fetcher,
+      BufferAllocator allocator, SortSettings settings) throws IOException {
+    long[] bytes = {0};
+    try (ShuffleReader reader = new ShuffleReader(shuffle, p, maps, fetcher, opener(spec.recordEncoder(), allocator),
+        48 << 20, n -> bytes[0] += n)) {
+      List<Object> out = new ArrayList<>();
+      Merger.merge(spec, true, reader, settings).forEachRemaining(out::add);
+      return new Read(out, bytes[0]);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 }

@@ -24,6 +24,7 @@ import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.planner.ShuffleId;
 import io.dflow.planner.StageOutput;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,16 +66,23 @@ class ShuffleRoundTripTest {
   private BufferAllocator allocator;
   private final Random random = new Random(20240229);
   private long bytesWritten;
+  private final List<java.io.Closeable> toClose = new ArrayList<>();
+  private SortSettings settings;
 
   @BeforeEach
   void open() throws IOException {
     store = new ShuffleStore(tmp.resolve("shuffle"));
     fetcher = new NetworkFetcher(SELF, store::resolve, null);
     allocator = Allocators.forTask("ShuffleRoundTripTest", 256 << 20);
+    settings = ShuffleFixtures.settings(java.nio.file.Files.createDirectories(tmp.resolve("spills")), 64 << 20, toClose);
   }
 
   @AfterEach
-  void noLeak() {
+  void noLeak() throws IOException {
+    for (java.io.Closeable c : toClose) {
+      c.close();
+    }
+    settings.memory().close();
     fetcher.close();
     assertEquals(0, allocator.getAllocatedMemory(), "Arrow memory left allocated");
     allocator.close();
@@ -85,7 +93,7 @@ class ShuffleRoundTripTest {
     List<MapOutputLocation> locations = new ArrayList<>();
     for (int m = 0; m < maps.size(); m++) {
       bytesWritten += MapOutputWriter.write(store, m, FIRST_TASK + m, new StageOutput.ShuffleWrite(SHUFFLE, spec),
-          maps.get(m).iterator(), allocator).totalBytes();
+          maps.get(m).iterator(), allocator, settings).totalBytes();
       locations.add(new MapOutputLocation(m, FIRST_TASK + m, SELF, "127.0.0.1", 1));
     }
     return locations;
@@ -96,11 +104,8 @@ class ShuffleRoundTripTest {
     List<List<Object>> partitions = new ArrayList<>();
     long fetched = 0;
     for (int p = 0; p < spec.numPartitions(); p++) {
-      ShuffleReader.Merged merged = ShuffleReader.read(SHUFFLE, spec, p, maps, fetcher,
-          ShuffleFixtures.decoder(spec.recordEncoder(), allocator));
-      List<Object> records = new ArrayList<>();
-      merged.records().forEachRemaining(records::add);
-      partitions.add(records);
+      ShuffleFixtures.Read merged = ShuffleFixtures.read(SHUFFLE, spec, p, maps, fetcher, allocator, settings);
+      partitions.add(merged.records());
       fetched += merged.bytesFetched();
     }
     assertEquals(bytesWritten, fetched, "each segment is fetched once");
@@ -253,7 +258,7 @@ class ShuffleRoundTripTest {
           Encoders.longs(), kind == Kind.AGGREGATE ? SUMS : null, KeyOrder.ASCENDING);
       Iterator<Object> records = List.<Object>of(Pair.of("a", 1L), "not a pair").iterator();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+          () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator, settings));
       assertEquals("a wide step needs key/value records (io.dflow.api.Pair), got java.lang.String", e.getMessage());
     }
     try (Stream<Path> files = Files.list(tmp.resolve("shuffle"))) {
@@ -269,7 +274,7 @@ class ShuffleRoundTripTest {
           kind == Kind.AGGREGATE ? SUMS : null, null);
       Iterator<Object> records = List.<Object>of(Pair.of("z", 1L)).iterator();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+          () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator, settings));
       assertTrue(e.getMessage().contains(LastCharPartitioner.class.getName()), e.getMessage());
       assertTrue(e.getMessage().contains("sent key z to partition 22, but the shuffle has partitions 0 to 2"),
           e.getMessage());
@@ -282,7 +287,7 @@ class ShuffleRoundTripTest {
         null, KeyOrder.ASCENDING);
     Iterator<Object> records = List.<Object>of(Pair.of(1L, "a")).iterator();
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, unsampled), records, allocator));
+        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, unsampled), records, allocator, settings));
     assertEquals("shuffle 5.1 has no partitioner yet", e.getMessage());
   }
 
@@ -293,7 +298,7 @@ class ShuffleRoundTripTest {
         Encoders.longs(), Aggregator.reducing(toNull), null);
     Iterator<Object> records = List.<Object>of(Pair.of("k", 1L), Pair.of("k", 2L), Pair.of("k", 3L)).iterator();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator, settings));
     assertTrue(e.getMessage().contains("returned null"), e.getMessage());
   }
 
@@ -306,15 +311,15 @@ class ShuffleRoundTripTest {
         Encoders.longs(), Aggregator.reducing(broken), null);
     Iterator<Object> records = List.<Object>of(Pair.of("k", 1L), Pair.of("k", 2L)).iterator();
     UserCodeException e = assertThrows(UserCodeException.class,
-        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator));
+        () -> MapOutputWriter.write(store, 0, 1, new StageOutput.ShuffleWrite(SHUFFLE, spec), records, allocator, settings));
     assertInstanceOf(IOException.class, e.getCause());
     assertEquals("combiner broke", e.getCause().getMessage());
   }
 
   /** Reads reduce partition 1 of {@code maps}, which must fail with a fetch failure. */
   private FetchFailedException fetchFailure(ShuffleSpec spec, List<MapOutputLocation> maps) {
-    return assertThrows(FetchFailedException.class, () -> ShuffleReader.read(SHUFFLE, spec, 1, maps, fetcher,
-        ShuffleFixtures.decoder(spec.recordEncoder(), allocator)));
+    return assertThrows(FetchFailedException.class, () -> ShuffleFixtures.read(SHUFFLE, spec, 1, maps, fetcher,
+        allocator, settings));
   }
 
   @Test
@@ -362,12 +367,44 @@ class ShuffleRoundTripTest {
     BlockFetcher damaging = (executor, address, port, blockId) -> fetcher.fetch(executor, address, port, blockId)
         .thenApply(bytes -> blockId.equals(BlockIds.shuffle(SHUFFLE, 1, FIRST_TASK + 1, 0))
             ? Arrays.copyOf(bytes, bytes.length / 2) : bytes);
-    FetchFailedException e = assertThrows(FetchFailedException.class, () -> ShuffleReader.read(SHUFFLE, spec, 0,
-        maps, damaging, ShuffleFixtures.decoder(spec.recordEncoder(), allocator)));
+    FetchFailedException e = assertThrows(FetchFailedException.class, () -> ShuffleFixtures.read(SHUFFLE, spec, 0,
+        maps, damaging, allocator, settings));
     assertEquals(1, e.mapIndex());
     assertEquals(SELF, e.executor());
     assertTrue(e.getMessage().startsWith("cannot fetch shuffle 5.1 partition 0 of map task 1 from executor self "
         + "(127.0.0.1:1): its segment is damaged: "), e.getMessage());
+  }
+
+  /** A damaged compressed batch found only when the reader gets to it, after records of earlier batches went out. */
+  @Test
+  void aBatchFoundDamagedMidSegmentIsAFetchFailureToo() throws IOException {
+    ShuffleSpec spec = new ShuffleSpec(Kind.PARTITION, "repartition", new HashPartitioner(1), 1, Encoders.strings(),
+        Encoders.longs(), null, null);
+    List<Object> records = new ArrayList<>();
+    for (long i = 0; i < 40_000; i++) {
+      records.add(Pair.of("key-" + random.nextInt(1 << 20), i));
+    }
+    List<MapOutputLocation> maps = writeMaps(spec, List.of(records));
+    BlockFetcher damaging = (executor, address, port, blockId) -> fetcher.fetch(executor, address, port, blockId)
+        .thenApply(bytes -> {
+          byte[] damaged = bytes.clone();
+          damaged[damaged.length * 9 / 10] ^= 0x5a; // inside the last batch's compressed body
+          return damaged;
+        });
+    int[] seen = {0};
+    try (ShuffleReader reader = new ShuffleReader(SHUFFLE, 0, maps, damaging,
+        ShuffleFixtures.opener(spec.recordEncoder(), allocator), 48 << 20, n -> { })) {
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> {
+        while (reader.hasNext()) {
+          reader.next();
+          seen[0]++;
+        }
+      });
+      FetchFailedException failure = assertInstanceOf(FetchFailedException.class, e.getCause());
+      assertEquals(0, failure.mapIndex());
+      assertTrue(failure.getMessage().contains("its segment is damaged"), failure.getMessage());
+    }
+    assertTrue(seen[0] >= 8192 && seen[0] < records.size(), "earlier batches were read before the damage: " + seen[0]);
   }
 
   @Test

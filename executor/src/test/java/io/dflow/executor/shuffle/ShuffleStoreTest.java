@@ -67,7 +67,7 @@ class ShuffleStoreTest {
   @Test
   void writesAMapOutputAndReadsEachPartitionBack() throws IOException {
     List<List<Object>> partitions = samplePartitions();
-    long written = store.writeMapOutput(S12, 3, 4, ENCODER, partitions, allocator).totalBytes();
+    long written = ShuffleFixtures.write(store, S12, 3, 4, ENCODER, partitions, allocator).totalBytes();
 
     long expectedOffset = 0;
     for (int p = 0; p < partitions.size(); p++) {
@@ -88,7 +88,7 @@ class ShuffleStoreTest {
 
   @Test
   void hostileOrUnknownBlockIdsFailClearlyAndStayInTheStore() throws IOException {
-    store.writeMapOutput(S12, 3, 4, ENCODER, samplePartitions(), allocator);
+    ShuffleFixtures.write(store, S12, 3, 4, ENCODER, samplePartitions(), allocator);
     Path outside = Files.writeString(tmp.resolve("secret.index"), "not for peers");
 
     String[][] cases = {
@@ -119,7 +119,7 @@ class ShuffleStoreTest {
 
   @Test
   void aDamagedIndexIsReportedNotServed() throws IOException {
-    store.writeMapOutput(new ShuffleId(4, 0), 0, 0, ENCODER, samplePartitions(), allocator);
+    ShuffleFixtures.write(store, new ShuffleId(4, 0), 0, 0, ENCODER, samplePartitions(), allocator);
     Path index = dir.resolve("shuffle_4_0_0_0.index");
     byte[] bytes = Files.readAllBytes(index);
     Files.write(index, java.util.Arrays.copyOf(bytes, bytes.length - 3));
@@ -131,18 +131,18 @@ class ShuffleStoreTest {
   void aRewrittenMapOutputIsServedFresh() throws IOException {
     List<List<Object>> first = List.of(List.of(Pair.of("old", 1L)), List.of());
     List<List<Object>> second = List.of(List.of(Pair.of("new", 2L), Pair.of("newer", 3L)), List.of(), List.of());
-    store.writeMapOutput(S1, 1, 9, ENCODER, first, allocator);
+    ShuffleFixtures.write(store, S1, 1, 9, ENCODER, first, allocator);
     assertEquals(first.get(0), ShuffleFixtures.decode(store.read("shuffle_1_0_1_9_0"), ENCODER, allocator));
 
-    store.writeMapOutput(S1, 1, 9, ENCODER, second, allocator); // the same attempt's output written again
+    ShuffleFixtures.write(store, S1, 1, 9, ENCODER, second, allocator); // the same attempt's output written again
     assertEquals(second.get(0), ShuffleFixtures.decode(store.read("shuffle_1_0_1_9_0"), ENCODER, allocator));
     assertArrayEquals(new byte[0], store.read("shuffle_1_0_1_9_2"));
   }
 
   @Test
   void twoAttemptsOfAMapTaskKeepTheirOwnOutputs() throws IOException {
-    store.writeMapOutput(S1, 1, 10, ENCODER, List.of(List.of(Pair.of("first", 1L))), allocator);
-    store.writeMapOutput(S1, 1, 11, ENCODER, List.of(List.of(Pair.of("retry", 2L))), allocator);
+    ShuffleFixtures.write(store, S1, 1, 10, ENCODER, List.of(List.of(Pair.of("first", 1L))), allocator);
+    ShuffleFixtures.write(store, S1, 1, 11, ENCODER, List.of(List.of(Pair.of("retry", 2L))), allocator);
     assertEquals(List.of(Pair.of("first", 1L)),
         ShuffleFixtures.decode(store.read(BlockIds.shuffle(S1, 1, 10, 0)), ENCODER, allocator));
     assertEquals(List.of(Pair.of("retry", 2L)),
@@ -151,8 +151,8 @@ class ShuffleStoreTest {
 
   @Test
   void deleteAllRemovesEveryMapOutput() throws IOException {
-    store.writeMapOutput(S1, 0, 0, ENCODER, samplePartitions(), allocator);
-    store.writeMapOutput(S1, 1, 1, ENCODER, samplePartitions(), allocator);
+    ShuffleFixtures.write(store, S1, 0, 0, ENCODER, samplePartitions(), allocator);
+    ShuffleFixtures.write(store, S1, 1, 1, ENCODER, samplePartitions(), allocator);
     store.read(BlockIds.shuffle(S1, 0, 0, 0)); // caches an index
     Path sibling = Files.writeString(dir.getParent().resolve("keep.txt"), "x");
 

@@ -81,7 +81,7 @@ class OperatorEvaluationTest {
       throw new IOException("no broadcasts here");
     });
     return new TaskRunner(new TaskEnvironment(SELF, sha -> LOADER, shuffles, blocks, broadcasts, fetcher,
-        scratch, keepInMemory));
+        new io.dflow.executor.memory.ExecutionMemory(256 << 20), scratch, keepInMemory));
   }
 
   /** Task {@code partition} of {@code stage}, attempt 0. */

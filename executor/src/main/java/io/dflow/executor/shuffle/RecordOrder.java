@@ -1,0 +1,101 @@
+package io.dflow.executor.shuffle;
+
+import io.dflow.api.Encoder;
+import io.dflow.api.KeyOrder;
+import io.dflow.api.StableHash;
+
+/**
+ * How records are ordered within a partition while they are sorted and merged: not at all, by
+ * the stable hash of their key (records of one key meet; distinct keys that share a hash meet
+ * too and are told apart by equality when merged), or by their key in a {@link KeyOrder}. Each
+ * key gets a 64-bit prefix whose order agrees with the full order, so most comparisons never
+ * look at the key: for long, int, double and boolean keys the prefix is the order; for strings
+ * it is their first four characters, and only ties compare the keys themselves.
+ */
+abstract class RecordOrder {
+  static final RecordOrder NONE = new RecordOrder() {
+    @Override
+    long prefix(Object key) {
+      return 0;
+    }
+
+    @Override
+    int compare(Object a, long pa, Object b, long pb) {
+      return 0;
+    }
+  };
+
+  static final RecordOrder GROUPING = new RecordOrder() {
+    @Override
+    long prefix(Object key) {
+      return StableHash.of(key);
+    }
+
+    @Override
+    int compare(Object a, long pa, Object b, long pb) {
+      return Long.compare(pa, pb);
+    }
+  };
+
+  /** The total order of {@code order} over keys of {@code keyEncoder}. */
+  static RecordOrder byKey(KeyOrder order, Encoder<?> keyEncoder) {
+    Encoder.ScalarKind kind = keyEncoder instanceof Encoder.Scalar<?> s ? s.kind() : null;
+    int sign = order == KeyOrder.DESCENDING ? -1 : 1;
+    return new RecordOrder() {
+      @Override
+      boolean needsKeys() {
+        return kind != Encoder.ScalarKind.LONG && kind != Encoder.ScalarKind.INT
+            && kind != Encoder.ScalarKind.BOOLEAN && kind != Encoder.ScalarKind.DOUBLE;
+      }
+
+      @Override
+      long prefix(Object key) {
+        if (key == null || kind == null) {
+          return 0;
+        }
+        return switch (kind) {
+          case LONG -> (Long) key;
+          case INT -> (Integer) key;
+          case BOOLEAN -> (Boolean) key ? 1 : 0;
+          case DOUBLE -> {
+            long bits = Double.doubleToLongBits((Double) key);
+            yield bits ^ ((bits >> 63) & Long.MAX_VALUE); // Double.compare's order, as a signed long
+          }
+          case STRING -> {
+            String s = (String) key;
+            long p = 0;
+            for (int i = 0; i < 4; i++) {
+              p = (p << 16) | (i < s.length() ? s.charAt(i) : 0);
+            }
+            yield p ^ Long.MIN_VALUE; // unsigned char order as a signed long
+          }
+          case BYTES -> 0;
+        };
+      }
+
+      @Override
+      int compare(Object a, long pa, Object b, long pb) {
+        int c = Long.compare(pa, pb);
+        if (c == 0 && needsKeys()) {
+          c = KeyOrder.ASCENDING.compare(a, b);
+        }
+        return sign * c;
+      }
+    };
+  }
+
+  /** Whether {@link #compare} needs the keys themselves when prefixes tie. */
+  boolean needsKeys() {
+    return false;
+  }
+
+  /** Whether this order sorts at all. */
+  final boolean sorts() {
+    return this != NONE;
+  }
+
+  abstract long prefix(Object key);
+
+  /** Compares two keys, given their prefixes; the keys are only looked at if {@link #needsKeys}. */
+  abstract int compare(Object a, long pa, Object b, long pb);
+}

@@ -1,0 +1,192 @@
+package io.dflow.executor.shuffle;
+
+import io.dflow.arrow.RowCodec;
+import io.dflow.arrow.RowInput;
+import io.dflow.arrow.RowOutput;
+import io.dflow.arrow.RunWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Records held serialised ({@link RowCodec}) in pages of a fixed size (at most {@value #MAX_PAGE_BYTES}
+ * bytes, less for a task with little memory), with an index
+ * of (partition, key prefix, place, length) per record, sortable by partition and then by a
+ * {@link RecordOrder} without making the records objects (keys are decoded only where prefixes
+ * tie). Its memory is what its pages and index arrays take, exactly.
+ *
+ * <p>Threading: one task's.
+ */
+final class SortBuffer {
+  static final int MAX_PAGE_BYTES = 1 << 20;
+  static final int MIN_PAGE_BYTES = 4 << 10;
+  private static final int FIRST_INDEX = 64;
+  private static final int INDEX_BYTES_PER_RECORD = 4 + 8 + 8 + 4 + 4;
+
+  private final RowCodec codec;
+  private final RecordOrder order;
+  private final int numPartitions;
+  private final List<byte[]> pages = new ArrayList<>();
+  private final int pageBytes;
+  private int pageFill;
+  private int[] partitions = new int[0];
+  private long[] prefixes = new long[0];
+  private long[] places = new long[0];
+  private int[] lengths = new int[0];
+  private int[] sorted;
+  private int[] partitionStarts;
+  private int size;
+  private long heldBytes;
+  private final RowInput a = new RowInput();
+  private final RowInput b = new RowInput();
+
+  /** @param pageBytes the size of a page; a row larger than a page gets a page of its own */
+  SortBuffer(RowCodec codec, RecordOrder order, int numPartitions, int pageBytes) {
+    this.codec = codec;
+    this.order = order;
+    this.numPartitions = numPartitions;
+    this.pageBytes = pageBytes;
+    this.pageFill = pageBytes;
+  }
+
+  /** The page size for a task that may hold {@code memory} bytes: a sixteenth of it, within bounds. */
+  static int pageBytesFor(long memory) {
+    return (int) Math.max(MIN_PAGE_BYTES, Math.min(MAX_PAGE_BYTES, Long.highestOneBit(Math.max(1, memory / 16))));
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The bytes of memory the buffer holds. */
+  long memoryBytes() {
+    return heldBytes + (long) partitions.length * INDEX_BYTES_PER_RECORD;
+  }
+
+  /** How much more memory adding a row of {@code rowLength} bytes would take (0 if it fits). */
+  long growthFor(int rowLength) {
+    long grow = 0;
+    if (pageFill + rowLength > pageBytes) {
+      grow += Math.max(pageBytes, rowLength);
+    }
+    if (size == partitions.length) {
+      grow += (long) Math.max(FIRST_INDEX, size) * INDEX_BYTES_PER_RECORD;
+    }
+    return grow;
+  }
+
+  /** Adds the row {@code row[0 .. length)} of a record in {@code partition} whose key has {@code prefix}. */
+  void add(int partition, long prefix, byte[] row, int length) {
+    if (pageFill + length > pageBytes || pages.isEmpty()) {
+      int bytes = Math.max(pageBytes, length);
+      pages.add(new byte[bytes]);
+      heldBytes += bytes;
+      pageFill = 0;
+    }
+    if (size == partitions.length) {
+      int capacity = Math.max(FIRST_INDEX, size * 2);
+      partitions = Arrays.copyOf(partitions, capacity);
+      prefixes = Arrays.copyOf(prefixes, capacity);
+      places = Arrays.copyOf(places, capacity);
+      lengths = Arrays.copyOf(lengths, capacity);
+    }
+    byte[] page = pages.get(pages.size() - 1);
+    System.arraycopy(row, 0, page, pageFill, length);
+    partitions[size] = partition;
+    prefixes[size] = prefix;
+    places[size] = ((long) (pages.size() - 1) << 32) | pageFill;
+    lengths[size] = length;
+    pageFill += length;
+    size++;
+    sorted = null;
+  }
+
+  /** Orders the records by partition (a counting sort), then within each partition by the order. */
+  void sort() throws IOException {
+    partitionStarts = new int[numPartitions + 1];
+    for (int i = 0; i < size; i++) {
+      partitionStarts[partitions[i] + 1]++;
+    }
+    for (int p = 0; p < numPartitions; p++) {
+      partitionStarts[p + 1] += partitionStarts[p];
+    }
+    int[] next = Arrays.copyOf(partitionStarts, numPartitions);
+    sorted = new int[size];
+    for (int i = 0; i < size; i++) {
+      sorted[next[partitions[i]]++] = i;
+    }
+    if (!order.sorts()) {
+      return;
+    }
+    IndexSort.Comparator cmp = order.needsKeys() ? this::compareWithKeys
+        : (x, y) -> order.compare(null, prefixes[x], null, prefixes[y]);
+    try {
+      for (int p = 0; p < numPartitions; p++) {
+        IndexSort.sort(sorted, partitionStarts[p], partitionStarts[p + 1], cmp);
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private int compareWithKeys(int x, int y) {
+    if (prefixes[x] != prefixes[y]) {
+      return order.compare(null, prefixes[x], null, prefixes[y]);
+    }
+    try {
+      return order.compare(key(x, a), prefixes[x], key(y, b), prefixes[y]);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Object key(int i, RowInput in) throws IOException {
+    byte[] page = pages.get((int) (places[i] >>> 32));
+    int at = (int) places[i];
+    return codec.readKey(in.reset(page, at, at + lengths[i]));
+  }
+
+  /** The records of {@code partition}, in order, decoded as they are read; call {@link #sort} first. */
+  Iterator<Object> records(int partition) {
+    int from = partitionStarts[partition];
+    int to = partitionStarts[partition + 1];
+    RowInput in = new RowInput();
+    return new Iterator<>() {
+      private int at = from;
+
+      @Override
+      public boolean hasNext() {
+        return at < to;
+      }
+
+      @Override
+      public Object next() {
+        if (at >= to) {
+          throw new NoSuchElementException();
+        }
+        int i = sorted[at++];
+        byte[] page = pages.get((int) (places[i] >>> 32));
+        int offset = (int) places[i];
+        try {
+          return codec.read(in.reset(page, offset, offset + lengths[i]));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+  }
+
+  /** Writes every partition's rows, in order, to {@code out}; call {@link #sort} first. */
+  void writeTo(RunWriter out) throws IOException {
+    for (int p = 0; p < numPartitions; p++) {
+      out.startPartition(p);
+      for (int k = partitionStarts[p]; k < partitionStarts[p + 1]; k++) {
+        int i = sorted[k];
+        out.writeRow(pages.get((int) (places[i] >>> 32)), (int) places[i], lengths[i]);
+      }
+    }
+  }
+}
