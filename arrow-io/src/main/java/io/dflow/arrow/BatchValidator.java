@@ -1,5 +1,6 @@
 package io.dflow.arrow;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +36,13 @@ final class BatchValidator {
 
   private BatchValidator() {}
 
-  static BatchRef validate(ByteBuffer segment, int messageStart, int metadataStart,
-      int metadataLength, RecordLayout layout) throws CorruptShuffleDataException {
+  static BatchRef validate(SegmentSource segment, int messageStart, int metadataStart,
+      int metadataLength, RecordLayout layout) throws IOException {
     int bodyStart = metadataStart + metadataLength;
     RecordBatch batch;
     long bodyLength;
     try {
-      Message message = Message.getRootAsMessage(
-          segment.slice(metadataStart, metadataLength).order(segment.order()));
+      Message message = Message.getRootAsMessage(segment.read(metadataStart, metadataLength));
       if (message.headerType() != MessageHeader.RecordBatch) {
         throw SegmentParser.corrupt(messageStart, "expected a record batch message, found "
             + "message type " + message.headerType());
@@ -56,9 +56,9 @@ final class BatchValidator {
       throw new CorruptShuffleDataException("corrupt shuffle segment at byte " + messageStart
           + ": unreadable message metadata (" + e + ")", e);
     }
-    if (bodyLength < 0 || bodyLength > segment.limit() - bodyStart) {
+    if (bodyLength < 0 || bodyLength > segment.length() - bodyStart) {
       throw SegmentParser.corrupt(messageStart, "record batch claims a body of " + bodyLength
-          + " bytes but " + (segment.limit() - bodyStart) + " remain");
+          + " bytes but " + (segment.length() - bodyStart) + " remain");
     }
     try {
       return new Check(segment, messageStart, bodyStart, (int) bodyLength, batch, layout).run();
@@ -70,7 +70,7 @@ final class BatchValidator {
 
   /** The checks of one batch, with the state they share. */
   private static final class Check {
-    private final ByteBuffer segment;
+    private final SegmentSource segment;
     private final int messageStart;
     private final int bodyStart;
     private final int bodyLength;
@@ -81,7 +81,7 @@ final class BatchValidator {
     /** Uncompressed bytes the compressed buffers announce so far. */
     private long decompressed;
 
-    Check(ByteBuffer segment, int messageStart, int bodyStart, int bodyLength, RecordBatch batch,
+    Check(SegmentSource segment, int messageStart, int bodyStart, int bodyLength, RecordBatch batch,
         RecordLayout layout) {
       this.segment = segment;
       this.messageStart = messageStart;
@@ -91,7 +91,7 @@ final class BatchValidator {
       this.layout = layout;
     }
 
-    BatchRef run() throws CorruptShuffleDataException {
+    BatchRef run() throws IOException {
       rows = batch.length();
       if (rows < 0 || rows > Integer.MAX_VALUE) {
         throw fail("row count " + rows + " out of range");
@@ -156,7 +156,7 @@ final class BatchValidator {
      * {@code bound}; the stored length for an uncompressed batch, or a buffer stored raw.
      */
     private long uncompressedLength(int column, String role, int b, long[] offsets,
-        long[] lengths, long bound) throws CorruptShuffleDataException {
+        long[] lengths, long bound) throws IOException {
       long stored = lengths[b];
       if (codec == null || stored == 0) {
         return stored; // Arrow writes an empty buffer of a compressed batch as zero bytes too
@@ -165,7 +165,7 @@ final class BatchValidator {
         throw fail("column " + column + " " + role + " buffer of " + stored
             + " bytes is too short for its uncompressed-length prefix");
       }
-      long announced = segment.getLong(bodyStart + (int) offsets[b]);
+      long announced = segment.read(bodyStart + (int) offsets[b], Long.BYTES).getLong(0);
       if (announced == BufferCodec.RAW) {
         return stored - BufferCodec.PREFIX_BYTES;
       }
@@ -186,7 +186,7 @@ final class BatchValidator {
     }
 
     private ArrowFieldNode checkColumn(int column, ColumnKind kind, int firstBuffer,
-        long[] offsets, long[] lengths, long[] sizes) throws CorruptShuffleDataException {
+        long[] offsets, long[] lengths, long[] sizes) throws IOException {
       FieldNode node = batch.nodes(column);
       long nullCount = node.nullCount();
       if (node.length() != rows || nullCount < 0 || nullCount > rows) {
@@ -215,8 +215,8 @@ final class BatchValidator {
           throw fail("column " + column + " offsets buffer too small for " + rows + " rows");
         }
         if (codec == null) { // else checked once decompressed, before any value is read
-          checkOffsets(segment, bodyStart + (int) offsets[firstBuffer + 1], (int) rows,
-              dataLength, column, messageStart);
+          checkOffsets(segment.read(bodyStart + (int) offsets[firstBuffer + 1], (int) offsetsBytes), 0,
+              (int) rows, dataLength, column, messageStart);
         }
       } else {
         long dataBytes = (rows * kind.fixedWidthBits() + 7) / 8;

@@ -1,7 +1,7 @@
 package io.dflow.arrow;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,24 +20,31 @@ final class SegmentParser {
 
   private SegmentParser() {}
 
+  /** The most metadata one message may have: ours take a few hundred bytes. */
+  static final int MAX_METADATA_BYTES = 64 << 10;
+
   /** The batches of {@code segment} (position to limit); empty for a zero-length segment. */
-  static List<BatchRef> parse(ByteBuffer segment, RecordLayout layout)
-      throws CorruptShuffleDataException {
-    ByteBuffer bytes = segment.slice().order(ByteOrder.LITTLE_ENDIAN);
-    int limit = bytes.limit();
+  static List<BatchRef> parse(ByteBuffer segment, RecordLayout layout) throws IOException {
+    return parse(SegmentSource.of(segment), layout);
+  }
+
+  /** The batches of the segment in {@code source}; empty for a zero-length segment. */
+  static List<BatchRef> parse(SegmentSource source, RecordLayout layout) throws IOException {
+    int limit = source.length();
     List<BatchRef> batches = new ArrayList<>();
     if (limit == 0) {
       return batches;
     }
-    int pos = checkSchema(bytes, layout);
+    int pos = checkSchema(source, layout);
     while (true) {
       if (limit - pos < PREFIX_BYTES) {
         throw corrupt(pos, "truncated: the segment ends without an end-of-stream marker");
       }
-      if (bytes.getInt(pos) != CONTINUATION) {
+      ByteBuffer prefix = source.read(pos, PREFIX_BYTES);
+      if (prefix.getInt(0) != CONTINUATION) {
         throw corrupt(pos, "expected a message continuation marker");
       }
-      int metadataLength = bytes.getInt(pos + 4);
+      int metadataLength = prefix.getInt(4);
       int metadataStart = pos + PREFIX_BYTES;
       if (metadataLength == 0) {
         if (metadataStart != limit) {
@@ -49,17 +56,20 @@ final class SegmentParser {
         throw corrupt(pos, "message claims " + metadataLength + " metadata bytes but "
             + (limit - metadataStart) + " remain");
       }
-      BatchRef batch = BatchValidator.validate(bytes, pos, metadataStart, metadataLength, layout);
+      if (metadataLength > MAX_METADATA_BYTES) {
+        throw corrupt(pos, "message claims " + metadataLength + " metadata bytes, more than the "
+            + MAX_METADATA_BYTES + " a message may have");
+      }
+      BatchRef batch = BatchValidator.validate(source, pos, metadataStart, metadataLength, layout);
       batches.add(batch);
       pos = batch.bodyStart() + batch.bodyLength();
     }
   }
 
-  private static int checkSchema(ByteBuffer bytes, RecordLayout layout)
-      throws CorruptShuffleDataException {
+  private static int checkSchema(SegmentSource source, RecordLayout layout) throws IOException {
     byte[] expected = layout.schemaMessage();
-    boolean matches = bytes.limit() >= expected.length
-        && bytes.slice(0, expected.length).equals(ByteBuffer.wrap(expected));
+    boolean matches = source.length() >= expected.length
+        && source.read(0, expected.length).equals(ByteBuffer.wrap(expected));
     if (!matches) {
       throw corrupt(0, "does not start with the Arrow schema of encoder "
           + layout.encoder().describe() + " (truncated, damaged, or written for another encoder)");

@@ -38,11 +38,11 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  * {@link UncheckedIOException} wrapping the {@link IOException}; and an allocator over its limit
  * throws Arrow's {@code OutOfMemoryException}.
  *
- * <p>The caller must leave the segment buffer unchanged until the reader is closed, and close
+ * <p>The caller must leave the segment's bytes (buffer or file) unchanged until the reader is closed, and close
  * it (try-with-resources) to return its memory.
  */
 public final class SegmentReader implements Iterator<Object>, AutoCloseable {
-  private final ByteBuffer segment;
+  private final SegmentSource segment;
   private final List<BatchRef> batches;
   private final RecordLayout layout;
   private final BufferAllocator allocator;
@@ -57,7 +57,7 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
   /** A batch that could not be loaded: the reader cannot go on. */
   private CorruptShuffleDataException failure;
 
-  private SegmentReader(ByteBuffer segment, List<BatchRef> batches, RecordLayout layout,
+  private SegmentReader(SegmentSource segment, List<BatchRef> batches, RecordLayout layout,
       BufferAllocator allocator, DeserializationPolicy policy) {
     this.segment = segment;
     this.batches = batches;
@@ -77,12 +77,27 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
    */
   public static SegmentReader open(ByteBuffer segment, Encoder<?> encoder,
       BufferAllocator allocator, DeserializationPolicy policy) throws IOException {
+    return open(SegmentSource.of(segment), encoder, allocator, policy);
+  }
+
+  /**
+   * Validates the segment in {@code source} as a segment of {@code encoder}'s records and opens
+   * a reader over it, which closes the source when it is closed (or here, if it is not a segment).
+   *
+   * @throws CorruptShuffleDataException if the bytes are not such a segment
+   */
+  public static SegmentReader open(SegmentSource source, Encoder<?> encoder,
+      BufferAllocator allocator, DeserializationPolicy policy) throws IOException {
     Objects.requireNonNull(allocator, "allocator");
     Objects.requireNonNull(policy, "policy");
-    RecordLayout layout = RecordLayout.of(encoder);
-    ByteBuffer bytes = segment.slice();
-    List<BatchRef> batches = SegmentParser.parse(bytes, layout);
-    return new SegmentReader(bytes, batches, layout, allocator, policy);
+    try {
+      RecordLayout layout = RecordLayout.of(encoder);
+      List<BatchRef> batches = SegmentParser.parse(source, layout);
+      return new SegmentReader(source, batches, layout, allocator, policy);
+    } catch (IOException | RuntimeException e) {
+      source.close();
+      throw e;
+    }
   }
 
   /** Like {@link #open(ByteBuffer, Encoder, BufferAllocator, DeserializationPolicy)}. */
@@ -121,6 +136,9 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
         failure = e;
         root.clear();
         throw new UncheckedIOException(e.getMessage(), e);
+      } catch (IOException e) {
+        root.clear();
+        throw new UncheckedIOException("cannot read a shuffle segment: " + e.getMessage(), e);
       }
     }
     return true;
@@ -146,13 +164,13 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
     }
   }
 
-  private void load(BatchRef batch) throws CorruptShuffleDataException {
+  private void load(BatchRef batch) throws IOException {
     int count = batch.bufferOffsets().length;
     BufferCodec codec = batch.compressed() ? BufferCodec.forReading(batch.codec()) : null;
     List<ArrowBuf> buffers = new ArrayList<>(count); // each holds one reference, released below
     try {
       try (ArrowBuf body = allocator.buffer(batch.bodyLength())) {
-        body.setBytes(0, segment.slice(batch.bodyStart(), batch.bodyLength()));
+        segment.copyTo(batch.bodyStart(), batch.bodyLength(), body);
         for (int b = 0; b < count; b++) {
           ArrowBuf stored = body.slice(batch.bufferOffsets()[b], batch.bufferLengths()[b]);
           stored.getReferenceManager().retain();
@@ -206,5 +224,10 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
   @Override
   public void close() {
     root.close();
+    try {
+      segment.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -99,6 +99,13 @@ final class ShuffleFixture {
         assertEquals(expected, TestRecords.canonical(actual), "SegmentReader, partition " + p);
         batches[p] = reader.batchCount();
       }
+      // And straight from the file, a piece at a time, as a reduce task reads its own executor's segments.
+      try (SegmentReader reader = SegmentReader.open(SegmentSource.ofFile(data(), index.offset(p), index.length(p)),
+          encoder, allocator, TestRecords.POLICY)) {
+        List<Object> actual = new ArrayList<>();
+        reader.forEachRemaining(actual::add);
+        assertEquals(expected, TestRecords.canonical(actual), "SegmentReader from the file, partition " + p);
+      }
     }
     assertEquals(file.length, expectedOffset);
     return batches;

@@ -1,6 +1,7 @@
 package io.dflow.executor.shuffle;
 
 import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.net.BlockData;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,8 +11,14 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface BlockFetcher {
   /**
-   * @return the block's bytes, or completes exceptionally with an {@link java.io.IOException}
-   *     saying why (unknown block, unreachable executor)
+   * @return where the block's bytes are (a region of a local file for this executor's own
+   *     blocks, not read yet; an array for another's), or completes exceptionally with an
+   *     {@link java.io.IOException} saying why (unknown block, unreachable executor)
    */
-  CompletableFuture<byte[]> fetch(ExecutorId executor, String address, int port, String blockId);
+  CompletableFuture<BlockData> fetch(ExecutorId executor, String address, int port, String blockId);
+
+  /** Whether blocks of {@code executor} are this process's own, read from its files rather than fetched. */
+  default boolean holdsLocally(ExecutorId executor) {
+    return false;
+  }
 }

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The records of one partition of several key/value inputs grouped by key: one record
@@ -82,15 +83,30 @@ public final class CoGrouper {
         return null;
       }
       long hash = lowest.headHash;
-      Map<Object, List<List<Object>>> groups = new LinkedHashMap<>();
+      Object firstKey = lowest.head.key();
+      List<List<Object>> firstSides = emptySides(inputs.size());
+      Map<Object, List<List<Object>>> others = null; // keys of the same hash: rare
       for (int i = 0; i < inputs.size(); i++) {
         PeekingInput in = inputs.get(i);
         while (in.head != null && in.headHash == hash) {
-          groups.computeIfAbsent(in.head.key(), k -> emptySides(inputs.size())).get(i).add(in.head.value());
+          Object key = in.head.key();
+          if (Objects.equals(key, firstKey)) {
+            firstSides.get(i).add(in.head.value());
+          } else {
+            if (others == null) {
+              others = new LinkedHashMap<>();
+            }
+            others.computeIfAbsent(key, k -> emptySides(inputs.size())).get(i).add(in.head.value());
+          }
           in.advance();
         }
       }
-      return pairs(groups);
+      if (others == null) {
+        return List.of(Pair.of(firstKey, firstSides));
+      }
+      List<Object> bucket = new ArrayList<>(pairs(others));
+      bucket.add(0, Pair.of(firstKey, firstSides));
+      return bucket;
     }
   }
 

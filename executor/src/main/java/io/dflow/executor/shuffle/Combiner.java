@@ -19,7 +19,8 @@ import java.util.function.BiConsumer;
  * table of boxed values stores a fresh box into a long-lived entry for every record; each such
  * store of a young object into an old one pays the collector's write barrier and leaves a card
  * for the next young collection to scan, which made the table three times slower than the same
- * lookups with cells updated in place.
+ * lookups with cells updated in place. With long or int keys too, keys and values live in two
+ * primitive arrays, with no object per key at all.
  */
 abstract class Combiner {
   /**
@@ -39,13 +40,23 @@ abstract class Combiner {
     return checked(aggregate, "an aggregate read from a shuffle");
   }
 
-  /** A combiner whose aggregates are laid out by {@code aggregateEncoder}. */
-  static Combiner of(Encoder<?> aggregateEncoder, Aggregator aggregator, int expectedKeys) {
+  /** A combiner of keys laid out by {@code keyEncoder} and aggregates by {@code aggregateEncoder}. */
+  static Combiner of(Encoder<?> keyEncoder, Encoder<?> aggregateEncoder, Aggregator aggregator, int expectedKeys) {
     int capacity = (int) Math.min(1 << 30, expectedKeys / LOAD_FACTOR);
-    if (aggregateEncoder instanceof Encoder.Scalar<?> scalar && Unboxed.KINDS.contains(scalar.kind())) {
-      return new Unboxed(aggregator, capacity, scalar.kind());
+    ScalarKind valueKind = Unboxed.unboxedKind(aggregateEncoder);
+    if (valueKind != null && keyEncoder instanceof Encoder.Scalar<?> key
+        && (key.kind() == ScalarKind.LONG || key.kind() == ScalarKind.INT)) {
+      return new NumberKeyed(aggregator, capacity, key.kind(), valueKind);
+    }
+    if (valueKind != null) {
+      return new Unboxed(aggregator, capacity, valueKind);
     }
     return new Boxed(aggregator, capacity);
+  }
+
+  /** Bytes of memory a new key with this first aggregate takes, roughly. */
+  long entryBytes(Object key, Object aggregate) {
+    return ObjectSizes.ENTRY + ObjectSizes.of(key) + ObjectSizes.of(aggregate);
   }
 
   /** Starts {@code key}'s aggregate with {@code value}, or merges the value into it. */
@@ -123,6 +134,11 @@ abstract class Combiner {
   private static final class Unboxed extends Combiner {
     static final Set<ScalarKind> KINDS = EnumSet.of(ScalarKind.LONG, ScalarKind.INT, ScalarKind.DOUBLE);
 
+    /** The kind of value held unboxed for aggregates of {@code encoder}, or null if they are held boxed. */
+    static ScalarKind unboxedKind(Encoder<?> encoder) {
+      return encoder instanceof Encoder.Scalar<?> scalar && KINDS.contains(scalar.kind()) ? scalar.kind() : null;
+    }
+
     private static final class Cell {
       long bits;
 
@@ -170,43 +186,196 @@ abstract class Combiner {
       cells.forEach((key, cell) -> action.accept(key, boxed(cell.bits)));
     }
 
-    /** The bits of {@code value}, which {@code source} (for the error) says it got. */
     private long bits(Object value, String source) {
-      switch (kind) {
-        case LONG:
-          if (value instanceof Long l) {
-            return l;
-          }
-          break;
-        case INT:
-          if (value instanceof Integer i) {
-            return i;
-          }
-          break;
-        case DOUBLE:
-          if (value instanceof Double d) {
-            return Double.doubleToRawLongBits(d);
-          }
-          break;
-        default:
-          throw new AssertionError(kind);
-      }
-      throw new IllegalArgumentException(source + " a value of type "
-          + value.getClass().getName() + " where the encoder says "
-          + kind.name().toLowerCase(Locale.ROOT));
+      return toBits(kind, value, source);
     }
 
     private Object boxed(long bits) {
-      switch (kind) {
-        case LONG:
-          return bits;
-        case INT:
-          return (int) bits;
-        case DOUBLE:
-          return Double.longBitsToDouble(bits);
-        default:
-          throw new AssertionError(kind);
+      return fromBits(kind, bits);
+    }
+  }
+
+  /**
+   * Long or int keys with long, int or double aggregates, in two primitive arrays with open
+   * addressing: a lookup reads one slot of each, where a map of boxed keys follows a chain of
+   * objects that miss the cache one after another. Two keys have no slot: the one whose bits
+   * mark an empty slot, and null; each has a field of its own.
+   */
+  private static final class NumberKeyed extends Combiner {
+    private static final long EMPTY = Long.MIN_VALUE;
+
+    private final ScalarKind keyKind;
+    private final ScalarKind valueKind;
+    private long[] keys;
+    private long[] values;
+    private int shift;
+    private int size;
+    private boolean hasEmptyKey;
+    private long emptyKeyValue;
+    private boolean hasNullKey;
+    private long nullKeyValue;
+
+    NumberKeyed(Aggregator aggregator, int capacity, ScalarKind keyKind, ScalarKind valueKind) {
+      super(aggregator);
+      this.keyKind = keyKind;
+      this.valueKind = valueKind;
+      allocate(Math.max(16, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1));
+    }
+
+    private void allocate(int slots) {
+      keys = new long[slots];
+      values = new long[slots];
+      java.util.Arrays.fill(keys, EMPTY);
+      shift = 64 - Integer.numberOfTrailingZeros(slots);
+    }
+
+    @Override
+    long entryBytes(Object key, Object aggregate) {
+      return (long) (2 * Long.BYTES / LOAD_FACTOR);
+    }
+
+    @Override
+    void addValue(Object key, Object value) {
+      add(key, value, false);
+    }
+
+    @Override
+    void addAggregate(Object key, Object aggregate) {
+      add(key, aggregate, true);
+    }
+
+    private void add(Object key, Object in, boolean aggregate) {
+      if (key == null) {
+        nullKeyValue = merged(hasNullKey, nullKeyValue, key, in, aggregate);
+        hasNullKey = true;
+        return;
       }
+      long k = keyBits(key);
+      if (k == EMPTY) {
+        emptyKeyValue = merged(hasEmptyKey, emptyKeyValue, key, in, aggregate);
+        hasEmptyKey = true;
+        return;
+      }
+      int mask = keys.length - 1;
+      int i = (int) ((k * 0x9E3779B97F4A7C15L) >>> shift);
+      while (true) {
+        long at = keys[i];
+        if (at == k) {
+          values[i] = merged(true, values[i], key, in, aggregate);
+          return;
+        }
+        if (at == EMPTY) {
+          values[i] = merged(false, 0, key, in, aggregate);
+          keys[i] = k;
+          if (++size > keys.length * LOAD_FACTOR) {
+            grow();
+          }
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+    }
+
+    private long merged(boolean present, long old, Object key, Object in, boolean aggregate) {
+      if (!present) {
+        return aggregate ? toBits(valueKind, checkedAggregate(in), "a map task sent")
+            : toBits(valueKind, create(key, in), "the aggregate of a first value is");
+      }
+      Object result = aggregate ? mergeAggregates(fromBits(valueKind, old), in)
+          : mergeValue(fromBits(valueKind, old), in);
+      return toBits(valueKind, result, "the aggregation function returned");
+    }
+
+    private long keyBits(Object key) {
+      if (keyKind == ScalarKind.LONG && key instanceof Long l) {
+        return l;
+      }
+      if (keyKind == ScalarKind.INT && key instanceof Integer i) {
+        return i;
+      }
+      throw new IllegalArgumentException("a key of type " + key.getClass().getName()
+          + " where the encoder says " + keyKind.name().toLowerCase(Locale.ROOT));
+    }
+
+    private Object keyOf(long bits) {
+      return keyKind == ScalarKind.LONG ? (Object) bits : (Object) (int) bits;
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      long[] oldValues = values;
+      allocate(oldKeys.length * 2);
+      int mask = keys.length - 1;
+      for (int j = 0; j < oldKeys.length; j++) {
+        long k = oldKeys[j];
+        if (k != EMPTY) {
+          int i = (int) ((k * 0x9E3779B97F4A7C15L) >>> shift);
+          while (keys[i] != EMPTY) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = k;
+          values[i] = oldValues[j];
+        }
+      }
+    }
+
+    @Override
+    int size() {
+      return size + (hasEmptyKey ? 1 : 0) + (hasNullKey ? 1 : 0);
+    }
+
+    @Override
+    void forEach(BiConsumer<Object, Object> action) {
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i] != EMPTY) {
+          action.accept(keyOf(keys[i]), fromBits(valueKind, values[i]));
+        }
+      }
+      if (hasEmptyKey) {
+        action.accept(keyOf(EMPTY), fromBits(valueKind, emptyKeyValue));
+      }
+      if (hasNullKey) {
+        action.accept(null, fromBits(valueKind, nullKeyValue));
+      }
+    }
+  }
+
+  /** The bits of {@code value} of {@code kind}, which {@code source} (for the error) says it got. */
+  private static long toBits(ScalarKind kind, Object value, String source) {
+    switch (kind) {
+      case LONG:
+        if (value instanceof Long l) {
+          return l;
+        }
+        break;
+      case INT:
+        if (value instanceof Integer i) {
+          return i;
+        }
+        break;
+      case DOUBLE:
+        if (value instanceof Double d) {
+          return Double.doubleToRawLongBits(d);
+        }
+        break;
+      default:
+        throw new AssertionError(kind);
+    }
+    throw new IllegalArgumentException(source + " a value of type "
+        + value.getClass().getName() + " where the encoder says "
+        + kind.name().toLowerCase(Locale.ROOT));
+  }
+
+  private static Object fromBits(ScalarKind kind, long bits) {
+    switch (kind) {
+      case LONG:
+        return bits;
+      case INT:
+        return (int) bits;
+      case DOUBLE:
+        return Double.longBitsToDouble(bits);
+      default:
+        throw new AssertionError(kind);
     }
   }
 }

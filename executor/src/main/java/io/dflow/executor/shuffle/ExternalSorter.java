@@ -43,6 +43,7 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
   private final RecordOrder order;
   private final Aggregator aggregator;
   private final boolean aggregatesIn;
+  private final Encoder<?> keyEncoder;
   private final Encoder<?> aggregateEncoder;
   private final RowOutput row = new RowOutput(256);
   private final List<Run> runs = new ArrayList<>();
@@ -73,6 +74,7 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
     this.order = aggregator != null ? RecordOrder.GROUPING : order;
     this.aggregator = aggregator;
     this.aggregatesIn = aggregatesIn;
+    this.keyEncoder = aggregator != null ? ((Encoder.PairOf<?, ?>) recordEncoder).key() : null;
     this.aggregateEncoder = aggregator != null ? ((Encoder.PairOf<?, ?>) recordEncoder).value() : null;
     this.pageBytes = SortBuffer.pageBytesFor(settings.memory().cap());
     reset();
@@ -80,7 +82,7 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
 
   private void reset() {
     if (aggregator != null) {
-      combiner = Combiner.of(aggregateEncoder, aggregator, 1 << 10);
+      combiner = Combiner.of(keyEncoder, aggregateEncoder, aggregator, 1 << 10);
       combinerBytes = 0;
     } else {
       buffer = new SortBuffer(codec, order, numPartitions, pageBytes);
@@ -97,7 +99,7 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
         combiner.addValue(pair.key(), pair.value());
       }
       if (combiner.size() > before) {
-        combinerBytes += ObjectSizes.ENTRY + ObjectSizes.of(pair.key()) + ObjectSizes.of(pair.value());
+        combinerBytes += combiner.entryBytes(pair.key(), pair.value());
         if (combinerBytes > used() && !reserve(combinerBytes - used())) {
           spill();
         }

@@ -28,7 +28,7 @@ public final class MapOutputWriter {
     }
     int n = spec.numPartitions();
     try (ExternalSorter sorter = new ExternalSorter(settings, spec.recordEncoder(), n, spec.partitioner(),
-        RecordOrder.NONE, spec.combinesMapSide() ? spec.aggregator() : null, false)) {
+        RecordOrder.of(spec), spec.combinesMapSide() ? spec.aggregator() : null, false)) {
       while (records.hasNext()) {
         sorter.insert(records.next());
       }

@@ -17,6 +17,30 @@ public final class Merger {
   private Merger() {}
 
   /**
+   * Segments a reduce task merges directly, at most; with more, it sorts their records again
+   * (spilling as it must) rather than hold a decoded batch of each at once.
+   */
+  static final int MAX_MERGE_SEGMENTS = 64;
+
+  /**
+   * The merged records of a reduce partition read from map outputs. A sort or a grouping whose
+   * segments can all be open at once is a k-way merge of them (each map task sorted its
+   * output), holding nothing but a batch per segment; otherwise, and for aggregations (one hash
+   * table), as {@link #merge}.
+   */
+  public static Iterator<Object> mergeFetched(ShuffleSpec spec, ShuffleReader fetched, SortSettings settings)
+      throws IOException {
+    if (spec.kind() == ShuffleSpec.Kind.SORT || spec.kind() == ShuffleSpec.Kind.GROUP) {
+      List<Iterator<Object>> segments = fetched.allSegments(MAX_MERGE_SEGMENTS);
+      if (segments != null) {
+        MergeIterator merged = new MergeIterator(segments, RecordOrder.of(spec));
+        return spec.kind() == ShuffleSpec.Kind.GROUP ? grouped(merged) : merged;
+      }
+    }
+    return merge(spec, true, fetched, settings);
+  }
+
+  /**
    * The merged records of {@code records}.
    *
    * @param aggregatesIn for an aggregation: whether the records carry aggregates (what map tasks
@@ -27,19 +51,19 @@ public final class Merger {
     if (spec.kind() == ShuffleSpec.Kind.PARTITION) {
       return records;
     }
-    RecordOrder order = spec.kind() == ShuffleSpec.Kind.SORT
-        ? RecordOrder.byKey(spec.order(), spec.keyEncoder()) : RecordOrder.GROUPING;
-    ExternalSorter sorter = new ExternalSorter(settings, spec.recordEncoder(), 1, null, order,
+    ExternalSorter sorter = new ExternalSorter(settings, spec.recordEncoder(), 1, null, RecordOrder.of(spec),
         spec.kind() == ShuffleSpec.Kind.AGGREGATE ? spec.aggregator() : null, aggregatesIn);
     settings.closeAtEnd().accept(sorter);
     while (records.hasNext()) {
       sorter.insert(records.next());
     }
     Iterator<Object> sorted = sorter.partition(0);
-    if (spec.kind() != ShuffleSpec.Kind.GROUP) {
-      return sorted;
-    }
-    Iterator<Object> grouped = CoGrouper.walk(List.of(sorted));
+    return spec.kind() == ShuffleSpec.Kind.GROUP ? grouped(sorted) : sorted;
+  }
+
+  /** {@code Pair(key, values)} per key, from records in key-hash order. */
+  private static Iterator<Object> grouped(Iterator<Object> hashOrdered) {
+    Iterator<Object> grouped = CoGrouper.walk(List.of(hashOrdered));
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -1,6 +1,8 @@
 package io.dflow.executor.shuffle;
 
+import io.dflow.executor.net.BlockData;
 import io.dflow.executor.net.BlockResolver;
+import io.dflow.executor.net.HeapBlock;
 import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportClient;
 import io.dflow.executor.net.TransportConf;
@@ -33,18 +35,23 @@ public final class NetworkFetcher implements BlockFetcher, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<byte[]> fetch(ExecutorId executor, String address, int port, String blockId) {
+  public CompletableFuture<BlockData> fetch(ExecutorId executor, String address, int port, String blockId) {
     try {
       if (executor.equals(self)) {
-        return CompletableFuture.completedFuture(local.resolve(blockId).readAll());
+        return CompletableFuture.completedFuture(local.resolve(blockId));
       }
-      return peer(executor, address, port).fetch(blockId);
+      return peer(executor, address, port).fetch(blockId).thenApply(bytes -> new HeapBlock(bytes, bytes.length));
     } catch (UncheckedIOException e) {
       // an unreachable peer fails like a missing block: with an IOException
       return CompletableFuture.failedFuture(new IOException(e.getMessage(), e.getCause()));
     } catch (IOException | IllegalStateException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  @Override
+  public boolean holdsLocally(ExecutorId executor) {
+    return executor.equals(self);
   }
 
   private TransportClient peer(ExecutorId executor, String address, int port) {

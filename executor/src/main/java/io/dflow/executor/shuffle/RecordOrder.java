@@ -3,6 +3,7 @@ package io.dflow.executor.shuffle;
 import io.dflow.api.Encoder;
 import io.dflow.api.KeyOrder;
 import io.dflow.api.StableHash;
+import io.dflow.api.plan.ShuffleSpec;
 
 /**
  * How records are ordered within a partition while they are sorted and merged: not at all, by
@@ -36,6 +37,18 @@ abstract class RecordOrder {
       return Long.compare(pa, pb);
     }
   };
+
+  /**
+   * The order records of {@code spec}'s shuffle are kept in, on both sides: by key for a sort,
+   * by key hash for a grouping or an aggregation, none for a plain repartition.
+   */
+  static RecordOrder of(ShuffleSpec spec) {
+    return switch (spec.kind()) {
+      case SORT -> byKey(spec.order(), spec.keyEncoder());
+      case GROUP, AGGREGATE -> GROUPING;
+      case PARTITION -> NONE;
+    };
+  }
 
   /** The total order of {@code order} over keys of {@code keyEncoder}. */
   static RecordOrder byKey(KeyOrder order, Encoder<?> keyEncoder) {
@@ -74,6 +87,11 @@ abstract class RecordOrder {
       }
 
       @Override
+      long radixKey(long prefix) {
+        return sign > 0 ? prefix ^ Long.MIN_VALUE : ~(prefix ^ Long.MIN_VALUE);
+      }
+
+      @Override
       int compare(Object a, long pa, Object b, long pb) {
         int c = Long.compare(pa, pb);
         if (c == 0 && needsKeys()) {
@@ -82,6 +100,14 @@ abstract class RecordOrder {
         return sign * c;
       }
     };
+  }
+
+  /**
+   * {@code prefix} as a key whose unsigned order is this order of prefixes (what
+   * {@link RadixSort} sorts by): the sign bit flipped, and every bit too for a descending order.
+   */
+  long radixKey(long prefix) {
+    return prefix ^ Long.MIN_VALUE;
   }
 
   /** Whether {@link #compare} needs the keys themselves when prefixes tie. */

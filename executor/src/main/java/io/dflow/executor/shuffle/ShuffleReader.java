@@ -2,12 +2,18 @@ package io.dflow.executor.shuffle;
 
 import io.dflow.arrow.CorruptShuffleDataException;
 import io.dflow.arrow.SegmentReader;
+import io.dflow.arrow.SegmentSource;
+import io.dflow.executor.net.BlockData;
+import io.dflow.executor.net.BlockRegion;
+import io.dflow.executor.net.HeapBlock;
 import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.planner.ShuffleId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
@@ -20,18 +26,20 @@ import java.util.function.LongConsumer;
 /**
  * The reduce side of a shuffle, as a stream of records: this partition's segment of every map
  * output is fetched (as many at once as fit in {@code maxBytesInFlight}, and always at least
- * one), decoded when its turn comes and dropped once read. A segment that cannot be fetched or
- * decoded is a {@link FetchFailedException} naming the map output, thrown (wrapped in an
- * {@link UncheckedIOException}) by {@code hasNext} or {@code next}.
+ * one), decoded when its turn comes and dropped once read. Or, through {@link #allSegments},
+ * every segment open at once, for a merge of segments each already sorted by its map task. A
+ * segment that cannot be fetched or decoded is a {@link FetchFailedException} naming the map
+ * output, thrown (wrapped in an {@link UncheckedIOException}) by {@code hasNext} or {@code next}.
  */
 public final class ShuffleReader implements Iterator<Object>, Closeable {
   /** Segment sizes that are not known count as this many bytes in flight. */
   static final long UNKNOWN_SEGMENT_BYTES = 1 << 20;
+  private static final BlockData EMPTY = new HeapBlock(new byte[0], 0);
 
   /** Turns one fetched segment into records: a reader to close once read. */
   @FunctionalInterface
   public interface SegmentOpener {
-    SegmentReader open(byte[] segment) throws IOException;
+    SegmentReader open(SegmentSource segment) throws IOException;
   }
 
   private final ShuffleId shuffle;
@@ -41,11 +49,11 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
   private final SegmentOpener opener;
   private final long maxBytesInFlight;
   private final LongConsumer bytesFetched;
-  private final Deque<CompletableFuture<byte[]>> inFlight = new ArrayDeque<>();
+  private final Deque<CompletableFuture<BlockData>> inFlight = new ArrayDeque<>();
+  private final List<SegmentReader> open = new ArrayList<>();
   private int requested;
   private int taken;
   private long bytesInFlight;
-  private SegmentReader current;
   private Iterator<Object> records = Collections.emptyIterator();
 
   /**
@@ -66,54 +74,70 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
     this.opener = opener;
     this.maxBytesInFlight = maxBytesInFlight;
     this.bytesFetched = bytesFetched;
-    request();
+    request(false);
   }
 
-  /** Sends fetches while they fit in the budget (at least one when none is in flight). */
-  private void request() {
+  /** Sends fetches while they fit in the budget (at least one when none is in flight), or all of them. */
+  private void request(boolean all) {
     while (requested < maps.size()) {
       MapOutputLocation map = maps.get(requested);
       long bytes = map.bytesOf(partition, UNKNOWN_SEGMENT_BYTES);
-      if (!inFlight.isEmpty() && bytesInFlight + bytes > maxBytesInFlight) {
+      if (!all && !inFlight.isEmpty() && bytesInFlight + bytes > maxBytesInFlight) {
         return;
       }
       if (bytes == 0 && map.partitionBytes() != null) {
-        requested++; // an empty segment: nothing to fetch
-        inFlight.add(CompletableFuture.completedFuture(new byte[0]));
-        continue;
+        inFlight.add(CompletableFuture.completedFuture(EMPTY)); // nothing to fetch
+      } else {
+        inFlight.add(fetcher.fetch(map.executor(), map.address(), map.port(),
+            BlockIds.shuffle(shuffle, map.mapIndex(), map.taskId(), partition)));
+        bytesInFlight += bytes;
       }
-      inFlight.add(fetcher.fetch(map.executor(), map.address(), map.port(),
-          BlockIds.shuffle(shuffle, map.mapIndex(), map.taskId(), partition)));
-      bytesInFlight += bytes;
       requested++;
     }
+  }
+
+  /**
+   * Every segment open at once, in map order, each a stream of its records, if that is cheap:
+   * at most {@code maxSegments} of them, and those held by other executors (which arrive whole,
+   * on the heap) of known sizes adding up to no more than {@code maxBytesInFlight}; a segment of
+   * this executor is read from its file a batch at a time. Else null, and the reader stays a
+   * stream. Call it before reading anything.
+   */
+  public List<Iterator<Object>> allSegments(int maxSegments) throws IOException {
+    if (taken > 0 || maps.size() > maxSegments) {
+      return null;
+    }
+    long remote = 0;
+    for (MapOutputLocation map : maps) {
+      if (!fetcher.holdsLocally(map.executor())) {
+        remote += map.partitionBytes() == null ? maxBytesInFlight + 1 : map.bytesOf(partition, 0);
+      }
+    }
+    if (remote > maxBytesInFlight) {
+      return null;
+    }
+    request(true);
+    List<Iterator<Object>> segments = new ArrayList<>(maps.size());
+    while (taken < maps.size()) {
+      segments.add(openNext());
+    }
+    return segments;
   }
 
   @Override
   public boolean hasNext() {
     try {
-      while (!nextInSegment()) {
-        closeCurrent();
+      while (!records.hasNext()) {
+        closeOpen();
         if (taken == maps.size()) {
           return false;
         }
-        openNext();
+        records = openNext();
+        request(false);
       }
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Whether the segment being read has more, a damaged batch being a fetch failure of its map output. */
-  private boolean nextInSegment() throws IOException {
-    try {
-      return records.hasNext();
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof CorruptShuffleDataException corrupt) {
-        throw failure(maps.get(taken - 1), "its segment is damaged: " + corrupt.getMessage(), corrupt);
-      }
-      throw e;
     }
   }
 
@@ -122,37 +146,30 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    try {
-      return records.next();
-    } catch (UncheckedIOException e) {
-      // a batch found damaged as it is decompressed: its map output must be written again
-      if (e.getCause() instanceof CorruptShuffleDataException corrupt) {
-        throw new UncheckedIOException(failure(maps.get(taken - 1), "its segment is damaged: "
-            + corrupt.getMessage(), corrupt));
-      }
-      throw e;
-    }
+    return records.next();
   }
 
-  private void openNext() throws IOException {
+  /** Waits for the next segment in map order and opens it. */
+  private Iterator<Object> openNext() throws IOException {
     MapOutputLocation from = maps.get(taken);
-    byte[] segment = await(inFlight.poll(), from);
+    BlockData segment = await(inFlight.poll(), from);
     bytesInFlight -= from.bytesOf(partition, UNKNOWN_SEGMENT_BYTES);
     taken++;
-    request();
-    bytesFetched.accept(segment.length);
-    if (segment.length == 0) {
-      return;
+    bytesFetched.accept(segment.length());
+    if (segment.length() == 0) {
+      return Collections.emptyIterator();
     }
+    SegmentReader reader;
     try {
-      current = opener.open(segment);
+      reader = opener.open(sourceOf(segment));
     } catch (IOException e) {
       throw failure(from, "its segment is damaged: " + e.getMessage(), e);
     }
-    records = current;
+    open.add(reader);
+    return new SegmentRecords(reader, from);
   }
 
-  private byte[] await(CompletableFuture<byte[]> fetch, MapOutputLocation from) throws IOException {
+  private BlockData await(CompletableFuture<BlockData> fetch, MapOutputLocation from) throws IOException {
     try {
       return fetch.get();
     } catch (ExecutionException e) {
@@ -163,24 +180,66 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
     }
   }
 
+  /** A segment's bytes as a reader takes them: a local file region is read as it is decoded, never whole. */
+  private static SegmentSource sourceOf(BlockData block) throws IOException {
+    if (block instanceof BlockRegion region) {
+      return SegmentSource.ofFile(region.file(), region.offset(), region.length());
+    }
+    HeapBlock heap = (HeapBlock) block;
+    return SegmentSource.of(ByteBuffer.wrap(heap.bytes(), 0, heap.size()));
+  }
+
   private FetchFailedException failure(MapOutputLocation from, String why, Throwable cause) {
     return new FetchFailedException(shuffle, from.mapIndex(), from.executor(), "cannot fetch shuffle "
         + shuffle + " partition " + partition + " of map task " + from.mapIndex() + " from executor "
         + from.executor() + " (" + from.address() + ":" + from.port() + "): " + why, cause);
   }
 
-  private void closeCurrent() throws IOException {
-    if (current != null) {
-      SegmentReader s = current;
-      current = null;
-      records = Collections.emptyIterator();
-      s.close();
+  /** One segment's records; a batch found damaged as it is decompressed is a fetch failure of its map output. */
+  private final class SegmentRecords implements Iterator<Object> {
+    private final SegmentReader reader;
+    private final MapOutputLocation from;
+
+    SegmentRecords(SegmentReader reader, MapOutputLocation from) {
+      this.reader = reader;
+      this.from = from;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        return reader.hasNext();
+      } catch (UncheckedIOException e) {
+        throw translated(e);
+      }
+    }
+
+    @Override
+    public Object next() {
+      try {
+        return reader.next();
+      } catch (UncheckedIOException e) {
+        throw translated(e);
+      }
+    }
+
+    private UncheckedIOException translated(UncheckedIOException e) {
+      if (e.getCause() instanceof CorruptShuffleDataException corrupt) {
+        return new UncheckedIOException(failure(from, "its segment is damaged: " + corrupt.getMessage(), corrupt));
+      }
+      return e;
     }
   }
 
-  /** Closes the segment being read; fetches still in flight complete unread. */
+  private void closeOpen() {
+    open.forEach(SegmentReader::close);
+    open.clear();
+    records = Collections.emptyIterator();
+  }
+
+  /** Closes the segments being read; fetches still in flight complete unread. */
   @Override
-  public void close() throws IOException {
-    closeCurrent();
+  public void close() {
+    closeOpen();
   }
 }

@@ -16,7 +16,7 @@ import java.util.NoSuchElementException;
  * bytes, less for a task with little memory), with an index
  * of (partition, key prefix, place, length) per record, sortable by partition and then by a
  * {@link RecordOrder} without making the records objects (keys are decoded only where prefixes
- * tie). Its memory is what its pages and index arrays take, exactly.
+ * tie). Its memory is what its pages, index arrays and sorting scratch take, exactly.
  *
  * <p>Threading: one task's.
  */
@@ -24,7 +24,8 @@ final class SortBuffer {
   static final int MAX_PAGE_BYTES = 1 << 20;
   static final int MIN_PAGE_BYTES = 4 << 10;
   private static final int FIRST_INDEX = 64;
-  private static final int INDEX_BYTES_PER_RECORD = 4 + 8 + 8 + 4 + 4;
+  /** Partition, prefix, place and length; the sorted order; the radix sort's keys and scratch. */
+  private static final int INDEX_BYTES_PER_RECORD = (4 + 8 + 8 + 4) + 4 + (4 + 8 + 4 + 8);
 
   private final RowCodec codec;
   private final RecordOrder order;
@@ -104,8 +105,23 @@ final class SortBuffer {
     sorted = null;
   }
 
-  /** Orders the records by partition (a counting sort), then within each partition by the order. */
+  /**
+   * Orders the records by partition and then by the order: a radix sort of the key prefixes,
+   * then a stable counting sort by partition; where the order needs keys, runs of equal
+   * prefixes are then sorted by comparing keys.
+   */
   void sort() throws IOException {
+    int[] byPrefix = new int[size];
+    for (int i = 0; i < size; i++) {
+      byPrefix[i] = i;
+    }
+    if (order.sorts()) {
+      long[] keys = new long[size];
+      for (int i = 0; i < size; i++) {
+        keys[i] = order.radixKey(prefixes[i]);
+      }
+      RadixSort.sort(byPrefix, keys, size);
+    }
     partitionStarts = new int[numPartitions + 1];
     for (int i = 0; i < size; i++) {
       partitionStarts[partitions[i] + 1]++;
@@ -115,20 +131,32 @@ final class SortBuffer {
     }
     int[] next = Arrays.copyOf(partitionStarts, numPartitions);
     sorted = new int[size];
-    for (int i = 0; i < size; i++) {
+    for (int i : byPrefix) {
       sorted[next[partitions[i]]++] = i;
     }
-    if (!order.sorts()) {
-      return;
-    }
-    IndexSort.Comparator cmp = order.needsKeys() ? this::compareWithKeys
-        : (x, y) -> order.compare(null, prefixes[x], null, prefixes[y]);
-    try {
-      for (int p = 0; p < numPartitions; p++) {
-        IndexSort.sort(sorted, partitionStarts[p], partitionStarts[p + 1], cmp);
+    if (order.needsKeys()) {
+      try {
+        for (int p = 0; p < numPartitions; p++) {
+          sortTies(partitionStarts[p], partitionStarts[p + 1]);
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       }
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
+    }
+  }
+
+  /** Sorts each run of equal prefixes in {@code sorted[from .. to)} by comparing keys. */
+  private void sortTies(int from, int to) {
+    int start = from;
+    while (start < to) {
+      int end = start + 1;
+      while (end < to && prefixes[sorted[end]] == prefixes[sorted[start]]) {
+        end++;
+      }
+      if (end - start > 1) {
+        IndexSort.sort(sorted, start, end, this::compareWithKeys);
+      }
+      start = end;
     }
   }
 

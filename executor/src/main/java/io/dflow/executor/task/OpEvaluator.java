@@ -78,7 +78,7 @@ final class OpEvaluator {
       ShuffleReader fetched = ctx.closeLater(new ShuffleReader(read.shuffle(), partition,
           ctx.stage.shuffleInputs().get(read.shuffle()), ctx.env.fetcher(),
           ctx.segmentOpener(read.spec().recordEncoder()), ctx.maxBytesInFlight(), ctx::addShuffleBytesRead));
-      return Merger.merge(read.spec(), true, fetched, ctx.sortSettings());
+      return Merger.mergeFetched(read.spec(), fetched, ctx.sortSettings());
     }
     if (op instanceof PartitionOp.MergeInPlace merge) {
       return Merger.merge(merge.spec(), false, compute(merge.input(), partition), ctx.sortSettings());
@@ -144,7 +144,7 @@ final class OpEvaluator {
       }
       try {
         byte[] bytes = ctx.env.fetcher().fetch(at.executor(), at.address(), at.port(),
-            BlockStore.blockId(op.nodeId(), partition)).get(5, TimeUnit.MINUTES);
+            BlockStore.blockId(op.nodeId(), partition)).get(5, TimeUnit.MINUTES).readAll();
         return PartitionBuffer.ofBytes(op.encoder(), bytes);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -39,13 +39,42 @@ class CombinerTest {
     check(Encoders.strings(), i -> Integer.toString(i % 10), (a, b) -> a.length() < 20 ? a + b : b);
   }
 
+  /** Long and int keys go to the primitive table: every key, the two without a slot (null, the empty mark) among them. */
+  @Test
+  void numberKeysOfEveryKindMergeLikeAPlainFoldAcrossGrowth() {
+    ReduceFunction<Object> sum = (a, b) -> (Long) a + (Long) b;
+    for (Encoder<?> keys : List.of(Encoders.longs(), Encoders.ints())) {
+      boolean longs = keys.equals(Encoders.longs());
+      Map<Object, Long> expected = new HashMap<>();
+      Combiner reduceSide = Combiner.of(keys, Encoders.longs(), Aggregator.reducing(sum), 4);
+      for (int map = 0; map < 3; map++) {
+        Combiner mapSide = Combiner.of(keys, Encoders.longs(), Aggregator.reducing(sum), 4); // grows many times
+        for (int i = 0; i < 30_000; i++) {
+          int pick = random.nextInt(20_000);
+          Object key = pick == 0 ? null : pick == 1 ? (longs ? (Object) Long.MIN_VALUE : (Object) Integer.MIN_VALUE)
+              : pick == 2 ? (longs ? (Object) 0L : (Object) 0) : longs ? (Object) (random.nextLong() % 5000 * 1_000_003L)
+              : (Object) (random.nextInt(5000) - 2500);
+          long value = random.nextInt(1000);
+          mapSide.addValue(key, value);
+          expected.merge(key, value, Long::sum);
+        }
+        mapSide.forEach(reduceSide::addAggregate);
+      }
+      assertEquals(expected, contents(reduceSide), keys.describe());
+      assertEquals(expected.size(), reduceSide.size());
+    }
+    Combiner table = Combiner.of(Encoders.longs(), Encoders.longs(), Aggregator.reducing(sum), 4);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> table.addValue("k", 1L));
+    assertEquals("a key of type java.lang.String where the encoder says long", e.getMessage());
+  }
+
   @Test
   void aggregatesOfSeveralMapTasksMergeToTheWholeFold() {
     ReduceFunction<Object> sum = (a, b) -> (Long) a + (Long) b;
     Map<Object, Long> expected = new HashMap<>();
-    Combiner reduceSide = Combiner.of(Encoders.longs(), Aggregator.reducing(sum), 8);
+    Combiner reduceSide = Combiner.of(Encoders.strings(), Encoders.longs(), Aggregator.reducing(sum), 8);
     for (int map = 0; map < 4; map++) {
-      Combiner mapSide = Combiner.of(Encoders.longs(), Aggregator.reducing(sum), 8);
+      Combiner mapSide = Combiner.of(Encoders.strings(), Encoders.longs(), Aggregator.reducing(sum), 8);
       for (int i = 0; i < 2_000; i++) {
         String key = "key" + random.nextInt(300);
         long value = random.nextInt(1_000_000);
@@ -87,11 +116,11 @@ class CombinerTest {
 
     Map<Object, TreeSet<Integer>> expectedDistinct = new HashMap<>();
     Map<Object, Long> expectedCount = new HashMap<>();
-    Combiner distinctAll = Combiner.of(Encoders.javaUnchecked(List.class), distinct, 8);
-    Combiner countAll = Combiner.of(Encoders.longs(), count, 8);
+    Combiner distinctAll = Combiner.of(Encoders.strings(), Encoders.javaUnchecked(List.class), distinct, 8);
+    Combiner countAll = Combiner.of(Encoders.strings(), Encoders.longs(), count, 8);
     for (int map = 0; map < 3; map++) {
-      Combiner distinctMap = Combiner.of(Encoders.javaUnchecked(List.class), distinct, 8);
-      Combiner countMap = Combiner.of(Encoders.longs(), count, 8);
+      Combiner distinctMap = Combiner.of(Encoders.strings(), Encoders.javaUnchecked(List.class), distinct, 8);
+      Combiner countMap = Combiner.of(Encoders.strings(), Encoders.longs(), count, 8);
       for (int i = 0; i < 1_000; i++) {
         String key = "k" + random.nextInt(50);
         int value = random.nextInt(20);
@@ -111,7 +140,7 @@ class CombinerTest {
 
   @Test
   void nonFiniteAndSignedZeroDoublesSurviveTheCell() {
-    Combiner combiner = Combiner.of(Encoders.doubles(), Aggregator.reducing((a, b) -> b), 4);
+    Combiner combiner = Combiner.of(Encoders.strings(), Encoders.doubles(), Aggregator.reducing((a, b) -> b), 4);
     List<Double> values = List.of(Double.NaN, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE);
     for (int i = 0; i < values.size(); i++) {
       combiner.addValue("k" + i, values.get(i));
@@ -124,7 +153,7 @@ class CombinerTest {
 
   @Test
   void aValueOfTheWrongTypeIsNamedWithTheEncoder() {
-    Combiner combiner = Combiner.of(Encoders.longs(), Aggregator.reducing(sum()), 4);
+    Combiner combiner = Combiner.of(Encoders.strings(), Encoders.longs(), Aggregator.reducing(sum()), 4);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> combiner.addValue("k", 1));
     assertEquals("the aggregate of a first value is a value of type java.lang.Integer where the encoder says long",
         e.getMessage());
@@ -135,7 +164,7 @@ class CombinerTest {
   @Test
   void aFunctionResultOfTheWrongTypeIsNamedWithTheEncoder() {
     ReduceFunction<Object> toText = (a, b) -> a + "" + b;
-    Combiner combiner = Combiner.of(Encoders.ints(), Aggregator.reducing(toText), 4);
+    Combiner combiner = Combiner.of(Encoders.strings(), Encoders.ints(), Aggregator.reducing(toText), 4);
     combiner.addValue("k", 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> combiner.addValue("k", 2));
     assertEquals("the aggregation function returned a value of type java.lang.String where the encoder says int",
@@ -149,7 +178,7 @@ class CombinerTest {
   void nullValuesAndNullResultsAreRefusedForEveryLayout() {
     ReduceFunction<Object> toNull = (a, b) -> null;
     for (Encoder<?> encoder : List.of(Encoders.longs(), Encoders.strings())) {
-      Combiner combiner = Combiner.of(encoder, Aggregator.reducing(toNull), 4);
+      Combiner combiner = Combiner.of(Encoders.strings(), encoder, Aggregator.reducing(toNull), 4);
       IllegalArgumentException noValue = assertThrows(IllegalArgumentException.class,
           () -> combiner.addValue("k", null));
       assertEquals("reduceByKey got a null value for key k", noValue.getMessage());
@@ -169,7 +198,7 @@ class CombinerTest {
     }
     Aggregator createsNull = new Aggregator(v -> null, (a, v) -> a, (a, b) -> a);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Combiner.of(Encoders.strings(), createsNull, 4).addValue("k", "v"));
+        () -> Combiner.of(Encoders.strings(), Encoders.strings(), createsNull, 4).addValue("k", "v"));
     assertEquals("the aggregation function returned null (the first value's aggregate)", e.getMessage());
   }
 
@@ -178,7 +207,7 @@ class CombinerTest {
     ReduceFunction<Object> broken = (a, b) -> {
       throw new IOException("merge broke");
     };
-    Combiner combiner = Combiner.of(Encoders.doubles(), Aggregator.reducing(broken), 4);
+    Combiner combiner = Combiner.of(Encoders.strings(), Encoders.doubles(), Aggregator.reducing(broken), 4);
     combiner.addValue("k", 1.0);
     UserCodeException e = assertThrows(UserCodeException.class, () -> combiner.addValue("k", 2.0));
     assertInstanceOf(IOException.class, e.getCause());
@@ -189,7 +218,7 @@ class CombinerTest {
   @SuppressWarnings("unchecked")
   private <V> void check(Encoder<V> encoder, IntFunction<V> values, BinaryOperator<V> op) {
     ReduceFunction<Object> fn = (a, b) -> op.apply((V) a, (V) b);
-    Combiner combiner = Combiner.of(encoder, Aggregator.reducing(fn), 8);
+    Combiner combiner = Combiner.of(Encoders.strings(), encoder, Aggregator.reducing(fn), 8);
     Map<Object, V> expected = new HashMap<>();
     for (int i = 0; i < 20_000; i++) {
       String key = "key" + random.nextInt(500);

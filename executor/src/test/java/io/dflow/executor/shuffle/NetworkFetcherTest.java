@@ -80,7 +80,7 @@ class NetworkFetcherTest {
   }
 
   private CompletableFuture<byte[]> fetchFromA(NetworkFetcher fetcher, String blockId) {
-    return fetcher.fetch(A, "127.0.0.1", serverA.port(), blockId);
+    return fetcher.fetch(A, "127.0.0.1", serverA.port(), blockId).thenApply(ShuffleFixtures::bytes);
   }
 
   private NetworkFetcher fetcherB(TransportConf conf) throws IOException {
@@ -88,7 +88,7 @@ class NetworkFetcherTest {
     return new NetworkFetcher(B, own::resolve, conf);
   }
 
-  private static IOException failure(CompletableFuture<byte[]> fetch) throws InterruptedException {
+  private static IOException failure(CompletableFuture<?> fetch) throws InterruptedException {
     try {
       fetch.get(20, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -155,7 +155,7 @@ class NetworkFetcherTest {
     try (NetworkFetcher self = new NetworkFetcher(A, storeA::resolve, CONF)) {
       // 192.0.2.1 is never dialled
       assertArrayEquals(storeA.read(BlockIds.shuffle(SHUFFLE, 2, 42, 1)),
-          self.fetch(A, "192.0.2.1", 1, BlockIds.shuffle(SHUFFLE, 2, 42, 1)).get(5, TimeUnit.SECONDS));
+          ShuffleFixtures.bytes(self.fetch(A, "192.0.2.1", 1, BlockIds.shuffle(SHUFFLE, 2, 42, 1)).get(5, TimeUnit.SECONDS)));
       IOException e = failure(self.fetch(A, "192.0.2.1", 1, BlockIds.shuffle(SHUFFLE, 2, 9, 1)));
       assertTrue(e.getMessage().contains("no map output shuffle_0_1_2_9 on this executor"), e.getMessage());
     }

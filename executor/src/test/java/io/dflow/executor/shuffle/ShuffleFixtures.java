@@ -9,6 +9,7 @@ import io.dflow.arrow.Compression;
 import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.executor.memory.ExecutionMemory;
 import io.dflow.executor.memory.TaskMemory;
+import io.dflow.executor.net.BlockData;
 import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.planner.ShuffleId;
 import java.io.Closeable;
@@ -66,10 +67,19 @@ final class ShuffleFixtures {
     try (ShuffleReader reader = new ShuffleReader(shuffle, p, maps, fetcher, opener(spec.recordEncoder(), allocator),
         48 << 20, n -> bytes[0] += n)) {
       List<Object> out = new ArrayList<>();
-      Merger.merge(spec, true, reader, settings).forEachRemaining(out::add);
+      Merger.mergeFetched(spec, reader, settings).forEachRemaining(out::add);
       return new Read(out, bytes[0]);
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    }
+  }
+
+  /** A fetched block's bytes as an array. */
+  static byte[] bytes(BlockData block) {
+    try {
+      return block.readAll();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

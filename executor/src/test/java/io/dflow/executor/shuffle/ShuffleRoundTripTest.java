@@ -19,6 +19,7 @@ import io.dflow.api.plan.Aggregator;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.ShuffleSpec.Kind;
 import io.dflow.arrow.Allocators;
+import io.dflow.executor.net.HeapBlock;
 import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.planner.ShuffleId;
@@ -366,7 +367,7 @@ class ShuffleRoundTripTest {
     List<MapOutputLocation> maps = writeMaps(spec, List.of(records, records));
     BlockFetcher damaging = (executor, address, port, blockId) -> fetcher.fetch(executor, address, port, blockId)
         .thenApply(bytes -> blockId.equals(BlockIds.shuffle(SHUFFLE, 1, FIRST_TASK + 1, 0))
-            ? Arrays.copyOf(bytes, bytes.length / 2) : bytes);
+            ? new HeapBlock(ShuffleFixtures.bytes(bytes), (int) bytes.length() / 2) : bytes);
     FetchFailedException e = assertThrows(FetchFailedException.class, () -> ShuffleFixtures.read(SHUFFLE, spec, 0,
         maps, damaging, allocator, settings));
     assertEquals(1, e.mapIndex());
@@ -387,9 +388,9 @@ class ShuffleRoundTripTest {
     List<MapOutputLocation> maps = writeMaps(spec, List.of(records));
     BlockFetcher damaging = (executor, address, port, blockId) -> fetcher.fetch(executor, address, port, blockId)
         .thenApply(bytes -> {
-          byte[] damaged = bytes.clone();
+          byte[] damaged = ShuffleFixtures.bytes(bytes);
           damaged[damaged.length * 9 / 10] ^= 0x5a; // inside the last batch's compressed body
-          return damaged;
+          return new HeapBlock(damaged, damaged.length);
         });
     int[] seen = {0};
     try (ShuffleReader reader = new ShuffleReader(SHUFFLE, 0, maps, damaging,

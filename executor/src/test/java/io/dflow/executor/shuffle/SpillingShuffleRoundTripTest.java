@@ -20,6 +20,7 @@ import io.dflow.arrow.Compression;
 import io.dflow.arrow.ShuffleWriteResult;
 import io.dflow.executor.memory.ExecutionMemory;
 import io.dflow.executor.memory.TaskMemory;
+import io.dflow.executor.net.BlockData;
 import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.planner.ShuffleId;
@@ -157,18 +158,18 @@ class SpillingShuffleRoundTripTest {
     }
 
     @Override
-    public CompletableFuture<byte[]> fetch(ExecutorId executor, String address, int port, String blockId) {
+    public CompletableFuture<BlockData> fetch(ExecutorId executor, String address, int port, String blockId) {
       long size = sizes.get(blockId);
       if (outstanding > 0 && outstanding + size > max && violation == null) {
         violation = "fetching " + blockId + " (" + size + " bytes) with " + outstanding + " in flight, bound " + max;
       }
       outstanding += size;
       most = Math.max(most, outstanding);
-      CompletableFuture<byte[]> future = new CompletableFuture<>() {
+      CompletableFuture<BlockData> future = new CompletableFuture<>() {
         private boolean taken;
 
         @Override
-        public byte[] get() throws InterruptedException, ExecutionException {
+        public BlockData get() throws InterruptedException, ExecutionException {
           if (!taken) {
             taken = true;
             outstanding -= size;
