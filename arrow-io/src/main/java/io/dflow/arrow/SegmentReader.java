@@ -116,6 +116,17 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
     return batches.size();
   }
 
+  /** What the segment would take with its batches uncompressed (its length, when they are not). */
+  public long rawBytes() {
+    long raw = segment.length();
+    for (BatchRef batch : batches) {
+      for (int b = 0; b < batch.bufferLengths().length; b++) {
+        raw += batch.uncompressedLengths()[b] - batch.bufferLengths()[b];
+      }
+    }
+    return raw;
+  }
+
   /**
    * @throws UncheckedIOException wrapping a {@link CorruptShuffleDataException} if the next
    *     batch is compressed and damaged

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.Iterator;
 import java.util.Objects;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -25,9 +26,9 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
  * {@link Compression#NONE}, batches are written uncompressed, byte for byte as before.
  */
 final class SegmentWriter implements AutoCloseable {
-  /** Bytes and records of one written segment. */
-  record Written(long bytes, long records) {
-    static final Written EMPTY = new Written(0, 0);
+  /** Bytes and records of one written segment, and the bytes it would take uncompressed. */
+  record Written(long bytes, long records, long rawBytes) {
+    static final Written EMPTY = new Written(0, 0, 0);
   }
 
   private final RecordLayout layout;
@@ -69,6 +70,7 @@ final class SegmentWriter implements AutoCloseable {
     long count = 0;
     int rows = 0;
     long batchBytes = 0;
+    long savedByCompression = 0;
     while (input.hasNext()) {
       Object record = input.next();
       try {
@@ -80,29 +82,40 @@ final class SegmentWriter implements AutoCloseable {
       rows++;
       count++;
       if (rows == limits.maxRows() || batchBytes >= limits.maxBytes()) {
-        writeBatch(channel, rows);
+        savedByCompression += writeBatch(channel, rows);
         rows = 0;
         batchBytes = 0;
       }
     }
     if (rows > 0) {
-      writeBatch(channel, rows);
+      savedByCompression += writeBatch(channel, rows);
     }
     ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
-    return new Written(channel.getCurrentPosition(), count);
+    long bytes = channel.getCurrentPosition();
+    return new Written(bytes, count, bytes + savedByCompression);
   }
 
-  private void writeBatch(WriteChannel channel, int rows) throws IOException {
+  /** Writes the rows held as one batch; returns the bytes compression saved on its body. */
+  private long writeBatch(WriteChannel channel, int rows) throws IOException {
     root.setRowCount(rows);
+    long rawBody = 0;
     if (codec != null) {
       codec.startBatch();
+      for (FieldVector vector : root.getFieldVectors()) {
+        for (ArrowBuf buffer : vector.getFieldBuffers()) {
+          rawBody += buffer.writerIndex();
+        }
+      }
     }
+    long saved;
     try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
+      saved = codec == null ? 0 : rawBody - batch.getBuffers().stream().mapToLong(ArrowBuf::writerIndex).sum();
       MessageSerializer.serialize(channel, batch);
     }
     for (FieldVector vector : root.getFieldVectors()) {
       vector.reset(); // keeps the buffers for the next batch
     }
+    return saved;
   }
 
   private static String typeOf(Object record) {

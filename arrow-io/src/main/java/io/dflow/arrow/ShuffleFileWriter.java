@@ -79,11 +79,12 @@ public final class ShuffleFileWriter {
     try {
       long[] lengths = new long[numPartitions];
       long[] records = new long[numPartitions];
-      writeData(dataTemp, numPartitions, partitions, lengths, records);
+      long[] rawLengths = new long[numPartitions];
+      writeData(dataTemp, numPartitions, partitions, lengths, records, rawLengths);
       writeIndex(indexTemp, lengths);
       Files.move(dataTemp, dataFile, StandardCopyOption.ATOMIC_MOVE);
       Files.move(indexTemp, indexFile, StandardCopyOption.ATOMIC_MOVE);
-      return new ShuffleWriteResult(lengths, records);
+      return new ShuffleWriteResult(lengths, records, rawLengths);
     } catch (IOException | RuntimeException | Error e) {
       deleteQuietly(dataTemp, e);
       deleteQuietly(indexTemp, e);
@@ -92,7 +93,7 @@ public final class ShuffleFileWriter {
   }
 
   private void writeData(Path file, int numPartitions,
-      IntFunction<? extends Iterator<?>> partitions, long[] lengths, long[] records)
+      IntFunction<? extends Iterator<?>> partitions, long[] lengths, long[] records, long[] rawLengths)
       throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
@@ -110,6 +111,7 @@ public final class ShuffleFileWriter {
         }
         lengths[p] = written.bytes();
         records[p] = written.records();
+        rawLengths[p] = written.rawBytes();
       }
     }
   }

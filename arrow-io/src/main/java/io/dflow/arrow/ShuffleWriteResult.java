@@ -6,13 +6,15 @@ import java.util.Arrays;
 public final class ShuffleWriteResult {
   private final long[] lengths;
   private final long[] records;
+  private final long rawBytes;
 
-  ShuffleWriteResult(long[] lengths, long[] records) {
-    if (lengths.length != records.length) {
+  ShuffleWriteResult(long[] lengths, long[] records, long[] rawLengths) {
+    if (lengths.length != records.length || lengths.length != rawLengths.length) {
       throw new IllegalArgumentException("lengths and record counts differ in size");
     }
     this.lengths = lengths.clone();
     this.records = records.clone();
+    this.rawBytes = Arrays.stream(rawLengths).sum();
   }
 
   public int numPartitions() {
@@ -37,6 +39,11 @@ public final class ShuffleWriteResult {
   /** Size of the data file. */
   public long totalBytes() {
     return Arrays.stream(lengths).sum();
+  }
+
+  /** What the data file would take with its batches uncompressed (its size, when they are not). */
+  public long totalRawBytes() {
+    return rawBytes;
   }
 
   public long totalRecords() {

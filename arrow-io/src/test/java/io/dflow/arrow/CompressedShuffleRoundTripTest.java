@@ -106,6 +106,40 @@ class CompressedShuffleRoundTripTest extends ShuffleTestBase {
         Pair.of(Pair.of(null, 2), new Point(4, null)))), BatchLimits.DEFAULT, compression);
   }
 
+  /** The raw size a writer reports is what its segments' readers see, and a plain writer's file size. */
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"LZ4", "ZSTD"})
+  void rawBytesAreTheUncompressedSizeOnBothSides(Compression compression) throws Exception {
+    List<List<Object>> partitions = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      List<Object> records = new ArrayList<>();
+      for (long i = 0; i < 20_000; i++) {
+        records.add(Pair.of("word-" + (i % 97), i % 13));
+      }
+      partitions.add(records);
+    }
+    Encoder<?> pairs = Encoders.pairs(Encoders.strings(), Encoders.longs());
+    ShuffleWriteResult plain = fixture.write(pairs, partitions, BatchLimits.DEFAULT, Compression.NONE);
+    assertEquals(plain.totalBytes(), plain.totalRawBytes());
+    Files.delete(fixture.data());
+    Files.delete(fixture.index());
+    ShuffleWriteResult packed = fixture.write(pairs, partitions, BatchLimits.DEFAULT, compression);
+    assertTrue(packed.totalBytes() * 3 < packed.totalRawBytes(), packed + " raw " + packed.totalRawBytes());
+    assertTrue(Math.abs(packed.totalRawBytes() - plain.totalBytes()) < plain.totalBytes() / 50,
+        "raw " + packed.totalRawBytes() + " against a plain file of " + plain.totalBytes());
+    byte[] file = Files.readAllBytes(fixture.data());
+    long read = 0;
+    long offset = 0;
+    for (int p = 0; p < 3; p++) {
+      try (SegmentReader reader = SegmentReader.open(ByteBuffer.wrap(file, (int) offset, (int) packed.length(p)), pairs,
+          allocator, TestRecords.POLICY)) {
+        read += reader.rawBytes();
+      }
+      offset += packed.length(p);
+    }
+    assertEquals(packed.totalRawBytes(), read);
+  }
+
   @ParameterizedTest
   @EnumSource(value = Compression.class, names = {"LZ4", "ZSTD"})
   void allPartitionsEmpty(Compression compression) throws Exception {

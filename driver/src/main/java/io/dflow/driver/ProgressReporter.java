@@ -66,11 +66,17 @@ final class ProgressReporter {
           : ", " + metrics.spills() + (metrics.spills() == 1 ? " spill" : " spills") + bytes(" of ", metrics.spillBytes());
       out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s%s%s)%n",
           label, tasks, tasks, seconds, metrics.recordsOut(),
-          bytes(", input ", metrics.inputBytes()), bytes(", shuffle read ", metrics.shuffleBytesRead()),
-          bytes(", shuffle write ", metrics.shuffleBytesWritten()), spills,
+          bytes(", input ", metrics.inputBytes()),
+          shuffleBytes(", shuffle read ", metrics.shuffleBytesRead(), metrics.shuffleRawBytesRead()),
+          shuffleBytes(", shuffle write ", metrics.shuffleBytesWritten(), metrics.shuffleRawBytesWritten()), spills,
           bytes(", peak task memory ", metrics.peakMemory()));
       out.flush();
     }
+  }
+
+  /** Shuffle bytes as stored, with what they would be uncompressed when compression changed them. */
+  private static String shuffleBytes(String what, long stored, long raw) {
+    return raw == stored || stored == 0 ? bytes(what, stored) : bytes(what, stored) + bytes(" (raw ", raw) + ")";
   }
 
   /** Prints one line of its own (a skipped stage, counters), clearing a bar on a terminal first. */

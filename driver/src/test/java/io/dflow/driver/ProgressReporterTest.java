@@ -46,6 +46,16 @@ class ProgressReporterTest {
   }
 
   @Test
+  void compressedShuffleBytesShowWhatTheyWouldBeRawAndSpillsAndPeakMemoryAreCounted() {
+    TaskMetrics spilled = new TaskMetrics(7, 0, 3 << 20, 1 << 20, 5, 3, 5 << 20, 64 << 10, 6 << 20, 1 << 20);
+    try (ProgressReporter.Stage stage = new ProgressReporter(out, false).forStage(LABEL, 2)) {
+      stage.finished(2, 0.5, spilled);
+    }
+    assertEquals(LABEL + ": 2/2 tasks done in 0.50 s (7 records out, shuffle read 3.0 MiB (raw 6.0 MiB), "
+        + "shuffle write 1.0 MiB, 3 spills of 5.0 MiB, peak task memory 64.0 KiB)\n", text());
+  }
+
+  @Test
   void aStageThatFailsLeavesACleanLineAndNoFinalLine() {
     try (ProgressReporter.Stage stage = new ProgressReporter(out, true, 60).forStage(LABEL, 4)) {
       stage.onProgress(1, 4);

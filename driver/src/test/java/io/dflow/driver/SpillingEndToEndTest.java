@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpillingEndToEndTest {
   private static final int N = 60_000;
-  private static final Pattern STAGE = Pattern.compile("^(.*): \\d+/\\d+ tasks done in .*\\((.*)\\)$");
+  private static final Pattern STAGE = Pattern.compile("^(.*): \\d+/\\d+ tasks done in [0-9.]+ s \\((.*)\\)$");
 
   @TempDir
   Path dir;

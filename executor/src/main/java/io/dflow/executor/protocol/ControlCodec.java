@@ -128,6 +128,8 @@ final class ControlCodec {
       out.writeLong(m.spills());
       out.writeLong(m.spillBytes());
       out.writeLong(m.peakMemory());
+      out.writeLong(m.shuffleRawBytesRead());
+      out.writeLong(m.shuffleRawBytesWritten());
       if (e.reason() instanceof TaskEndReason.Success ok) {
         out.writeByte(SUCCESS);
         writeSuccess(ok, out);
@@ -163,13 +165,14 @@ final class ControlCodec {
   }
 
   private static StatusUpdate readStatus(Reader in) throws IOException {
-    int n = in.count(24 + 2 + 64 + 1);
+    int n = in.count(24 + 2 + 80 + 1);
     List<TaskEnded> ended = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       TaskAttempt attempt = readAttempt(in);
       ExecutorId executor = new ExecutorId(in.utf());
       TaskMetrics metrics = new TaskMetrics(in.data.readLong(), in.data.readLong(), in.data.readLong(),
-          in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong());
+          in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong(),
+          in.data.readLong(), in.data.readLong());
       byte kind = in.data.readByte();
       TaskEndReason reason;
       if (kind == SUCCESS) {

@@ -67,6 +67,8 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   long inputBytes;
   long shuffleBytesRead;
   long shuffleBytesWritten;
+  long shuffleRawBytesWritten;
+  private long shuffleRawBytesRead;
 
   TaskContext(TaskEnvironment env, RegisterStage stage, TaskLaunch launch, ClassLoader loader,
       Supplier<Configuration> hadoopConf) {
@@ -113,7 +115,11 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
 
   /** Opens fetched shuffle segments of {@code encoder}'s records with this task's allocator and class loader. */
   ShuffleReader.SegmentOpener segmentOpener(Encoder<?> encoder) {
-    return segment -> SegmentReader.open(segment, encoder, allocator(), policy());
+    return segment -> {
+      SegmentReader reader = SegmentReader.open(segment, encoder, allocator(), policy());
+      shuffleRawBytesRead += reader.rawBytes();
+      return reader;
+    };
   }
 
   /** How many bytes of shuffle segments a reducer fetches at once ({@code dflow.shuffle.maxBytesInFlight}). */
@@ -176,7 +182,8 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
 
   TaskMetrics metrics(long runMillis) {
     return new TaskMetrics(recordsOut, inputBytes, shuffleBytesRead, shuffleBytesWritten, runMillis,
-        spills.spills(), spills.bytes(), memory == null ? 0 : memory.peak());
+        spills.spills(), spills.bytes(), memory == null ? 0 : memory.peak(), shuffleRawBytesRead,
+        shuffleRawBytesWritten);
   }
 
   /** Closes inputs, readers and kept partitions (deleting their files); a failure to close fails a task that otherwise succeeded. */

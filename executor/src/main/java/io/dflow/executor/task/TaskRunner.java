@@ -91,6 +91,7 @@ public final class TaskRunner {
         }
         statuses.add(new MapStatus(write.shuffle(), lengths));
         ctx.shuffleBytesWritten += written.totalBytes();
+        ctx.shuffleRawBytesWritten += written.totalRawBytes();
         ctx.recordsOut += written.totalRecords();
       } else {
         result = TaskOutputs.result(ctx, ((StageOutput.Result) sink.output()).action(), records);

@@ -14,6 +14,7 @@ import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportConf;
 import io.dflow.executor.net.TransportServer;
 import io.dflow.executor.protocol.ExecutorId;
+import io.dflow.executor.protocol.MapOutputLocation;
 import io.dflow.executor.storage.BlockStore;
 import io.dflow.executor.storage.PartitionBuffer;
 import io.dflow.planner.ShuffleId;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +112,35 @@ class NetworkFetcherTest {
       // the connection is kept and reused
       assertArrayEquals(storeA.read(BlockIds.shuffle(SHUFFLE, 2, 42, 0)),
           fetchFromA(b, BlockIds.shuffle(SHUFFLE, 2, 42, 0)).get(20, TimeUnit.SECONDS));
+    }
+  }
+
+  /** Values larger than a fetch chunk and than a frame, fetched and decoded as a reduce task reads them. */
+  @Test
+  void valuesLargerThanAFetchChunkAndAFrameCrossWhole() throws Exception {
+    Encoder<?> bytes = Encoders.pairs(Encoders.strings(), Encoders.bytes());
+    Random random = new Random(3);
+    List<Object> big = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      byte[] value = new byte[(i + 1) * CONF.maxFrameBytes()]; // up to 5 frames, 20 chunks, incompressible
+      random.nextBytes(value);
+      big.add(Pair.of("big-" + i, value));
+    }
+    ShuffleId shuffle = new ShuffleId(0, 9);
+    ShuffleFixtures.write(storeA, shuffle, 0, 7, bytes, List.of(big), allocator);
+    List<MapOutputLocation> maps = List.of(new MapOutputLocation(0, 7, A, "127.0.0.1", serverA.port()));
+    List<Object> got = new ArrayList<>();
+    try (NetworkFetcher b = fetcherB(CONF);
+        ShuffleReader reader = new ShuffleReader(shuffle, 0, maps, b, ShuffleFixtures.opener(bytes, allocator),
+            1 << 10, n -> { })) {
+      reader.forEachRemaining(got::add);
+    }
+    assertEquals(big.size(), got.size());
+    for (int i = 0; i < big.size(); i++) {
+      Pair<?, ?> want = (Pair<?, ?>) big.get(i);
+      Pair<?, ?> have = (Pair<?, ?>) got.get(i);
+      assertEquals(want.key(), have.key());
+      assertArrayEquals((byte[]) want.value(), (byte[]) have.value());
     }
   }
 
