@@ -37,21 +37,44 @@ public sealed interface PartitionOp extends Serializable {
   /** Partition {@code partition} of {@code op}. */
   record InputPartition(PartitionOp op, int partition) {}
 
+  /** An operator computing each partition from the same partition of its one input. */
+  sealed interface OneToOne extends PartitionOp {
+    PartitionOp input();
+
+    @Override
+    default int numPartitions() {
+      return input().numPartitions();
+    }
+
+    @Override
+    default List<PartitionOp> inputs() {
+      return List.of(input());
+    }
+
+    @Override
+    default List<InputPartition> inputsOf(int partition) {
+      return List.of(new InputPartition(input(), partition));
+    }
+  }
+
+  /** An operator with no inputs in its stage: it reads a source, a shuffle or a cached block. */
+  sealed interface Leaf extends PartitionOp {
+    @Override
+    default List<PartitionOp> inputs() {
+      return List.of();
+    }
+
+    @Override
+    default List<InputPartition> inputsOf(int partition) {
+      return List.of();
+    }
+  }
+
   /** Lines of text files, one split per partition (the splits travel with the tasks). */
-  record ScanText(int key, int nodeId, String path, int numPartitions) implements PartitionOp {
+  record ScanText(int key, int nodeId, String path, int numPartitions) implements Leaf {
     @Override
     public Encoder<?> encoder() {
       return io.dflow.api.Encoders.strings();
-    }
-
-    @Override
-    public List<PartitionOp> inputs() {
-      return List.of();
-    }
-
-    @Override
-    public List<InputPartition> inputsOf(int partition) {
-      return List.of();
     }
 
     @Override
@@ -62,17 +85,7 @@ public sealed interface PartitionOp extends Serializable {
 
   /** An in-memory collection, one slice per partition (the slices travel with the tasks). */
   record ScanCollection(int key, int nodeId, int numPartitions, int records, Encoder<?> encoder)
-      implements PartitionOp {
-    @Override
-    public List<PartitionOp> inputs() {
-      return List.of();
-    }
-
-    @Override
-    public List<InputPartition> inputsOf(int partition) {
-      return List.of();
-    }
-
+      implements Leaf {
     @Override
     public String describe() {
       return "parallelize (" + records + " records in " + plural(numPartitions, "slice") + ")";
@@ -81,20 +94,10 @@ public sealed interface PartitionOp extends Serializable {
 
   /** Reduce partition {@code p} of a shuffle, fetched from every map output and merged by the spec's kind. */
   record ReadShuffle(int key, int nodeId, ShuffleId shuffle, ShuffleSpec spec, Encoder<?> encoder)
-      implements PartitionOp {
+      implements Leaf {
     @Override
     public int numPartitions() {
       return spec.numPartitions();
-    }
-
-    @Override
-    public List<PartitionOp> inputs() {
-      return List.of();
-    }
-
-    @Override
-    public List<InputPartition> inputsOf(int partition) {
-      return List.of();
     }
 
     @Override
@@ -108,22 +111,7 @@ public sealed interface PartitionOp extends Serializable {
    * merge applied to each partition where it is, no shuffle.
    */
   record MergeInPlace(int key, int nodeId, PartitionOp input, ShuffleSpec spec, Encoder<?> encoder)
-      implements PartitionOp {
-    @Override
-    public int numPartitions() {
-      return input.numPartitions();
-    }
-
-    @Override
-    public List<PartitionOp> inputs() {
-      return List.of(input);
-    }
-
-    @Override
-    public List<InputPartition> inputsOf(int partition) {
-      return List.of(new InputPartition(input, partition));
-    }
-
+      implements OneToOne {
     @Override
     public String describe() {
       return spec.describe() + " in place (input already partitioned)";
@@ -132,24 +120,9 @@ public sealed interface PartitionOp extends Serializable {
 
   /** Narrow steps fused into one chain of iterator transforms. */
   record Pipeline(int key, int nodeId, PartitionOp input, List<Step> steps, Encoder<?> encoder)
-      implements PartitionOp {
+      implements OneToOne {
     public Pipeline {
       steps = List.copyOf(steps);
-    }
-
-    @Override
-    public int numPartitions() {
-      return input.numPartitions();
-    }
-
-    @Override
-    public List<PartitionOp> inputs() {
-      return List.of(input);
-    }
-
-    @Override
-    public List<InputPartition> inputsOf(int partition) {
-      return List.of(new InputPartition(input, partition));
     }
 
     @Override
@@ -248,25 +221,10 @@ public sealed interface PartitionOp extends Serializable {
   }
 
   /** A dataset kept by {@code persist}: read from the block store, or computed once and stored there. */
-  record Persisted(int key, int nodeId, PartitionOp input, StorageLevel level) implements PartitionOp {
-    @Override
-    public int numPartitions() {
-      return input.numPartitions();
-    }
-
+  record Persisted(int key, int nodeId, PartitionOp input, StorageLevel level) implements OneToOne {
     @Override
     public Encoder<?> encoder() {
       return input.encoder();
-    }
-
-    @Override
-    public List<PartitionOp> inputs() {
-      return List.of(input);
-    }
-
-    @Override
-    public List<InputPartition> inputsOf(int partition) {
-      return List.of(new InputPartition(input, partition));
     }
 
     @Override
