@@ -7,6 +7,9 @@ import io.dflow.api.function.MapFunction;
 import io.dflow.api.function.PartitionFunction;
 import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.function.VoidFunction;
+import io.dflow.api.pipe.ChildCommand;
+import io.dflow.api.pipe.LineEncoder;
+import io.dflow.api.pipe.PipeStep;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.api.plan.Step;
@@ -58,6 +61,39 @@ public class Dataset<T> {
   public <R> Dataset<R> mapPartitionsWithIndex(Function2<Integer, Iterator<T>, Iterator<R>> fn,
       Encoder<R> encoder) {
     return narrow(Steps.mapPartitionsWithIndex("mapPartitionsWithIndex", fn), encoder);
+  }
+
+  /**
+   * Pipes each partition through {@code command}, as Spark's {@code pipe} does: one child process
+   * per partition gets the records on stdin, one line each (strings as UTF-8, pairs as
+   * {@code key<TAB>value}), and its stdout lines are the records of the result. The command is
+   * split into words as a shell would split them, and run without a shell. A child that fails
+   * fails the task with its exit code and the end of its stderr.
+   */
+  public Dataset<String> pipe(String command) {
+    return pipe(ChildCommand.parse("pipe", command, Map.of()));
+  }
+
+  /** Like {@link #pipe(String)}, with the command's words given and variables added to its environment. */
+  public Dataset<String> pipe(List<String> command, Map<String, String> env) {
+    return pipe(new ChildCommand("pipe", String.join(" ", command), command, env));
+  }
+
+  private Dataset<String> pipe(ChildCommand command) {
+    return pipe(new PipeStep("pipe", command, LineEncoder.TEXT, PipeStep.Launch.AS_IS, true,
+        context.maxLineBytes(), context.pipeDrainMillis()), Encoders.strings());
+  }
+
+  /**
+   * Pipes each partition through a child process set up by {@code step}: its output lines are
+   * strings if the step decodes them, else {@code byte[]} (what {@code encoder} must say).
+   */
+  public <R> Dataset<R> pipe(PipeStep step, Encoder<R> encoder) {
+    if (!encoder.equals(step.text() ? Encoders.strings() : Encoders.bytes())) {
+      throw new IllegalArgumentException("a pipe step " + (step.text() ? "decoding" : "not decoding")
+          + " its output needs the " + (step.text() ? "strings" : "bytes") + " encoder, got " + encoder);
+    }
+    return narrow(step, encoder);
   }
 
   /** Turns each record into a key/value pair, opening the wide steps of {@link PairDataset}. */

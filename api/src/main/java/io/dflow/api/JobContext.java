@@ -34,7 +34,15 @@ public final class JobContext {
 
   /** Lines of a text file, of every file in a folder (names starting with _ or . skipped), or of a glob. */
   public Dataset<String> textFile(String path) {
-    return new Dataset<>(this, new LogicalNode.TextSource(nextId(), path));
+    return new Dataset<>(this, new LogicalNode.TextSource(nextId(), path, false));
+  }
+
+  /**
+   * Lines of text files as their bytes, undecoded (terminators stripped as by
+   * {@link #textFile}): for work that must pass bytes through unchanged, whatever their encoding.
+   */
+  public Dataset<byte[]> textFileAsBytes(String path) {
+    return new Dataset<>(this, new LogicalNode.TextSource(nextId(), path, true));
   }
 
   /** An in-memory collection, sliced into a few tasks per executor slot. */
@@ -118,6 +126,16 @@ public final class JobContext {
   public static long collectMaxBytes(Map<String, String> conf) {
     String v = conf.get("dflow.collect.maxBytes");
     return v == null ? DEFAULT_COLLECT_MAX_BYTES : Long.parseLong(v.trim());
+  }
+
+  /** The longest line a job reads or a child process writes: {@code dflow.input.maxLineBytes}. */
+  public long maxLineBytes() {
+    return Long.parseLong(conf.getOrDefault("dflow.input.maxLineBytes", String.valueOf(64 << 20)).trim());
+  }
+
+  /** How long a child's output pumps may run on after it exits: {@code dflow.pipe.drainMillis}. */
+  public long pipeDrainMillis() {
+    return Long.parseLong(conf.getOrDefault("dflow.pipe.drainMillis", "10000").trim());
   }
 
   int shufflePartitions() {

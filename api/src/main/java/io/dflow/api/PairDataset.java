@@ -174,15 +174,19 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   /**
    * Regroups records with {@code partitioner} and sorts each partition by key in {@code order}
-   * (keys must be {@link Comparable}): what a sort-merge join or a reducer that wants its keys in
-   * order (as Hadoop's reducers get them) needs, without a total order's sampling job.
+   * ({@link KeyOrder} for the natural order of {@link Comparable} or {@code byte[]} keys): what a
+   * sort-merge join or a reducer that wants its keys in order (as Hadoop's reducers get them)
+   * needs, without a total order's sampling job.
    */
-  public PairDataset<K, V> repartitionAndSortWithinPartitions(Partitioner partitioner, KeyOrder order) {
+  @SuppressWarnings("unchecked")
+  public PairDataset<K, V> repartitionAndSortWithinPartitions(Partitioner partitioner,
+      KeyComparator<? super K> order) {
     return shuffle(new ShuffleSpec(Kind.SORT, "repartitionAndSortWithinPartitions", partitioner,
-        partitioner.numPartitions(), keyEncoder(), valueEncoder(), null, order), node.encoder());
+        partitioner.numPartitions(), keyEncoder(), valueEncoder(), null, (KeyComparator<Object>) order),
+        node.encoder());
   }
 
-  /** {@link #repartitionAndSortWithinPartitions(Partitioner, KeyOrder)} in ascending order. */
+  /** {@link #repartitionAndSortWithinPartitions(Partitioner, KeyComparator)} in ascending order. */
   public PairDataset<K, V> repartitionAndSortWithinPartitions(Partitioner partitioner) {
     return repartitionAndSortWithinPartitions(partitioner, KeyOrder.ASCENDING);
   }

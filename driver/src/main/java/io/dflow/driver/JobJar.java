@@ -11,7 +11,8 @@ import java.util.jar.JarFile;
 
 /**
  * A user's job jar: its content hash (how executors cache it), an isolated class loader, and
- * the {@link DflowJob} class to run.
+ * the {@link DflowJob} class to run. {@link #builtIn()} stands for dflow's own classes, for a
+ * job dflow itself provides ({@code dflow streaming}): no jar to ship, executors use their own.
  */
 public final class JobJar implements AutoCloseable {
   private final Path path;
@@ -22,6 +23,11 @@ public final class JobJar implements AutoCloseable {
     this.path = path;
     this.sha256 = sha256;
     this.loader = loader;
+  }
+
+  /** No jar: the job's classes are dflow's (a null hash tells executors to use their own class loader). */
+  public static JobJar builtIn() {
+    return new JobJar(null, null, null);
   }
 
   /** Opens {@code path}, failing with a clear message if it is missing or not a jar. */
@@ -53,7 +59,7 @@ public final class JobJar implements AutoCloseable {
   }
 
   public ClassLoader loader() {
-    return loader;
+    return loader != null ? loader : JobJar.class.getClassLoader();
   }
 
   /** Instantiates {@code className}, or the manifest's Main-Class when it is null. */
@@ -91,6 +97,8 @@ public final class JobJar implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    loader.close();
+    if (loader != null) {
+      loader.close();
+    }
   }
 }

@@ -29,25 +29,49 @@ public final class JobLauncher {
     return launch(request, out, err);
   }
 
-  /** With a non-null {@code explainTo}, explains instead of running. */
+  /**
+   * Runs {@code job}, one of dflow's own classes (nothing to ship), with the configuration
+   * overrides {@code conf}; returns the exit code.
+   */
+  public static int runBuiltIn(DflowJob job, Map<String, String> conf, PrintStream err) {
+    return launch(JobJar::builtIn, jar -> job, new String[0], conf, null, err);
+  }
+
+  /** Opens the jar a job comes from. */
+  private interface JarOpener {
+    JobJar open() throws JobSetupException;
+  }
+
+  /** Makes the job from its jar. */
+  private interface JobMaker {
+    DflowJob make(JobJar jar) throws JobSetupException;
+  }
+
   private static int launch(JobRequest request, PrintStream explainTo, PrintStream err) {
+    return launch(() -> JobJar.open(request.jar()), jar -> jar.newJob(request.className()), request.args(),
+        request.conf(), explainTo, err);
+  }
+
+  /** With a non-null {@code explainTo}, explains instead of running. */
+  private static int launch(JarOpener opener, JobMaker maker, String[] args, Map<String, String> overrides,
+      PrintStream explainTo, PrintStream err) {
     long start = System.nanoTime();
     ClassLoader callerLoader = Thread.currentThread().getContextClassLoader();
     try {
-      Map<String, String> conf = DflowConf.load(dflowHome(), request.conf());
+      Map<String, String> conf = DflowConf.load(dflowHome(), overrides);
       Master master = Master.parse(conf.get(DflowConf.MASTER));
-      try (JobJar jar = JobJar.open(request.jar())) {
-        DflowJob job = jar.newJob(request.className());
+      try (JobJar jar = opener.open()) {
+        DflowJob job = maker.make(jar);
         Thread.currentThread().setContextClassLoader(jar.loader());
         if (explainTo != null) {
-          return explain(job, request, conf, master, explainTo);
+          return explain(job, args, conf, master, explainTo);
         }
         String appId = AppIds.next();
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
         ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
         try (Session session = new Session(appId, conf, master, Backends.create(master, conf, jar.loader(),
             appDir, DflowConf.executorMemory(conf)), jar, progress)) {
-          job.run(session.newContext(), request.args());
+          job.run(session.newContext(), args);
           double seconds = (System.nanoTime() - start) / 1e9;
           err.printf(Locale.ROOT, "application %s succeeded in %.2f s (%s, %s, %s)%n", appId,
               seconds, plural(session.jobsRun(), "job"), plural(session.stagesRun(), "stage"),
@@ -68,11 +92,11 @@ public final class JobLauncher {
     }
   }
 
-  private static int explain(DflowJob job, JobRequest request, Map<String, String> conf,
+  private static int explain(DflowJob job, String[] args, Map<String, String> conf,
       Master master, PrintStream out) throws Exception {
     ExplainRunner runner = new ExplainRunner(conf, master.totalSlots(), out);
     try {
-      job.run(new JobContext(runner, conf, master.totalSlots()), request.args());
+      job.run(new JobContext(runner, conf, master.totalSlots()), args);
       out.println("(the job ran no action)");
     } catch (ExplainRunner.Stop stop) {
       // the first action's plan is printed: nothing runs

@@ -263,7 +263,7 @@ public final class Session implements JobRunner, AutoCloseable {
 
     @Override
     public BlockData driverBlock(String blockId) throws IOException {
-      if (blockId.equals("jar/" + jar.sha256())) {
+      if (jar.sha256() != null && blockId.equals("jar/" + jar.sha256())) {
         return new BlockRegion(jar.path(), 0, Files.size(jar.path()));
       }
       if (blockId.startsWith("broadcast/")) {

@@ -1,7 +1,7 @@
 package io.dflow.driver;
 
 import io.dflow.api.Encoders;
-import io.dflow.api.KeyOrder;
+import io.dflow.api.KeyComparator;
 import io.dflow.api.Pair;
 import io.dflow.api.Partitioner;
 import io.dflow.api.RangePartitioner;
@@ -67,7 +67,7 @@ final class SortBoundsSampler {
         Steps.mapPartitions(new KeySample(SAMPLE_PER_PARTITION * partitions)), Encoders.javaUnchecked(Object.class),
         false);
     List<Object> keys = new ArrayList<>((List<Object>) runner.run(sample, new Action.Collect(collectMaxBytes)));
-    KeyOrder order = spec.order();
+    KeyComparator<Object> order = spec.order();
     keys.sort(order);
     List<Object> bounds = new ArrayList<>();
     for (int i = 1; i < partitions && !keys.isEmpty(); i++) {

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -49,8 +48,8 @@ final class SegmentLineReader implements Closeable {
     this.bufOffset = start;
   }
 
-  /** The next line this range owns, without its terminator, or null at the end. */
-  String readLine() throws IOException {
+  /** The next line this range owns, without its terminator, in {@code form}, or null at the end. */
+  <T> T readLine(TextSplitReader.LineForm<T> form) throws IOException {
     if (!started) {
       started = true;
       done = start != 0 && !skipPartialLine();
@@ -73,7 +72,7 @@ final class SegmentLineReader implements Closeable {
         }
         if (!fill()) {
           done = true;
-          return scanned == 0 ? null : take(startOffset, scanned, limit);
+          return scanned == 0 ? null : take(form, startOffset, scanned, limit);
         }
         continue;
       }
@@ -85,7 +84,7 @@ final class SegmentLineReader implements Closeable {
         fill(); // to see whether a '\n' follows; moves the line to the buffer's front
         i = pos + length;
       }
-      return take(startOffset, length, afterTerminator(i));
+      return take(form, startOffset, length, afterTerminator(i));
     }
   }
 
@@ -103,8 +102,8 @@ final class SegmentLineReader implements Closeable {
     in.close();
   }
 
-  private String take(long startOffset, int length, int next) {
-    String line = new String(buf, pos, length, StandardCharsets.UTF_8);
+  private <T> T take(TextSplitReader.LineForm<T> form, long startOffset, int length, int next) {
+    T line = form.of(buf, pos, length);
     lineStart = startOffset;
     pos = next;
     return line;

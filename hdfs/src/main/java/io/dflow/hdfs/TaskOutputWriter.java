@@ -1,12 +1,10 @@
 package io.dflow.hdfs;
 
-import io.dflow.api.Pair;
-import java.io.BufferedWriter;
+import io.dflow.api.pipe.LineEncoder;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,7 +23,7 @@ import org.apache.hadoop.fs.Path;
  * attempt numbers and a Hadoop Configuration. Not thread safe.
  */
 public final class TaskOutputWriter implements Closeable {
-  private static final int BUFFER_CHARS = 64 << 10;
+  private static final int BUFFER_BYTES = 64 << 10;
 
   private enum State { OPEN, COMMITTED, ABORTED }
 
@@ -33,7 +31,7 @@ public final class TaskOutputWriter implements Closeable {
   private final OutputLayout layout;
   private final int partition;
   private final Path attemptDir;
-  private final Writer writer;
+  private final OutputStream writer;
   private long records;
   private State state = State.OPEN;
 
@@ -43,8 +41,7 @@ public final class TaskOutputWriter implements Closeable {
     this.partition = partition;
     this.attemptDir = layout.attemptDir(partition, attempt);
     Path file = new Path(attemptDir, OutputLayout.partName(partition));
-    this.writer = new BufferedWriter(
-        new OutputStreamWriter(fs.create(file, false), StandardCharsets.UTF_8), BUFFER_CHARS);
+    this.writer = new BufferedOutputStream(fs.create(file, false), BUFFER_BYTES);
   }
 
   /**
@@ -68,18 +65,15 @@ public final class TaskOutputWriter implements Closeable {
     return new TaskOutputWriter(fs, layout, partition, attempt);
   }
 
-  /** Appends one record as one line. */
+  /**
+   * Appends one record as one line, as {@link LineEncoder#TEXT} renders it: {@code byte[]} as
+   * they are, a pair as {@code key<TAB>value}, anything else as UTF-8 text.
+   */
   public void write(Object record) throws IOException {
     if (state != State.OPEN) {
       throw new IllegalStateException("task output already " + state.name().toLowerCase());
     }
-    if (record instanceof Pair<?, ?> pair) {
-      writer.write(String.valueOf(pair.key()));
-      writer.write('\t');
-      writer.write(String.valueOf(pair.value()));
-    } else {
-      writer.write(String.valueOf(record));
-    }
+    LineEncoder.writeText(record, writer);
     writer.write('\n');
     records++;
   }

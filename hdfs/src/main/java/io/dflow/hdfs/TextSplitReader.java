@@ -4,6 +4,8 @@ import io.dflow.api.plan.FileSplit;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -13,8 +15,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The text lines of one {@link FileSplit}, segment after segment, UTF-8 decoded, without their
- * terminators ({@code \n}, {@code \r\n} or a lone {@code \r}).
+ * The text lines of one {@link FileSplit}, segment after segment, without their terminators
+ * ({@code \n}, {@code \r\n} or a lone {@code \r}): UTF-8 decoded ({@link #TEXT}) or as their
+ * bytes ({@link #BYTES}).
  *
  * <p>Each segment follows Hadoop's {@code LineRecordReader} rule: a segment not starting at byte
  * 0 leaves its first, partial line to the previous segment, and reads every line starting at or
@@ -25,7 +28,16 @@ import org.apache.hadoop.fs.Path;
  * <p>Use {@link #readLine()} directly, or as an {@link Iterator} (which wraps I/O errors in
  * {@link UncheckedIOException}). Not thread safe.
  */
-public final class TextSplitReader implements Iterator<String>, Closeable {
+public final class TextSplitReader<T> implements Iterator<T>, Closeable {
+  /** How a line's bytes ({@code length} of them from {@code offset}) become a record. */
+  @FunctionalInterface
+  public interface LineForm<T> {
+    T of(byte[] bytes, int offset, int length);
+  }
+
+  public static final LineForm<String> TEXT = (b, off, len) -> new String(b, off, len, StandardCharsets.UTF_8);
+  public static final LineForm<byte[]> BYTES = (b, off, len) -> Arrays.copyOfRange(b, off, off + len);
+
   /** The job setting that bounds one line, in bytes. */
   public static final String MAX_LINE_BYTES_KEY = "dflow.input.maxLineBytes";
   public static final int DEFAULT_MAX_LINE_BYTES = 64 << 20;
@@ -34,30 +46,36 @@ public final class TextSplitReader implements Iterator<String>, Closeable {
   private final List<FileSplit.Segment> segments;
   private final Configuration conf;
   private final int maxLineBytes;
+  private final LineForm<T> form;
   private int nextSegment;
   private SegmentLineReader current;
-  private String pending;
+  private T pending;
   private String lastPath;
   private long lastLineStart = -1;
 
-  /** Reads the line limit from {@value #MAX_LINE_BYTES_KEY} in {@code conf}. */
-  public TextSplitReader(FileSplit split, Configuration conf) {
-    this(split, conf, conf.getInt(MAX_LINE_BYTES_KEY, DEFAULT_MAX_LINE_BYTES));
+  /** Decoded lines, the line limit read from {@value #MAX_LINE_BYTES_KEY} in {@code conf}. */
+  public static TextSplitReader<String> text(FileSplit split, Configuration conf) {
+    return text(split, conf, conf.getInt(MAX_LINE_BYTES_KEY, DEFAULT_MAX_LINE_BYTES));
   }
 
-  public TextSplitReader(FileSplit split, Configuration conf, int maxLineBytes) {
+  public static TextSplitReader<String> text(FileSplit split, Configuration conf, int maxLineBytes) {
+    return new TextSplitReader<>(split, conf, maxLineBytes, TEXT);
+  }
+
+  public TextSplitReader(FileSplit split, Configuration conf, int maxLineBytes, LineForm<T> form) {
     if (maxLineBytes < 1) {
       throw new IllegalArgumentException(MAX_LINE_BYTES_KEY + " must be positive: " + maxLineBytes);
     }
     this.segments = split.segments();
     this.conf = conf;
     this.maxLineBytes = maxLineBytes;
+    this.form = form;
   }
 
   /** The next line, or null when the split is exhausted. */
-  public String readLine() throws IOException {
+  public T readLine() throws IOException {
     if (pending != null) {
-      String line = pending;
+      T line = pending;
       pending = null;
       return line;
     }
@@ -65,7 +83,7 @@ public final class TextSplitReader implements Iterator<String>, Closeable {
       if (current == null && !openNext()) {
         return null;
       }
-      String line = current.readLine();
+      T line = current.readLine(form);
       if (line != null) {
         lastPath = current.path();
         lastLineStart = current.lineStart();
@@ -89,11 +107,11 @@ public final class TextSplitReader implements Iterator<String>, Closeable {
   }
 
   @Override
-  public String next() {
+  public T next() {
     if (!hasNext()) {
       throw new NoSuchElementException("end of split");
     }
-    String line = pending;
+    T line = pending;
     pending = null;
     return line;
   }

@@ -61,7 +61,7 @@ class HadoopLineRecordReaderParityTest {
     in.seek(start);
     List<String> lines = new ArrayList<>();
     try (SegmentLineReader reader = new SegmentLineReader(path.toString(), in, start, length, 1 << 20, 2)) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      for (String line = reader.readLine(TextSplitReader.TEXT); line != null; line = reader.readLine(TextSplitReader.TEXT)) {
         lines.add(line);
       }
     }

@@ -107,7 +107,7 @@ class MiniDfsClusterTest {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i + 1 < bounds.size(); i++) {
       FileSplit.Segment segment = new FileSplit.Segment(file.path(), bounds.get(i), bounds.get(i + 1) - bounds.get(i));
-      try (TextSplitReader reader = new TextSplitReader(new FileSplit(List.of(segment), List.of()), conf)) {
+      try (TextSplitReader<String> reader = TextSplitReader.text(new FileSplit(List.of(segment), List.of()), conf)) {
         reader.forEachRemaining(lines::add);
       }
     }

@@ -110,7 +110,7 @@ class TextSplitReaderTest {
     FileSplit split = new FileSplit(List.of(new Segment(a, 0, 8), new Segment(b, 0, 11)), List.of());
     List<String> lines = new ArrayList<>();
     List<String> positions = new ArrayList<>();
-    try (TextSplitReader reader = new TextSplitReader(split, conf)) {
+    try (TextSplitReader<String> reader = TextSplitReader.text(split, conf)) {
       assertNull(reader.currentPath());
       assertEquals(-1, reader.lineOffset());
       while (reader.hasNext()) {
@@ -128,7 +128,7 @@ class TextSplitReaderTest {
   @Test
   void emptyFileGivesNoLines() throws IOException {
     String file = write("empty", new byte[0]);
-    try (TextSplitReader reader = new TextSplitReader(split(file, 0, 0), conf)) {
+    try (TextSplitReader<String> reader = TextSplitReader.text(split(file, 0, 0), conf)) {
       assertNull(reader.readLine());
     }
   }
@@ -137,7 +137,7 @@ class TextSplitReaderTest {
   void aLineOverTheLimitFailsNamingFileAndOffset() throws IOException {
     byte[] bytes = "short\n0123456789\n0123456789A\r\nafter\n".getBytes(StandardCharsets.UTF_8);
     String file = write("limited", bytes);
-    try (TextSplitReader reader = new TextSplitReader(split(file, 0, bytes.length), conf, 10)) {
+    try (TextSplitReader<String> reader = TextSplitReader.text(split(file, 0, bytes.length), conf, 10)) {
       assertEquals("short", reader.readLine());
       assertEquals("0123456789", reader.readLine());
       IOException e = assertThrows(IOException.class, reader::readLine);
@@ -152,7 +152,7 @@ class TextSplitReaderTest {
     String file = write("limited-long", bytes);
     Configuration limited = HadoopConf.create(Map.of());
     limited.setInt(TextSplitReader.MAX_LINE_BYTES_KEY, 200_000);
-    try (TextSplitReader reader = new TextSplitReader(split(file, 0, bytes.length), limited)) {
+    try (TextSplitReader<String> reader = TextSplitReader.text(split(file, 0, bytes.length), limited)) {
       assertEquals("ok", reader.next());
       UncheckedIOException e = assertThrows(UncheckedIOException.class, reader::hasNext);
       assertTrue(e.getMessage().contains("at byte offset 3"), e.getMessage());
@@ -200,20 +200,20 @@ class TextSplitReaderTest {
     in.skipNBytes(start);
     List<String> lines = new ArrayList<>();
     try (SegmentLineReader reader = new SegmentLineReader(file, in, start, length, maxLine, buffer)) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      for (String line = reader.readLine(TextSplitReader.TEXT); line != null; line = reader.readLine(TextSplitReader.TEXT)) {
         lines.add(line);
         if (starts != null) {
           starts.add(reader.lineStart());
         }
       }
-      assertNull(reader.readLine());
+      assertNull(reader.readLine(TextSplitReader.TEXT));
     }
     return lines;
   }
 
   private List<String> readAll(FileSplit split, int maxLine) throws IOException {
     List<String> lines = new ArrayList<>();
-    try (TextSplitReader reader = new TextSplitReader(split, conf, maxLine)) {
+    try (TextSplitReader<String> reader = TextSplitReader.text(split, conf, maxLine)) {
       reader.forEachRemaining(lines::add);
     }
     return lines;

@@ -70,16 +70,20 @@ public sealed interface PartitionOp extends Serializable {
     }
   }
 
-  /** Lines of text files, one split per partition (the splits travel with the tasks). */
-  record ScanText(int key, int nodeId, String path, int numPartitions) implements Leaf {
+  /**
+   * Lines of text files, one split per partition (the splits travel with the tasks).
+   *
+   * @param raw lines as their undecoded bytes rather than strings
+   */
+  record ScanText(int key, int nodeId, String path, int numPartitions, boolean raw) implements Leaf {
     @Override
     public Encoder<?> encoder() {
-      return io.dflow.api.Encoders.strings();
+      return raw ? io.dflow.api.Encoders.bytes() : io.dflow.api.Encoders.strings();
     }
 
     @Override
     public String describe() {
-      return "textFile " + path + " (" + plural(numPartitions, "split") + ")";
+      return (raw ? "textFileAsBytes " : "textFile ") + path + " (" + plural(numPartitions, "split") + ")";
     }
   }
 

@@ -311,7 +311,7 @@ public final class Planner {
           List<FileSplit> s = splitsOf(text);
           int key = nextKey++;
           sources.put(key, s.stream().map(split -> (TaskInput) new TaskInput.ReadSplit(split)).toList());
-          return new PartitionOp.ScanText(key, text.id(), text.path(), s.size());
+          return new PartitionOp.ScanText(key, text.id(), text.path(), s.size(), text.raw());
         }
         if (node instanceof LogicalNode.CollectionSource coll) {
           List<List<Object>> slices = Slicer.slice(coll.data(), slices(coll));

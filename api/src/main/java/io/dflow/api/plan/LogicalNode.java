@@ -29,11 +29,15 @@ public sealed interface LogicalNode
     return null;
   }
 
-  /** Lines of text files: a file, a folder of files, or a glob, on any Hadoop file system. */
-  record TextSource(int id, String path) implements LogicalNode {
+  /**
+   * Lines of text files: a file, a folder of files, or a glob, on any Hadoop file system.
+   *
+   * @param raw whether lines are their undecoded bytes ({@code byte[]}) rather than strings
+   */
+  record TextSource(int id, String path, boolean raw) implements LogicalNode {
     @Override
     public Encoder<?> encoder() {
-      return Encoders.strings();
+      return raw ? Encoders.bytes() : Encoders.strings();
     }
 
     @Override

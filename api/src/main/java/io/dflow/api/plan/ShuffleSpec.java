@@ -2,7 +2,7 @@ package io.dflow.api.plan;
 
 import io.dflow.api.Encoder;
 import io.dflow.api.HashPartitioner;
-import io.dflow.api.KeyOrder;
+import io.dflow.api.KeyComparator;
 import io.dflow.api.Partitioner;
 import io.dflow.api.RangePartitioner;
 import java.io.Serializable;
@@ -18,7 +18,7 @@ import java.io.Serializable;
  * @param keyEncoder the keys crossing the shuffle
  * @param valueEncoder the values crossing the shuffle: for {@link Kind#AGGREGATE}, the aggregates
  * @param aggregator for {@link Kind#AGGREGATE}: merges values map side and aggregates reduce side
- * @param order for {@link Kind#SORT}: the key order
+ * @param order for {@link Kind#SORT}: the key order ({@link io.dflow.api.KeyOrder} for the natural one)
  */
 public record ShuffleSpec(
     Kind kind,
@@ -28,7 +28,7 @@ public record ShuffleSpec(
     Encoder<?> keyEncoder,
     Encoder<?> valueEncoder,
     Aggregator aggregator,
-    KeyOrder order)
+    KeyComparator<Object> order)
     implements Serializable {
 
   /** How the reduce side merges what it fetches. */

@@ -1,8 +1,8 @@
 package io.dflow.api.plan;
 
 /**
- * The task the current thread runs, as far as user-facing handles need it: a broadcast's value
- * and the counters a task adds to. The executor enters a scope around every task; code outside
+ * The task the current thread runs, as far as user-facing handles need it: a broadcast's value,
+ * the counters a task adds to, and what a child process started for the task is told. The executor enters a scope around every task; code outside
  * any task (a driver) sees {@link #current()} return null.
  *
  * <p>Threading: the scope is per thread. A thread that user code starts inside a task is in no
@@ -16,6 +16,21 @@ public final class TaskScope {
 
     /** Adds to this task's share of a counter, reported when the task succeeds. */
     void addToCounter(String name, long delta);
+
+    /** Which task this is. */
+    TaskInfo task();
+
+    /** Where the record last read from the task's input file came from ({@code file F at byte offset N}), or null. */
+    String inputPosition();
+
+    /** The task's own scratch folder, made on first use and deleted when the task ends. */
+    java.nio.file.Path workDir();
+
+    /** A folder every task of this executor shares, for files fetched once per executor. */
+    java.nio.file.Path sharedDir();
+
+    /** Closes {@code resource} when the task ends, however it ends. */
+    void closeAtEnd(java.io.Closeable resource);
   }
 
   private static final ThreadLocal<Services> CURRENT = new ThreadLocal<>();

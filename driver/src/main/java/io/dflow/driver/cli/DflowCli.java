@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code dflow} command line: {@code run} and {@code explain} a job jar. */
 @Command(name = "dflow", mixinStandardHelpOptions = true, version = "dflow 0.1.0",
     description = "Runs dataflow jobs on local[N], local-cluster[E,N] or a cluster.",
-    subcommands = {RunCommand.class, ExplainCommand.class})
+    subcommands = {RunCommand.class, ExplainCommand.class, StreamingCommand.class})
 public final class DflowCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -42,6 +42,6 @@ public final class DflowCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run or explain");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, explain or streaming");
   }
 }

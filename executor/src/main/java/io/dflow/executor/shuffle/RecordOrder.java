@@ -1,6 +1,7 @@
 package io.dflow.executor.shuffle;
 
 import io.dflow.api.Encoder;
+import io.dflow.api.KeyComparator;
 import io.dflow.api.KeyOrder;
 import io.dflow.api.StableHash;
 import io.dflow.api.plan.ShuffleSpec;
@@ -11,7 +12,9 @@ import io.dflow.api.plan.ShuffleSpec;
  * too and are told apart by equality when merged), or by their key in a {@link KeyOrder}. Each
  * key gets a 64-bit prefix whose order agrees with the full order, so most comparisons never
  * look at the key: for long, int, double and boolean keys the prefix is the order; for strings
- * it is their first four characters, and only ties compare the keys themselves.
+ * it is their first four characters, for byte arrays their first eight bytes, and only ties
+ * compare the keys themselves. A {@link KeyComparator} other than a {@link KeyOrder} gets no
+ * prefix: every comparison is the comparator's.
  */
 abstract class RecordOrder {
   static final RecordOrder NONE = new RecordOrder() {
@@ -51,7 +54,30 @@ abstract class RecordOrder {
   }
 
   /** The total order of {@code order} over keys of {@code keyEncoder}. */
-  static RecordOrder byKey(KeyOrder order, Encoder<?> keyEncoder) {
+  static RecordOrder byKey(KeyComparator<Object> order, Encoder<?> keyEncoder) {
+    return order instanceof KeyOrder natural ? natural(natural, keyEncoder) : comparing(order);
+  }
+
+  private static RecordOrder comparing(KeyComparator<Object> order) {
+    return new RecordOrder() {
+      @Override
+      boolean needsKeys() {
+        return true;
+      }
+
+      @Override
+      long prefix(Object key) {
+        return 0;
+      }
+
+      @Override
+      int compare(Object a, long pa, Object b, long pb) {
+        return order.compare(a, b);
+      }
+    };
+  }
+
+  private static RecordOrder natural(KeyOrder order, Encoder<?> keyEncoder) {
     Encoder.ScalarKind kind = keyEncoder instanceof Encoder.Scalar<?> s ? s.kind() : null;
     int sign = order == KeyOrder.DESCENDING ? -1 : 1;
     return new RecordOrder() {
@@ -82,7 +108,14 @@ abstract class RecordOrder {
             }
             yield p ^ Long.MIN_VALUE; // unsigned char order as a signed long
           }
-          case BYTES -> 0;
+          case BYTES -> {
+            byte[] b = (byte[]) key;
+            long p = 0;
+            for (int i = 0; i < 8; i++) {
+              p = (p << 8) | (i < b.length ? b[i] & 0xff : 0);
+            }
+            yield p ^ Long.MIN_VALUE; // unsigned byte order as a signed long
+          }
         };
       }
 

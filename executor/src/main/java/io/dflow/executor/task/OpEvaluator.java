@@ -61,14 +61,17 @@ final class OpEvaluator {
   }
 
   private Iterator<Object> evaluate(PartitionOp op, int partition) throws IOException {
-    if (op instanceof PartitionOp.ScanText) {
+    if (op instanceof PartitionOp.ScanText scan) {
       TaskInput.ReadSplit read = (TaskInput.ReadSplit) source(op, partition);
       int maxLine = Integer.parseInt(ctx.conf(TextSplitReader.MAX_LINE_BYTES_KEY,
           String.valueOf(TextSplitReader.DEFAULT_MAX_LINE_BYTES)));
       ctx.inputBytes += read.split().totalBytes();
-      TextSplitReader lines = ctx.closeLater(new TextSplitReader(read.split(), ctx.hadoop(), maxLine));
+      TextSplitReader<?> lines = ctx.closeLater(scan.raw()
+          ? new TextSplitReader<>(read.split(), ctx.hadoop(), maxLine, TextSplitReader.BYTES)
+          : new TextSplitReader<>(read.split(), ctx.hadoop(), maxLine, TextSplitReader.TEXT));
+      ctx.reading(read.split(), lines::describePosition);
       @SuppressWarnings("unchecked")
-      Iterator<Object> records = (Iterator<Object>) (Iterator<?>) lines;
+      Iterator<Object> records = (Iterator<Object>) lines;
       return records;
     }
     if (op instanceof PartitionOp.ScanCollection) {

@@ -1,6 +1,8 @@
 package io.dflow.executor.task;
 
 import io.dflow.api.Encoder;
+import io.dflow.api.plan.FileSplit;
+import io.dflow.api.plan.TaskInfo;
 import io.dflow.api.plan.TaskScope;
 import io.dflow.arrow.Allocators;
 import io.dflow.arrow.DeserializationPolicy;
@@ -8,6 +10,7 @@ import io.dflow.arrow.SegmentReader;
 import io.dflow.executor.protocol.BlockUpdate;
 import io.dflow.executor.protocol.ControlMessage.RegisterStage;
 import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
+import io.dflow.executor.protocol.TaskAttempt;
 import io.dflow.executor.protocol.TaskMetrics;
 import io.dflow.executor.serde.JavaSerde;
 import io.dflow.arrow.Compression;
@@ -22,10 +25,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
@@ -61,7 +64,12 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   private TaskMemory memory;
   private final SpillMetrics spills = new SpillMetrics();
   private final List<Closeable> closeables = new ArrayList<>();
-  final Map<String, Long> counters = new HashMap<>();
+  /** Concurrent: a child process's counters may be added by the pump thread of the process downstream of it. */
+  final Map<String, Long> counters = new ConcurrentHashMap<>();
+  private final boolean mapSide;
+  private FileSplit split;
+  private Supplier<String> position;
+  private Path workDir;
   final List<BlockUpdate> blockUpdates = new ArrayList<>();
   long recordsOut;
   long inputBytes;
@@ -71,12 +79,19 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   private long shuffleRawBytesRead;
 
   TaskContext(TaskEnvironment env, RegisterStage stage, TaskLaunch launch, ClassLoader loader,
-      Supplier<Configuration> hadoopConf) {
+      Supplier<Configuration> hadoopConf, boolean mapSide) {
     this.env = env;
     this.stage = stage;
     this.launch = launch;
     this.loader = loader;
     this.hadoopConf = hadoopConf;
+    this.mapSide = mapSide;
+  }
+
+  /** The task reads {@code split}; {@code position} says where its last line came from. */
+  void reading(FileSplit split, Supplier<String> position) {
+    this.split = split;
+    this.position = position;
   }
 
   int partition() {
@@ -156,11 +171,17 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
 
   /** A fresh file in this task's scratch folder. */
   Path spillFile() {
+    return scratchFolder("task-" + launch.attempt().taskId()).resolve("kept-" + SPILLS.incrementAndGet());
+  }
+
+  /** {@code relative} in the executor's scratch folder, made if missing; the first one made is deleted with the task. */
+  private Path scratchFolder(String relative) {
     try {
+      Path dir = Files.createDirectories(env.scratch().resolve(relative));
       if (scratch == null) {
-        scratch = Files.createDirectories(env.scratch().resolve("task-" + launch.attempt().taskId()));
+        scratch = dir;
       }
-      return scratch.resolve("kept-" + SPILLS.incrementAndGet());
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make a scratch folder for " + launch.attempt() + ": " + e.getMessage(), e);
     }
@@ -178,6 +199,36 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   @Override
   public void addToCounter(String name, long delta) {
     counters.merge(name, delta, Long::sum);
+  }
+
+  @Override
+  public TaskInfo task() {
+    TaskAttempt a = launch.attempt();
+    return new TaskInfo(a.stage().stage().value(), a.partition(), a.attempt(), mapSide || split != null, split);
+  }
+
+  @Override
+  public String inputPosition() {
+    return position == null ? null : position.get();
+  }
+
+  @Override
+  public Path workDir() {
+    if (workDir == null) {
+      scratchFolder("task-" + launch.attempt().taskId());
+      workDir = scratchFolder("task-" + launch.attempt().taskId() + "/work");
+    }
+    return workDir;
+  }
+
+  @Override
+  public Path sharedDir() {
+    return env.scratch();
+  }
+
+  @Override
+  public void closeAtEnd(Closeable resource) {
+    closeLater(resource);
   }
 
   TaskMetrics metrics(long runMillis) {

@@ -58,7 +58,8 @@ public final class TaskRunner {
       } else if (prepared.inputs() != null) {
         sources = Stage.byOpPartition(prepared.inputs().get(launch.attempt().partition()));
       }
-      ctx = new TaskContext(env, stage, launch, loader, () -> hadoopConfs.get(stage.conf()));
+      ctx = new TaskContext(env, stage, launch, loader, () -> hadoopConfs.get(stage.conf()),
+          sinks.stream().anyMatch(s -> s.output() instanceof StageOutput.ShuffleWrite));
       TaskScope.enter(ctx);
       TaskEndReason.Success success = runSinks(ctx, sinks, sources);
       TaskMetrics metrics = ctx.metrics(millisSince(start));

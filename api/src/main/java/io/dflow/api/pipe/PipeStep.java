@@ -1,0 +1,75 @@
+package io.dflow.api.pipe;
+
+import io.dflow.api.plan.Step;
+import io.dflow.api.plan.TaskScope;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * The narrow step that pipes each partition through a child process ({@link PipedProcess}):
+ * records in as lines of stdin, lines of stdout out, as {@code byte[]} or decoded as UTF-8
+ * strings. A {@link Launch} may adapt the command to the task first (its environment, files in
+ * its working directory).
+ *
+ * @param name the step's name in plans
+ * @param text whether output lines are decoded to strings (else they stay {@code byte[]})
+ * @param maxLineBytes the longest output line accepted
+ * @param drainMillis how long output pumps may run on after the child exits
+ */
+public record PipeStep(String name, ChildCommand command, LineEncoder encoder, Launch launch, boolean text,
+    long maxLineBytes, long drainMillis) implements Step {
+
+  /** Adapts the command to the task that runs it, just before it starts. */
+  @FunctionalInterface
+  public interface Launch extends Serializable {
+    /** The command to start for this task; may prepare {@code workDir} (null outside a task). */
+    ChildCommand prepare(ChildCommand command, TaskScope.Services task, Path workDir) throws IOException;
+
+    Launch AS_IS = (command, task, workDir) -> command;
+  }
+
+  @Override
+  public Iterator<Object> apply(int partition, Iterator<Object> input) {
+    PipedProcess child = startInTask(command, launch, input, encoder, maxLineBytes, drainMillis);
+    @SuppressWarnings("unchecked")
+    Iterator<Object> lines = (Iterator<Object>) (Iterator<?>) child;
+    return text ? new Decoded(child) : lines;
+  }
+
+  /**
+   * Starts {@code command}, set up by {@code launch}, for the task of this thread (in its working
+   * directory, killed when the task ends) or, outside a task, in the current directory.
+   */
+  public static PipedProcess startInTask(ChildCommand command, Launch launch, Iterator<?> input,
+      LineEncoder encoder, long maxLineBytes, long drainMillis) {
+    TaskScope.Services task = TaskScope.current();
+    Path workDir = task == null ? null : task.workDir();
+    ChildCommand prepared;
+    try {
+      prepared = launch.prepare(command, task, workDir);
+    } catch (IOException e) {
+      throw new PipeFailedException("cannot prepare " + command.describe() + ": " + e.getMessage(), e);
+    }
+    PipedProcess child = PipedProcess.start(prepared, workDir, input, encoder, task, maxLineBytes, drainMillis);
+    if (task != null) {
+      task.closeAtEnd(child);
+    }
+    return child;
+  }
+
+  /** Lines decoded as UTF-8. */
+  private record Decoded(PipedProcess child) implements Iterator<Object> {
+    @Override
+    public boolean hasNext() {
+      return child.hasNext();
+    }
+
+    @Override
+    public Object next() {
+      return new String(child.next(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package io.dflow.api.pipe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dflow.api.plan.FileSplit;
+import io.dflow.api.plan.TaskInfo;
+import io.dflow.api.plan.TaskScope;
+import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real child processes ({@code cat}, {@code sh}, {@code head}) through the three pumps. */
+class PipedProcessTest {
+  private static final long MAX_LINE = 1 << 20;
+  private static final long DRAIN = 500;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void bytesPassThroughUnchanged() {
+    Random random = new Random(7);
+    List<byte[]> lines = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      byte[] line = new byte[random.nextInt(200)];
+      for (int j = 0; j < line.length; j++) {
+        byte b;
+        do {
+          b = (byte) random.nextInt(256); // any byte, UTF-8 or not, but the terminators
+        } while (b == '\n' || b == '\r');
+        line[j] = b;
+      }
+      lines.add(line);
+    }
+    List<byte[]> back = drain(PipedProcess.start(command("cat"), null, lines.iterator(), LineEncoder.TEXT, null,
+        MAX_LINE, DRAIN));
+    assertEquals(lines.size(), back.size());
+    for (int i = 0; i < lines.size(); i++) {
+      assertArrayEquals(lines.get(i), back.get(i), "line " + i);
+    }
+  }
+
+  @Test
+  void crLfEndingsAreStrippedAndALastLineWithoutNewlineKept() {
+    List<byte[]> back = drain(PipedProcess.start(command("printf 'a\\r\\nb\\n\\nlast'"), null,
+        List.of().iterator(), LineEncoder.TEXT, null, MAX_LINE, DRAIN));
+    assertEquals(List.of("a", "b", "", "last"), back.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+  }
+
+  @Test
+  void nonZeroExitNamesTheCodeAndTheEndOfStderr() {
+    PipedProcess child = PipedProcess.start(command("sh -c 'cat >/dev/null; echo Traceback >&2; echo ValueError: boom >&2; exit 3'"),
+        null, List.of("x", "y").iterator(), LineEncoder.TEXT, null, MAX_LINE, DRAIN);
+    PipeFailedException e = assertThrows(PipeFailedException.class, () -> drain(child));
+    assertTrue(e.getMessage().startsWith("pipe \"sh -c 'cat >/dev/null; echo Traceback >&2; echo ValueError: boom >&2; exit 3'\" exited with code 3"),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("the last lines of its stderr:\n  Traceback\n  ValueError: boom"), e.getMessage());
+    assertEquals(0, e.getStackTrace().length, "the message says it all");
+  }
+
+  @Test
+  void signalsAreDecoded() {
+    PipedProcess child = PipedProcess.start(command("sh -c 'kill -9 $$'"), null, List.of().iterator(),
+        LineEncoder.TEXT, null, MAX_LINE, DRAIN);
+    PipeFailedException e = assertThrows(PipeFailedException.class, () -> drain(child));
+    assertTrue(e.getMessage().contains("exited with code 137 (killed by SIGKILL)"), e.getMessage());
+  }
+
+  @Test
+  void aChildThatExitsBeforeReadingItsInputSaysHowMuchItRead() {
+    List<String> input = new ArrayList<>();
+    long total = 0;
+    for (int i = 0; i < 200_000; i++) {
+      String line = "line number " + i;
+      input.add(line);
+      total += line.length() + 1;
+    }
+    PipedProcess child = PipedProcess.start(command("head -c 10"), null, input.iterator(), LineEncoder.TEXT, null,
+        MAX_LINE, DRAIN);
+    PipeFailedException e = assertThrows(PipeFailedException.class, () -> drain(child));
+    String expectedEnd = String.format(Locale.ROOT, " of %,d input bytes", total);
+    assertTrue(e.getMessage().startsWith("pipe \"head -c 10\" exited (code 0) after reading "), e.getMessage());
+    assertTrue(e.getMessage().contains(expectedEnd), e.getMessage());
+  }
+
+  @Test
+  void missingAndNonExecutableCommandsFailToStart() throws Exception {
+    PipeFailedException missing = assertThrows(PipeFailedException.class, () -> PipedProcess.start(
+        command("no-such-command-here arg"), null, List.of().iterator(), LineEncoder.TEXT, null, MAX_LINE, DRAIN));
+    assertEquals("cannot run pipe \"no-such-command-here arg\": No such file or directory", missing.getMessage());
+    Path script = Files.writeString(dir.resolve("script.sh"), "#!/bin/sh\necho hi\n");
+    PipeFailedException denied = assertThrows(PipeFailedException.class, () -> PipedProcess.start(
+        command(script.toString()), null, List.of().iterator(), LineEncoder.TEXT, null, MAX_LINE, DRAIN));
+    assertTrue(denied.getMessage().endsWith(": Permission denied"), denied.getMessage());
+  }
+
+  @Test
+  void aGrandchildHoldingStdoutOpenCannotHangTheTask() {
+    List<byte[]> out = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> drain(PipedProcess.start(
+        command("sh -c 'sleep 30 & echo done'"), null, List.of().iterator(), LineEncoder.TEXT, null, MAX_LINE, DRAIN)));
+    assertEquals(List.of("done"), out.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+  }
+
+  @Test
+  void aFailingInputFailsThePipeWithItsOwnException() {
+    IllegalStateException bad = new IllegalStateException("bad input line");
+    Iterator<String> input = new Iterator<>() {
+      int n;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public String next() {
+        if (++n == 1000) {
+          throw bad;
+        }
+        return "record " + n;
+      }
+    };
+    PipedProcess child = PipedProcess.start(command("cat"), null, input, LineEncoder.TEXT, null, MAX_LINE, DRAIN);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> drain(child));
+    assertSame(bad, e);
+  }
+
+  @Test
+  void reporterLinesBecomeCountersAndStatusOnlyWhenTheChildSucceeds() {
+    String script = "echo reporter:counter:Words,Seen,5 >&2; echo reporter:counter:Words,Seen,2 >&2; "
+        + "echo reporter:status:halfway >&2; echo reporter:counter:broken >&2; echo reporter:nonsense >&2; cat";
+    FakeTask task = new FakeTask();
+    PipedProcess child = PipedProcess.start(command("sh -c '" + script + "'"), null, List.of("a", "b").iterator(),
+        LineEncoder.TEXT, task, MAX_LINE, DRAIN);
+    assertEquals(2, drain(child).size());
+    assertEquals(Map.of("Words.Seen", 7L, StderrChannel.MALFORMED_COUNTER, 2L), task.counters);
+    assertEquals("halfway", child.status());
+
+    FakeTask failed = new FakeTask();
+    PipedProcess failing = PipedProcess.start(command("sh -c 'echo reporter:counter:G,C,1 >&2; exit 1'"), null,
+        List.of().iterator(), LineEncoder.TEXT, failed, MAX_LINE, DRAIN);
+    assertThrows(PipeFailedException.class, () -> drain(failing));
+    assertTrue(failed.counters.isEmpty(), "a failed attempt's counters do not count");
+  }
+
+  @Test
+  void aFailureNamesTheTaskTheSplitAndTheLastInputLineSent() {
+    FakeTask task = new FakeTask();
+    PipedProcess child = PipedProcess.start(command("sh -c 'read x; exit 2'"), null, List.of("one", "two").iterator(),
+        LineEncoder.TEXT, task, MAX_LINE, DRAIN);
+    PipeFailedException e = assertThrows(PipeFailedException.class, () -> drain(child));
+    assertTrue(e.getMessage().startsWith("pipe \"sh -c 'read x; exit 2'\" exited with code 2 on split "
+        + "file:/in/a.txt:0+1000 (attempt_dflow_0002_m_000005_1), the last input line sent from file "
+        + "file:/in/a.txt at byte offset 4; its stderr was empty"), e.getMessage());
+  }
+
+  @Test
+  void closingEarlyKillsTheChild() {
+    PipedProcess child = PipedProcess.start(command("yes"), null, List.of().iterator(), LineEncoder.TEXT, null,
+        MAX_LINE, DRAIN);
+    for (int i = 0; i < 10; i++) {
+      assertEquals("y", new String(child.next(), StandardCharsets.UTF_8));
+    }
+    ProcessHandle handle = ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/yes")).orElse(false)
+            && p.parent().map(q -> q.pid() == ProcessHandle.current().pid()).orElse(false))
+        .findFirst().orElseThrow();
+    child.close();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> handle.onExit().join());
+    assertFalse(handle.isAlive());
+  }
+
+  private static ChildCommand command(String text) {
+    return ChildCommand.parse("pipe", text, Map.of());
+  }
+
+  private static List<byte[]> drain(Iterator<byte[]> lines) {
+    List<byte[]> out = new ArrayList<>();
+    lines.forEachRemaining(out::add);
+    return out;
+  }
+
+  /** The services a task would offer, for a child run outside an executor. */
+  private static final class FakeTask implements TaskScope.Services {
+    final Map<String, Long> counters = new ConcurrentHashMap<>();
+
+    @Override
+    public Object broadcastValue(long id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void addToCounter(String name, long delta) {
+      counters.merge(name, delta, Long::sum);
+    }
+
+    @Override
+    public TaskInfo task() {
+      return new TaskInfo(2, 5, 1, true,
+          new FileSplit(List.of(new FileSplit.Segment("file:/in/a.txt", 0, 1000)), List.of()));
+    }
+
+    @Override
+    public String inputPosition() {
+      return "file file:/in/a.txt at byte offset 4";
+    }
+
+    @Override
+    public Path workDir() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Path sharedDir() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void closeAtEnd(Closeable resource) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}

@@ -1,0 +1,363 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dflow streaming} with real {@code python3} scripts and POSIX tools as mappers and
+ * reducers, checked against references computed here: the examples' word count (with and
+ * without a combiner, in one JVM and on two executor JVMs), map-only jobs, separators and key
+ * fields, key-field partitioning and ordering, bytes that are not UTF-8, empty input, shipped
+ * files and the children's environment, counters, and every way a child can fail.
+ */
+class StreamingEndToEndTest {
+  private static final Path EXAMPLES = Path.of("..", "examples", "streaming").toAbsolutePath().normalize();
+  private static final String[] WORDS = {"the", "a", "flow", "map", "reduce", "Key", "zeta", "x", "42", "-", "aa"};
+
+  @TempDir
+  static Path dir;
+  static Path corpus;
+  static String corpusText;
+
+  @BeforeAll
+  static void writeCorpus() throws IOException {
+    Random random = new Random(11);
+    StringBuilder text = new StringBuilder();
+    while (text.length() < 600_000) {
+      int words = random.nextInt(9);
+      for (int w = 0; w < words; w++) {
+        if (w > 0) {
+          text.append(random.nextInt(8) == 0 ? "\t" : random.nextInt(8) == 0 ? "  " : " ");
+        }
+        text.append(WORDS[(int) Math.min(WORDS.length - 1, Math.abs(random.nextGaussian()) * 3)]);
+        if (random.nextInt(20) == 0) {
+          text.append(random.nextInt(5000)); // a long tail of rare words
+        }
+      }
+      text.append(random.nextInt(15) == 0 ? "\r\n" : "\n");
+    }
+    corpusText = text.toString();
+    corpus = Files.writeString(dir.resolve("corpus.txt"), corpusText);
+  }
+
+  @Test
+  void pythonWordCountOnLocal() throws IOException {
+    Path out = dir.resolve("wc-local");
+    CliRun run = streaming("local[2]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "python3 " + EXAMPLES.resolve("mapper.py"), "-reducer", "python3 " + EXAMPLES.resolve("reducer.py"),
+        "-numReduceTasks", "3");
+    assertEquals(0, run.exit(), run.err());
+    checkWordCount(out, 3);
+  }
+
+  @Test
+  void pythonWordCountWithACombinerOnTwoExecutorJvms() throws IOException {
+    Path out = dir.resolve("wc-cluster");
+    CliRun run = streaming("local-cluster[2,1]", "-input", corpus.toString(), "-output", out.toString(),
+        "-files", EXAMPLES.resolve("mapper.py") + "," + EXAMPLES.resolve("reducer.py"),
+        "-mapper", "mapper.py", "-combiner", "python3 reducer.py", "-reducer", "reducer.py",
+        "-D", "dflow.streaming.combineBufferBytes=200000", "-numReduceTasks", "2",
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath());
+    assertEquals(0, run.exit(), run.err());
+    checkWordCount(out, 2);
+  }
+
+  @Test
+  void mapOnlyFilterWithCounters() throws IOException {
+    Path out = dir.resolve("grep");
+    CliRun run = streaming("local[2]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "python3 " + EXAMPLES.resolve("grep.py") + " '^zeta|flow$'", "-reducer", "NONE");
+    assertEquals(0, run.exit(), run.err());
+    List<String> expected = new ArrayList<>();
+    for (String line : corpusText.split("\r?\n")) {
+      if (line.startsWith("zeta") || line.endsWith("flow")) {
+        // the line is cut at its first tab into key and value and written back as key, tab, value: so a
+        // line without a tab (all key) gets a trailing tab, as in Hadoop
+        expected.add(line.contains("\t") ? line : line + "\t");
+      }
+    }
+    List<String> got = new ArrayList<>();
+    for (Path part : parts(out)) {
+      got.addAll(Files.readAllLines(part));
+    }
+    assertEquals(expected, got, "map-only output keeps the input's order, split by split");
+    assertTrue(run.err().contains("Filter.Kept=" + String.format("%,d", expected.size()))
+        || run.err().contains("Filter.Kept=" + expected.size()), run.err());
+  }
+
+  @Test
+  void separatorsAndKeyFields() throws IOException {
+    Path in = Files.writeString(dir.resolve("dotted.txt"), "b.2.x\na.1.y.z\nb.1.w\na.1.v\nlone\nc..q\n");
+    Path out = dir.resolve("dotted-out");
+    CliRun run = streaming("local[2]", "-input", in.toString(), "-output", out.toString(), "-mapper", "cat",
+        "-D", "stream.map.output.field.separator=.", "-D", "stream.num.map.output.key.fields=2", "-numReduceTasks", "1");
+    assertEquals(0, run.exit(), run.err());
+    List<String> want = new ArrayList<>();
+    for (String line : Files.readAllLines(in)) {
+      int first = line.indexOf('.');
+      int second = first < 0 ? -1 : line.indexOf('.', first + 1);
+      want.add(second < 0 ? line + "\t" : line.substring(0, second) + "\t" + line.substring(second + 1));
+    }
+    want.sort(Comparator.comparing(l -> l.substring(0, l.indexOf('\t')))); // stable: values keep map order
+    assertEquals(want, Files.readAllLines(out.resolve("part-00000")));
+  }
+
+  @Test
+  void keyFieldPartitionerAndComparator() throws IOException {
+    Random random = new Random(5);
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      lines.append("city").append(random.nextInt(12)).append('\t').append(random.nextInt(2000) - 1000)
+          .append('\t').append("o").append(i).append('\n');
+    }
+    Path in = Files.writeString(dir.resolve("orders.tsv"), lines);
+    Path out = dir.resolve("orders-out");
+    CliRun run = streaming("local[2]", "-input", in.toString(), "-output", out.toString(), "-mapper", "cat",
+        "-D", "stream.num.map.output.key.fields=2",
+        "-D", "mapreduce.partition.keypartitioner.options=-k1,1",
+        "-D", "mapreduce.partition.keycomparator.options=-k1,1 -k2,2nr",
+        "-partitioner", "org.apache.hadoop.mapred.lib.KeyFieldBasedPartitioner", "-numReduceTasks", "4");
+    assertEquals(0, run.exit(), run.err());
+    Map<String, Integer> partOfCity = new HashMap<>();
+    int total = 0;
+    List<Path> parts = parts(out);
+    assertEquals(4, parts.size());
+    for (int p = 0; p < parts.size(); p++) {
+      List<String[]> rows = Files.readAllLines(parts.get(p)).stream().map(l -> l.split("\t")).toList();
+      total += rows.size();
+      for (int i = 0; i < rows.size(); i++) {
+        Integer before = partOfCity.put(rows.get(i)[0], p);
+        assertTrue(before == null || before == p, "city " + rows.get(i)[0] + " in two parts");
+        if (i > 0) {
+          String[] a = rows.get(i - 1);
+          String[] b = rows.get(i);
+          int c = a[0].compareTo(b[0]);
+          assertTrue(c < 0 || (c == 0 && Integer.parseInt(a[1]) >= Integer.parseInt(b[1])),
+              "order in part " + p + ": " + String.join(" ", a) + " then " + String.join(" ", b));
+        }
+      }
+    }
+    assertEquals(3000, total);
+    for (Map.Entry<String, Integer> e : partOfCity.entrySet()) {
+      assertEquals(hadoopFieldHash(e.getKey()) % 4, (int) e.getValue(), "KeyFieldBasedPartitioner's part of " + e.getKey());
+    }
+  }
+
+  @Test
+  void bytesThatAreNotUtf8PassThroughUnchanged() throws IOException {
+    byte[] input = {'o', 'k', '\n', (byte) 0xff, (byte) 0xfe, 'x', '\t', (byte) 0xc3, '\n', (byte) 0x80, (byte) 0xe9, '\n'};
+    Path in = Files.write(dir.resolve("binary.txt"), input);
+    Path out = dir.resolve("binary-out");
+    CliRun run = streaming("local[1]", "-input", in.toString(), "-output", out.toString(), "-mapper", "cat",
+        "-reducer", "NONE");
+    assertEquals(0, run.exit(), run.err());
+    byte[] want = {'o', 'k', '\t', '\n', (byte) 0xff, (byte) 0xfe, 'x', '\t', (byte) 0xc3, '\n', (byte) 0x80, (byte) 0xe9, '\t', '\n'};
+    assertArrayEquals(want, concat(parts(out)));
+  }
+
+  @Test
+  void emptyInputGivesAnEmptyCommittedOutput() throws IOException {
+    Path in = Files.writeString(dir.resolve("empty.txt"), "");
+    Path out = dir.resolve("empty-out");
+    CliRun run = streaming("local[2]", "-input", in.toString(), "-output", out.toString(),
+        "-mapper", "python3 " + EXAMPLES.resolve("mapper.py"), "-reducer", "python3 " + EXAMPLES.resolve("reducer.py"));
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    assertEquals(0, concat(parts(out)).length);
+  }
+
+  @Test
+  void shippedFilesAndTheChildrensEnvironment() throws IOException {
+    Path script = dir.resolve("env.sh");
+    Files.writeString(script, "#!/bin/sh\ncat >/dev/null\nprintf '%s|%s|%s|%s|%s|%s|%s\\n' \"$mapreduce_map_input_file\" "
+        + "\"$mapreduce_map_input_start\" \"$mapreduce_map_input_length\" \"$map_input_file\" \"$MY_VAR\" "
+        + "\"$my_job_setting\" \"$(cat lookup.txt)\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path lookup = Files.writeString(dir.resolve("table.txt"), "looked up");
+    Path in = Files.writeString(dir.resolve("env-in.txt"), "one\ntwo\n");
+    Path out = dir.resolve("env-out");
+    CliRun run = streaming("local[1]", "-input", in.toString(), "-output", out.toString(),
+        "-files", script + "," + lookup + "#lookup.txt", "-mapper", "env.sh", "-reducer", "NONE",
+        "-cmdenv", "MY_VAR=two words", "-D", "my.job.setting=on");
+    assertEquals(0, run.exit(), run.err());
+    String file = "file:" + in;
+    assertEquals(List.of(file + "|0|8|" + file + "|two words|on|looked up\t"), Files.readAllLines(out.resolve("part-00000")));
+  }
+
+  @Test
+  void aMapperThatRaisesShowsItsTraceback() throws IOException {
+    Path script = Files.writeString(dir.resolve("raises.py"),
+        "import sys\nfor n, line in enumerate(sys.stdin):\n    if n == 3:\n        raise ValueError('no good: ' + line.strip())\n"
+            + "    print(line.strip())\n");
+    Path in = Files.writeString(dir.resolve("raise-in.txt"), "a\nb\nc\nd\ne\n");
+    Path out = dir.resolve("raise-out");
+    CliRun run = streaming("local[1]", "-input", in.toString(), "-output", out.toString(),
+        "-mapper", "python3 " + script, "-reducer", "cat");
+    assertEquals(1, run.exit());
+    String first = run.firstErrLine();
+    assertTrue(first.startsWith("error: task failed: "), run.err());
+    assertTrue(first.contains("mapper \"python3 " + script + "\" exited with code 1 on split file:" + in + ":0+10"), run.err());
+    assertTrue(run.err().contains("  ValueError: no good: d"), run.err());
+    assertFalse(Files.exists(out.resolve("_SUCCESS")));
+  }
+
+  @Test
+  void aMapperThatExitsEarlySaysSo() throws IOException {
+    Path out = dir.resolve("early-out");
+    CliRun run = streaming("local[1]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "head -n 1", "-reducer", "NONE");
+    assertEquals(1, run.exit());
+    assertTrue(run.firstErrLine().contains("mapper \"head -n 1\" exited (code 0) after reading "), run.err());
+    long firstSplit = 0; // what the first split's lines are as the mapper's input: each line and a \n
+    int start = 0;
+    while (start < corpusText.length() && start <= 150_000) {
+      int end = corpusText.indexOf('\n', start);
+      firstSplit += corpusText.substring(start, end).replace("\r", "").length() + 1;
+      start = end + 1;
+    }
+    assertTrue(run.firstErrLine().contains(String.format(" of %,d input bytes on split file:%s:0+150000 "
+        + "(attempt_dflow_0000_m_000000_0)", firstSplit, corpus)), run.err());
+  }
+
+  @Test
+  void aMissingCommandFailsBeforeAnyTask() {
+    Path out = dir.resolve("missing-out");
+    CliRun run = streaming("local[1]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "no-such-mapper --fast", "-reducer", "NONE");
+    assertEquals(1, run.exit());
+    assertEquals("error: mapper \"no-such-mapper --fast\": command not found: no-such-mapper (not on PATH, and not a "
+        + "file shipped with -files)", run.firstErrLine());
+    assertFalse(run.err().contains("stage"), "no stage ran:\n" + run.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void unknownOptionsAndHelp() {
+    CliRun unknown = CliRun.of("streaming", "-input", "x", "-output", "y", "-mapper", "cat", "-bogus", "1");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("-bogus"), unknown.err());
+    CliRun missing = CliRun.of("streaming", "-input", "x", "-mapper", "cat");
+    assertEquals(2, missing.exit());
+    assertEquals("error: missing -output: give the output path", missing.firstErrLine());
+    CliRun help = CliRun.of("streaming", "--help");
+    assertEquals(0, help.exit());
+    for (String option : List.of("-input", "-output", "-mapper", "-combiner", "-reducer", "-files", "-file", "-cmdenv",
+        "-numReduceTasks", "-partitioner", "-inputformat", "-D", "--master", "--overwrite")) {
+      assertTrue(help.out().contains(option), option + " in:\n" + help.out());
+    }
+  }
+
+  @Test
+  void javaPipeKeepsTheTaskScopeUpstream() throws IOException {
+    Path in = Files.writeString(dir.resolve("pipe-in.txt"), "one line\nTwo\n\nlast é\n");
+    Path out = dir.resolve("pipe-out");
+    CliRun run = CliRun.of("run", "--master", "local[2]", "--class", "dflowtest.jobs.PipeJob",
+        TestJars.testJobs(dir).toString(), in.toString(), out.toString());
+    assertEquals(0, run.exit(), run.err());
+    List<String> want = Files.readAllLines(in).stream().map(l -> "> " + upperAscii(l + "!")).toList();
+    List<String> got = new ArrayList<>();
+    for (Path part : parts(out)) {
+      got.addAll(Files.readAllLines(part));
+    }
+    assertEquals(want, got);
+    assertTrue(run.err().contains("lines.seen=4"), run.err());
+  }
+
+  /** What {@code tr a-z A-Z} does: ASCII letters only. */
+  private static String upperAscii(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      b.append(c >= 'a' && c <= 'z' ? (char) (c - 32) : c);
+    }
+    return b.toString();
+  }
+
+  private static CliRun streaming(String master, String... args) {
+    List<String> all = new ArrayList<>(List.of("streaming", "--master", master,
+        "--conf", "dflow.input.maxSplitBytes=150000"));
+    all.addAll(List.of(args));
+    return CliRun.of(all.toArray(String[]::new));
+  }
+
+  /** Checks the word count against a count done here, and that part files hold their keys in Hadoop's order and partitions. */
+  private static void checkWordCount(Path out, int reduces) throws IOException {
+    Map<String, Long> want = new TreeMap<>();
+    for (String word : corpusText.split("[ \t\r\n]+")) {
+      if (!word.isEmpty()) {
+        want.merge(word, 1L, Long::sum);
+      }
+    }
+    Map<String, Long> got = new TreeMap<>();
+    List<Path> parts = parts(out);
+    assertEquals(reduces, parts.size());
+    for (int p = 0; p < parts.size(); p++) {
+      String previous = null;
+      for (String line : Files.readAllLines(parts.get(p))) {
+        String[] kv = line.split("\t");
+        assertEquals(2, kv.length, line);
+        assertEquals(null, got.put(kv[0], Long.parseLong(kv[1])), "word twice: " + kv[0]);
+        assertTrue(previous == null || Arrays.compareUnsigned(previous.getBytes(StandardCharsets.UTF_8),
+            kv[0].getBytes(StandardCharsets.UTF_8)) < 0, "sorted by bytes: " + previous + " then " + kv[0]);
+        assertEquals(hadoopTextHash(kv[0]) % reduces, p, "Hadoop's HashPartitioner part of " + kv[0]);
+        previous = kv[0];
+      }
+    }
+    assertEquals(want, got);
+  }
+
+  /** Hadoop's HashPartitioner over a Text key: (hash & MAX) with the hash 31*h + b from 1. */
+  private static int hadoopTextHash(String key) {
+    int h = 1;
+    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+      h = 31 * h + b;
+    }
+    return h & Integer.MAX_VALUE;
+  }
+
+  /** KeyFieldBasedPartitioner's hash of one selected field: 31*h + b from 0. */
+  private static int hadoopFieldHash(String field) {
+    int h = 0;
+    for (byte b : field.getBytes(StandardCharsets.UTF_8)) {
+      h = 31 * h + b;
+    }
+    return h & Integer.MAX_VALUE;
+  }
+
+  private static List<Path> parts(Path out) throws IOException {
+    assertTrue(Files.exists(out.resolve("_SUCCESS")), "committed output in " + out);
+    try (Stream<Path> files = Files.list(out)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
+    }
+  }
+
+  private static byte[] concat(List<Path> parts) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (Path part : parts) {
+      all.write(Files.readAllBytes(part));
+    }
+    return all.toByteArray();
+  }
+}

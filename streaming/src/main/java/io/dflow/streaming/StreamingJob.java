@@ -1,0 +1,197 @@
+package io.dflow.streaming;
+
+import io.dflow.api.Broadcast;
+import io.dflow.api.Dataset;
+import io.dflow.api.DflowJob;
+import io.dflow.api.Encoders;
+import io.dflow.api.JobContext;
+import io.dflow.api.KeyComparator;
+import io.dflow.api.KeyOrder;
+import io.dflow.api.Pair;
+import io.dflow.api.PairDataset;
+import io.dflow.api.Partitioner;
+import io.dflow.api.function.MapFunction;
+import io.dflow.api.pipe.ChildCommand;
+import io.dflow.api.pipe.LineEncoder;
+import io.dflow.api.pipe.PipeStep;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Hadoop Streaming job as a dataset job: the input's raw lines piped through the mapper, its
+ * lines cut into key and value, partitioned (by Hadoop's hash of the key's bytes, or by key
+ * fields) and sorted by the raw bytes of the key (or by key fields), optionally combined in the
+ * map tasks, piped through the reducer (a key's lines together, keys in order) and written as
+ * {@code key<TAB>value} part files. Byte for byte the contract Hadoop Streaming keeps.
+ */
+public final class StreamingJob implements DflowJob {
+  private final StreamingOptions options;
+
+  public StreamingJob(StreamingOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public void run(JobContext ctx, String[] args) {
+    Settings s = new Settings(ctx, options.numReduceTasks());
+    Map<String, String> env = options.childEnvironment();
+    List<ShippedFile> shipped = ShippedFile.read(options.files());
+    Broadcast<List<ShippedFile>> files = shipped.isEmpty() ? null : ctx.broadcast(shipped);
+
+    Dataset<byte[]> input = null;
+    for (String path : options.inputPaths()) {
+      Dataset<byte[]> lines = ctx.textFileAsBytes(path);
+      input = input == null ? lines : input.union(lines);
+    }
+    LineEncoder mapperInput = options.keyValueInput()
+        ? new KeyValueInputLines(s.keyValueInput, s.mapInputSeparator) : LineEncoder.TEXT;
+    Dataset<byte[]> mapped;
+    if (options.identityMapper()) {
+      mapped = options.keyValueInput()
+          ? input.map(new Encoded(mapperInput), Encoders.bytes()) : input;
+    } else {
+      ChildCommand mapper = command("mapper", options.mapper(), env, shipped);
+      mapped = input.pipe(s.pipe("mapper", mapper, mapperInput, new ChildLaunch(true, files)), Encoders.bytes());
+    }
+    if (options.mapOnly()) {
+      mapped.map(new Rejoin(s.mapOutput, s.outputSeparator), Encoders.bytes()).saveAsTextFile(options.output());
+      return;
+    }
+    PairDataset<byte[], byte[]> pairs = mapped.mapToPair(new SplitLine(s.mapOutput), Encoders.bytes(), Encoders.bytes());
+    KeyComparator<Object> order = s.comparatorOptions == null ? KeyOrder.ASCENDING
+        : new KeyFieldComparator(s.comparatorOptions, s.keyFieldSeparator);
+    if (options.combiner() != null) {
+      ChildCommand combiner = command("combiner", options.combiner(), env, shipped);
+      pairs = pairs.mapPartitions(new Combine(combiner, new PairLines(s.reduceInputSeparator),
+              new ChildLaunch(true, files), order, s.combineBufferBytes, ctx.maxLineBytes(), ctx.pipeDrainMillis()),
+              Encoders.bytes())
+          .mapToPair(new SplitLine(s.mapOutput), Encoders.bytes(), Encoders.bytes());
+    }
+    Partitioner partitioner = options.keyFieldPartitioner()
+        ? new KeyFieldPartitioner(s.partitionerOptions, s.keyFieldSeparator, s.reduces)
+        : new TextHashPartitioner(s.reduces);
+    PairDataset<byte[], byte[]> sorted = pairs.repartitionAndSortWithinPartitions(partitioner, order);
+    Dataset<byte[]> output;
+    if (options.identityReducer()) {
+      output = sorted.map(new JoinPair(s.outputSeparator), Encoders.bytes());
+    } else {
+      ChildCommand reducer = command("reducer", options.reducer(), env, shipped);
+      output = sorted.pipe(s.pipe("reducer", reducer, new PairLines(s.reduceInputSeparator),
+          new ChildLaunch(false, files)), Encoders.bytes())
+          .map(new Rejoin(s.reduceOutput, s.outputSeparator), Encoders.bytes());
+    }
+    output.saveAsTextFile(options.output());
+  }
+
+  private static ChildCommand command(String role, String text, Map<String, String> env, List<ShippedFile> shipped) {
+    ChildCommand command;
+    try {
+      command = ChildCommand.parse(role, text, env);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("-" + role + ": " + e.getMessage());
+    }
+    ProgramCheck.check(command, shipped);
+    return command;
+  }
+
+  /** The job's settings, read once on the driver from its configuration ({@code -D} included). */
+  private static final class Settings {
+    final byte[] mapInputSeparator;
+    final FieldSplit keyValueInput;
+    final FieldSplit mapOutput;
+    final byte[] reduceInputSeparator;
+    final FieldSplit reduceOutput;
+    final byte[] outputSeparator;
+    final byte[] keyFieldSeparator;
+    final String partitionerOptions;
+    final String comparatorOptions;
+    final int reduces;
+    final long combineBufferBytes;
+    private final JobContext ctx;
+
+    Settings(JobContext ctx, Integer numReduceTasks) {
+      this.ctx = ctx;
+      mapInputSeparator = bytes("stream.map.input.field.separator", "\t");
+      keyValueInput = new FieldSplit(bytes("mapreduce.input.keyvaluelinerecordreader.key.value.separator", "\t"), 1);
+      mapOutput = new FieldSplit(bytes("stream.map.output.field.separator", "\t"),
+          number("stream.num.map.output.key.fields", 1));
+      reduceInputSeparator = bytes("stream.reduce.input.field.separator", "\t");
+      reduceOutput = new FieldSplit(bytes("stream.reduce.output.field.separator", "\t"),
+          number("stream.num.reduce.output.key.fields", 1));
+      outputSeparator = bytes("mapreduce.output.textoutputformat.separator",
+          ctx.conf("mapred.textoutputformat.separator", "\t"));
+      keyFieldSeparator = bytes("mapreduce.map.output.key.field.separator",
+          ctx.conf("map.output.key.field.separator", "\t"));
+      String forPartition = ctx.conf().get("num.key.fields.for.partition");
+      partitionerOptions = ctx.conf("mapreduce.partition.keypartitioner.options",
+          forPartition == null ? "" : "-k1," + forPartition);
+      comparatorOptions = ctx.conf().get("mapreduce.partition.keycomparator.options");
+      reduces = numReduceTasks != null ? numReduceTasks
+          : number("mapreduce.job.reduces", number("dflow.shuffle.partitions", ctx.defaultParallelism()));
+      combineBufferBytes = number("dflow.streaming.combineBufferBytes", 64 << 20);
+    }
+
+    PipeStep pipe(String role, ChildCommand command, LineEncoder encoder, ChildLaunch launch) {
+      return new PipeStep(role, command, encoder, launch, false, ctx.maxLineBytes(), ctx.pipeDrainMillis());
+    }
+
+    private byte[] bytes(String key, String fallback) {
+      String value = ctx.conf(key, fallback);
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("-D " + key + " must not be empty");
+      }
+      return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private int number(String key, int fallback) {
+      String value = ctx.conf().get(key);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(value.trim());
+        if (n < 1) {
+          throw new NumberFormatException();
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("-D " + key + " must be a positive whole number, got '" + value + "'");
+      }
+    }
+  }
+
+  /** A line cut into its key and value. */
+  private record SplitLine(FieldSplit split) implements MapFunction<byte[], Pair<byte[], byte[]>> {
+    @Override
+    public Pair<byte[], byte[]> apply(byte[] line) {
+      return split.split(line);
+    }
+  }
+
+  /** A line as the text output writes the key and value it is cut into. */
+  private record Rejoin(FieldSplit split, byte[] separator) implements MapFunction<byte[], byte[]> {
+    @Override
+    public byte[] apply(byte[] line) {
+      return split.rejoin(line, separator);
+    }
+  }
+
+  /** A pair as one output line. */
+  private record JoinPair(byte[] separator) implements MapFunction<Pair<byte[], byte[]>, byte[]> {
+    @Override
+    public byte[] apply(Pair<byte[], byte[]> pair) {
+      return FieldSplit.concat(pair.key(), separator, pair.value());
+    }
+  }
+
+  /** A record as the line an encoder writes for it. */
+  private record Encoded(LineEncoder encoder) implements MapFunction<byte[], byte[]> {
+    @Override
+    public byte[] apply(byte[] line) throws Exception {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(line.length + 1);
+      encoder.write(line, out);
+      return out.toByteArray();
+    }
+  }
+}
