@@ -66,6 +66,26 @@ public final class RowCodec {
     return k;
   }
 
+  /** Whether the keys of this codec's rows are byte arrays, which {@link #bytesKeyLength} finds where they lie. */
+  public boolean hasBytesKeys() {
+    return key == ColumnKind.BYTES;
+  }
+
+  /**
+   * The length of the byte-array key the row starts with, the input then at its first byte (so
+   * the key can be read where it lies), or -1 for a null key.
+   */
+  public static int bytesKeyLength(RowInput in) throws IOException {
+    int present = in.readByte();
+    if (present == 0) {
+      return -1;
+    }
+    if (present != 1) {
+      throw new CorruptShuffleDataException("a field marker of " + present + " at offset " + (in.position() - 1));
+    }
+    return in.readVarInt();
+  }
+
   private void writeField(ColumnKind field, Object v, RowOutput out) throws IOException {
     if (v == null) {
       out.writeByte(0);

@@ -1,5 +1,6 @@
 package io.dflow.driver;
 
+import io.dflow.api.pipe.PipedProcess;
 import io.dflow.driver.scheduler.Counters;
 import io.dflow.driver.scheduler.ListenerEvent;
 import io.dflow.driver.scheduler.SchedulerListener;
@@ -26,6 +27,7 @@ final class ProgressListener implements SchedulerListener {
   private final Counters counters;
   private final Map<StageAttemptId, Running> running = new LinkedHashMap<>();
   private Map<String, Long> printedCounters = Map.of();
+  private boolean warnedMalformed;
   /** The stages the current job skipped. */
   private final List<Integer> skipped = new ArrayList<>();
 
@@ -62,6 +64,11 @@ final class ProgressListener implements SchedulerListener {
           r.bar.onProgress(r.done, r.tasks);
         }
       }
+    } else if (event instanceof ListenerEvent.TaskStatusChanged s) {
+      Running r = running.get(s.attempt().stage());
+      if (r != null && r.bar != null) {
+        r.bar.onStatus("task " + s.attempt().partition() + ": " + s.message());
+      }
     } else if (event instanceof ListenerEvent.StageCompleted c) {
       Running r = running.remove(c.stage().attempt());
       if (r != null) {
@@ -91,6 +98,13 @@ final class ProgressListener implements SchedulerListener {
             + ": their outputs exist from earlier jobs");
       }
       Map<String, Long> now = counters.snapshot();
+      Long malformed = now.get(PipedProcess.MALFORMED_REPORTER_LINES);
+      if (malformed != null && !warnedMalformed) {
+        warnedMalformed = true;
+        out.printLine("warning: " + malformed + " lines that child processes wrote to stderr start with "
+            + "'reporter:' but are neither reporter:counter:GROUP,COUNTER,AMOUNT nor reporter:status:MESSAGE;"
+            + " they are kept with the rest of each child's stderr, in the executors' logs/ folders");
+      }
       if (!now.equals(printedCounters)) {
         printedCounters = now;
         out.printLine("job " + e.job() + " counters: " + now.entrySet().stream()

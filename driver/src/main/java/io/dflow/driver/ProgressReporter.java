@@ -16,6 +16,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class ProgressReporter {
   private static final int REDRAW_MILLIS = 500;
+  private static final int MAX_STATUS = 40;
+  /** Columns a bar keeps for its percentage, bar, task counts, time and a task's status. */
+  private static final int COUNTS_AND_STATUS = 34 + MAX_STATUS;
+  private static final int MIN_LABEL = 16;
   /** Back to the start of the line and erase it (ANSI), printed on a terminal only. */
   static final String ERASE_LINE = "\r\u001b[K";
 
@@ -39,14 +43,17 @@ final class ProgressReporter {
   Stage forStage(String label, int total) {
     ProgressBar bar = null;
     if (terminal) {
+      SameLineConsumer consumer = new SameLineConsumer(out, width);
+      // The label gives way first, so the counts and a task's status stay on the line.
+      int room = Math.max(MIN_LABEL, consumer.getMaxRenderedLength() - COUNTS_AND_STATUS);
       bar = new ProgressBarBuilder()
-          .setTaskName(label)
+          .setTaskName(label.length() <= room ? label : label.substring(0, room - 1) + "…")
           .setInitialMax(total)
           .setUnit(" tasks", 1)
           .setStyle(ProgressBarStyle.ASCII)
           .setUpdateIntervalMillis(REDRAW_MILLIS)
           .continuousUpdate() // the elapsed time ticks while a long task runs
-          .setConsumer(new SameLineConsumer(out, width))
+          .setConsumer(consumer)
           .hideEta()
           .build();
     }
@@ -105,6 +112,13 @@ final class ProgressReporter {
     public void onProgress(int done, int total) {
       if (bar != null) {
         bar.stepTo(done);
+      }
+    }
+
+    /** Shows what a running task says it is doing beside the bar, shortened to fit. */
+    public void onStatus(String status) {
+      if (bar != null) {
+        bar.setExtraMessage(" " + (status.length() > MAX_STATUS ? status.substring(0, MAX_STATUS - 1) + "…" : status));
       }
     }
 

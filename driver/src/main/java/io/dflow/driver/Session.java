@@ -14,6 +14,7 @@ import io.dflow.driver.scheduler.Counters;
 import io.dflow.driver.scheduler.DagScheduler;
 import io.dflow.driver.scheduler.JobSummary;
 import io.dflow.driver.scheduler.ListenerBus;
+import io.dflow.driver.scheduler.ListenerEvent;
 import io.dflow.driver.scheduler.Scheduler;
 import io.dflow.driver.scheduler.SchedulerConf;
 import io.dflow.executor.net.BlockData;
@@ -250,6 +251,9 @@ public final class Session implements JobRunner, AutoCloseable {
     @Override
     public void received(ExecutorId from, ControlMessage message) {
       if (message instanceof StatusUpdate update) {
+        for (ControlMessage.TaskStatus status : update.running()) {
+          bus.post(new ListenerEvent.TaskStatusChanged(status.attempt(), status.message()));
+        }
         scheduler.statusReceived(from, update.ended());
       } else {
         LOG.warn("the driver ignored an unexpected {} from executor {}", message.getClass().getSimpleName(), from);

@@ -24,7 +24,7 @@ class ProgressReporterTest {
 
   @Test
   void onATerminalTheBarIsRedrawnThenClearedBeforeTheFinalLine() {
-    try (ProgressReporter.Stage stage = new ProgressReporter(out, true, 100).forStage(LABEL, 4)) {
+    try (ProgressReporter.Stage stage = new ProgressReporter(out, true, 120).forStage(LABEL, 4)) {
       stage.onProgress(1, 4);
       stage.onProgress(4, 4);
       stage.finished(4, 1.25, METRICS);
@@ -34,6 +34,17 @@ class ProgressReporterTest {
     assertTrue(shown.contains("4/4 tasks"), shown);
     assertTrue(shown.endsWith(ProgressReporter.ERASE_LINE + FINAL), shown);
     assertEquals(shown.indexOf(FINAL), shown.lastIndexOf(FINAL), "one final line: " + shown);
+  }
+
+  @Test
+  void aTaskStatusShowsBesideTheBarShortenedToFit() throws InterruptedException {
+    try (ProgressReporter.Stage stage = new ProgressReporter(out, true, 200).forStage(LABEL, 4)) {
+      stage.onStatus("task 2: mapper: " + "x".repeat(100));
+      Thread.sleep(1200); // two redraws
+    }
+    String shown = text();
+    assertTrue(shown.contains(" task 2: mapper: " + "x".repeat(40 - 16 - 1) + "…"), shown);
+    assertFalse(shown.contains("x".repeat(40)), shown);
   }
 
   @Test

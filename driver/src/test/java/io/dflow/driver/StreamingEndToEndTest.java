@@ -255,6 +255,26 @@ class StreamingEndToEndTest {
   }
 
   @Test
+  void aChildsStatusShowsInTheProgressBar() throws IOException {
+    Path in = Files.writeString(dir.resolve("status-in.txt"), "a\nb\n");
+    Path out = dir.resolve("status-out");
+    String before = System.getProperty(JobLauncher.STDERR_TERMINAL_PROPERTY);
+    System.setProperty(JobLauncher.STDERR_TERMINAL_PROPERTY, "true");
+    try {
+      CliRun run = streaming("local[1]", "-input", in.toString(), "-output", out.toString(), "-reducer", "NONE",
+          "-mapper", "sh -c 'echo reporter:status:crunching >&2; sleep 2; cat'");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(run.err().contains("task 0: mapper: crunching"), run.err());
+    } finally {
+      if (before == null) {
+        System.clearProperty(JobLauncher.STDERR_TERMINAL_PROPERTY);
+      } else {
+        System.setProperty(JobLauncher.STDERR_TERMINAL_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void unknownOptionsAndHelp() {
     CliRun unknown = CliRun.of("streaming", "-input", "x", "-output", "y", "-mapper", "cat", "-bogus", "1");
     assertEquals(2, unknown.exit());

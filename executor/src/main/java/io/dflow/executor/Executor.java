@@ -76,14 +76,14 @@ public final class Executor implements AutoCloseable {
     this.blockStore = new BlockStore(conf.localDir().resolve("blocks"), conf.storageMemoryBytes());
     this.broadcasts = new BroadcastCache(broadcastSource);
     this.fetcher = new NetworkFetcher(id, this::resolve, transport);
-    this.runner = new TaskRunner(new TaskEnvironment(id, loaders, shuffleStore, blockStore, broadcasts,
-        fetcher, new ExecutionMemory(conf.executionMemoryBytes()), conf.localDir().resolve("tasks"),
-        KEEP_IN_MEMORY_BYTES));
-    this.slots = Executors.newFixedThreadPool(conf.slots(), new ThreadFactoryBuilder()
-        .setNameFormat(conf.executorId() + "-slot-%d").setDaemon(true).build());
     this.sender = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
         .setNameFormat(conf.executorId() + "-status").setDaemon(true).build());
     this.statuses = new StatusBatcher(sender, toDriver);
+    this.runner = new TaskRunner(new TaskEnvironment(id, loaders, shuffleStore, blockStore, broadcasts,
+        fetcher, new ExecutionMemory(conf.executionMemoryBytes()), conf.localDir().resolve("tasks"),
+        KEEP_IN_MEMORY_BYTES, statuses::status));
+    this.slots = Executors.newFixedThreadPool(conf.slots(), new ThreadFactoryBuilder()
+        .setNameFormat(conf.executorId() + "-slot-%d").setDaemon(true).build());
   }
 
   public ExecutorConf conf() {

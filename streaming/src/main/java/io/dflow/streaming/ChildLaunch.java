@@ -47,7 +47,7 @@ record ChildLaunch(boolean map, Broadcast<List<ShippedFile>> files) implements P
     if (files != null) {
       for (ShippedFile file : files.value()) {
         file.linkInto(workDir, task.sharedDir());
-        if (file.link().equals(words.get(0))) {
+        if (file.isNamedBy(words.get(0))) {
           words.set(0, workDir.resolve(file.link()).toString());
         }
       }

@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * Checks, before any task runs, that a command's program can be run: a shipped file that is
- * executable, a path to an executable file, or an executable found on {@code PATH}. Executors
- * of the local masters share the driver's machine, so what runs here runs there.
+ * executable, an absolute path to an executable file, or an executable found on {@code PATH}.
+ * A relative path is refused: the command runs in the task's own working directory, where only
+ * shipped files are. Executors of the local masters share the driver's machine, so what runs
+ * here runs there.
  */
 final class ProgramCheck {
   private ProgramCheck() {}
@@ -19,7 +21,7 @@ final class ProgramCheck {
   static void check(ChildCommand command, List<ShippedFile> shipped) {
     String program = command.words().get(0);
     for (ShippedFile file : shipped) {
-      if (file.link().equals(program)) {
+      if (file.isNamedBy(program)) {
         if (!file.executable()) {
           throw new IllegalArgumentException(command.describe() + ": " + file.source()
               + ", shipped with -files, is not executable (chmod +x it, or run it through its interpreter, "
@@ -34,6 +36,11 @@ final class ProgramCheck {
         path = Path.of(program);
       } catch (InvalidPathException e) {
         throw new IllegalArgumentException(command.describe() + ": " + program + " is not a path");
+      }
+      if (!path.isAbsolute()) {
+        throw new IllegalArgumentException(command.describe() + ": " + program + " is a relative path, but the "
+            + "command runs in the task's own working directory: ship the file with -files (and run it as "
+            + path.getFileName() + ") or give its absolute path");
       }
       if (!Files.isRegularFile(path)) {
         throw new IllegalArgumentException(command.describe() + ": no such file " + program);

@@ -52,6 +52,11 @@ public record ShippedFile(String link, String source, String sha256, boolean exe
     return files;
   }
 
+  /** Whether a command's first word names this file: its link name, or {@code ./} and its link name. */
+  boolean isNamedBy(String program) {
+    return program.equals(link) || program.equals("./" + link);
+  }
+
   /** Links this file into {@code workDir}, writing it first to the executor's copy under {@code sharedDir} if it is not there yet. */
   void linkInto(Path workDir, Path sharedDir) throws IOException {
     Path link = workDir.resolve(this.link);

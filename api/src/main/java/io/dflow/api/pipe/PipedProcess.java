@@ -28,13 +28,16 @@ import java.util.concurrent.TimeUnit;
  * all of its input, or a failure of the input itself fails the iteration with a
  * {@link PipeFailedException} that names the command, the code (signals decoded), the task's
  * input and the last lines of the child's stderr. Counters the child reported are added to the
- * task's only when it succeeds. After the child exits, its output pumps get
+ * task's only when it succeeds; what else the child wrote to stderr (its last 64 KiB) is kept
+ * in the executor's folder, under {@code logs/}. After the child exits, its output pumps get
  * {@code drainMillis} to finish, so a grandchild that keeps stdout open cannot hang the task.
  *
  * <p>Threading: iterate from one thread (the task's). The writer thread enters the task's
  * {@link TaskScope}, so functions upstream of the pipe keep their broadcasts and counters.
  */
 public final class PipedProcess implements Iterator<byte[]>, Closeable {
+  /** The counter that counts stderr lines starting {@code reporter:} that are neither a counter nor a status. */
+  public static final String MALFORMED_REPORTER_LINES = "streaming.malformedReporterLines";
   private static final int CHUNK = 64 << 10;
   private static final int STDERR_LINES_SHOWN = 20;
   private static final byte[] END = new byte[0];
@@ -70,7 +73,11 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
     this.process = process;
     String name = command.role() + "-" + process.pid();
     this.writer = new StdinWriter(process.getOutputStream(), input, encoder);
-    this.stderr = new StderrChannel(process.getErrorStream());
+    this.stderr = new StderrChannel(process.getErrorStream(), status -> {
+      if (scope != null) {
+        scope.setStatus(command.role() + ": " + status);
+      }
+    });
     this.writerThread = daemon(name + "-stdin", () -> {
       if (scope != null) {
         TaskScope.enter(scope);
@@ -268,6 +275,27 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
   // ---- the end: the child's exit decides
 
   private void finish() {
+    try {
+      end();
+    } finally {
+      saveStderr();
+    }
+  }
+
+  /** Keeps what the child wrote to stderr in the executor's folder: {@code logs/<attempt>.<role>-<pid>.stderr}. */
+  private void saveStderr() {
+    if (scope == null) {
+      return;
+    }
+    try {
+      stderr.saveTo(scope.sharedDir().resolve("logs")
+          .resolve(scope.task().attemptId() + "." + command.role() + "-" + process.pid() + ".stderr"));
+    } catch (IOException | RuntimeException e) {
+      // a log that cannot be kept must not fail the task
+    }
+  }
+
+  private void end() {
     int code;
     boolean inputWritten;
     try {

@@ -3,6 +3,8 @@ package io.dflow.api.pipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,28 +12,32 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The stderr pump of a child: Hadoop Streaming's side channel. {@code reporter:counter:G,C,N}
  * adds N to counter {@code G.C}; {@code reporter:status:msg} sets the task's status; any other
- * {@code reporter:} line is malformed (counted, and reported once); every other line is kept,
- * the last {@value #TAIL_BYTES} bytes of them, for the error a failure shows.
+ * {@code reporter:} line is malformed (counted in {@value PipedProcess#MALFORMED_REPORTER_LINES}, which the driver
+ * warns about once, and kept); every other line is kept too, the last {@value #TAIL_BYTES} bytes
+ * of them, for the error a failure shows and the file {@link #saveTo} writes.
  *
  * <p>Threading: {@link #run} runs on the pump thread; the other methods may be called from any
  * thread, and see what the pump has read so far.
  */
 final class StderrChannel implements Runnable {
   static final int TAIL_BYTES = 64 << 10;
-  /** The counter malformed {@code reporter:} lines are counted in. */
-  static final String MALFORMED_COUNTER = "streaming.malformedReporterLines";
   private static final byte[] REPORTER = "reporter:".getBytes(StandardCharsets.US_ASCII);
 
+  /** Status messages are passed on at most this often; the latest one is always kept in {@link #status()}. */
+  private static final long STATUS_EVERY_NANOS = 250_000_000L;
   private final InputStream in;
+  private final java.util.function.Consumer<String> onStatus;
+  private long statusSentAt;
   private final Map<String, Long> counters = new ConcurrentHashMap<>();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private int tailBytes;
   private volatile String status;
-  private volatile String firstMalformed;
   private volatile IOException failure;
 
-  StderrChannel(InputStream in) {
+  /** @param onStatus told of status messages (at most four times a second) */
+  StderrChannel(InputStream in, java.util.function.Consumer<String> onStatus) {
     this.in = in;
+    this.onStatus = onStatus;
   }
 
   @Override
@@ -75,6 +81,11 @@ final class StderrChannel implements Runnable {
   private void report(String rest) {
     if (rest.startsWith("status:")) {
       status = rest.substring("status:".length());
+      long now = System.nanoTime();
+      if (statusSentAt == 0 || now - statusSentAt >= STATUS_EVERY_NANOS) {
+        statusSentAt = now;
+        onStatus.accept(status);
+      }
       return;
     }
     if (rest.startsWith("counter:")) {
@@ -88,10 +99,8 @@ final class StderrChannel implements Runnable {
         }
       }
     }
-    counters.merge(MALFORMED_COUNTER, 1L, Long::sum);
-    if (firstMalformed == null) {
-      firstMalformed = "reporter:" + rest;
-    }
+    counters.merge(PipedProcess.MALFORMED_REPORTER_LINES, 1L, Long::sum);
+    keep("reporter:" + rest);
   }
 
   private synchronized void keep(String line) {
@@ -124,9 +133,12 @@ final class StderrChannel implements Runnable {
     return status;
   }
 
-  /** The first malformed {@code reporter:} line, or null. */
-  String firstMalformed() {
-    return firstMalformed;
+  /** Writes the lines kept to {@code file} (its folder made if missing); nothing when none were kept. */
+  synchronized void saveTo(Path file) throws IOException {
+    if (!tail.isEmpty()) {
+      Files.createDirectories(file.getParent());
+      Files.write(file, tail, StandardCharsets.UTF_8);
+    }
   }
 
   /** The last {@code lines} lines kept, oldest first. */

@@ -20,6 +20,9 @@ public final class TaskScope {
     /** Which task this is. */
     TaskInfo task();
 
+    /** Says what the task is doing, for the progress display (only the latest message is kept). */
+    void setStatus(String message);
+
     /** Where the record last read from the task's input file came from ({@code file F at byte offset N}), or null. */
     String inputPosition();
 

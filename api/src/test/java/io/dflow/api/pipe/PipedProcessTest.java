@@ -143,17 +143,25 @@ class PipedProcessTest {
   }
 
   @Test
-  void reporterLinesBecomeCountersAndStatusOnlyWhenTheChildSucceeds() {
+  void reporterLinesBecomeCountersAndStatusOnlyWhenTheChildSucceeds() throws Exception {
     String script = "echo reporter:counter:Words,Seen,5 >&2; echo reporter:counter:Words,Seen,2 >&2; "
-        + "echo reporter:status:halfway >&2; echo reporter:counter:broken >&2; echo reporter:nonsense >&2; cat";
-    FakeTask task = new FakeTask();
+        + "echo reporter:status:halfway >&2; echo reporter:counter:broken >&2; echo plain words >&2; "
+        + "echo reporter:nonsense >&2; cat";
+    FakeTask task = new FakeTask(dir);
     PipedProcess child = PipedProcess.start(command("sh -c '" + script + "'"), null, List.of("a", "b").iterator(),
         LineEncoder.TEXT, task, MAX_LINE, DRAIN);
     assertEquals(2, drain(child).size());
-    assertEquals(Map.of("Words.Seen", 7L, StderrChannel.MALFORMED_COUNTER, 2L), task.counters);
+    assertEquals(Map.of("Words.Seen", 7L, PipedProcess.MALFORMED_REPORTER_LINES, 2L), task.counters);
     assertEquals("halfway", child.status());
+    assertEquals(List.of("pipe: halfway"), task.statuses);
+    try (var logs = Files.list(dir.resolve("logs"))) {
+      List<Path> kept = logs.toList();
+      assertEquals(1, kept.size());
+      assertTrue(kept.get(0).getFileName().toString().startsWith("attempt_dflow_0002_m_000005_1.pipe-"), kept.toString());
+      assertEquals(List.of("reporter:counter:broken", "plain words", "reporter:nonsense"), Files.readAllLines(kept.get(0)));
+    }
 
-    FakeTask failed = new FakeTask();
+    FakeTask failed = new FakeTask(dir.resolve("other"));
     PipedProcess failing = PipedProcess.start(command("sh -c 'echo reporter:counter:G,C,1 >&2; exit 1'"), null,
         List.of().iterator(), LineEncoder.TEXT, failed, MAX_LINE, DRAIN);
     assertThrows(PipeFailedException.class, () -> drain(failing));
@@ -162,13 +170,24 @@ class PipedProcessTest {
 
   @Test
   void aFailureNamesTheTaskTheSplitAndTheLastInputLineSent() {
-    FakeTask task = new FakeTask();
+    FakeTask task = new FakeTask(dir);
     PipedProcess child = PipedProcess.start(command("sh -c 'read x; exit 2'"), null, List.of("one", "two").iterator(),
         LineEncoder.TEXT, task, MAX_LINE, DRAIN);
     PipeFailedException e = assertThrows(PipeFailedException.class, () -> drain(child));
     assertTrue(e.getMessage().startsWith("pipe \"sh -c 'read x; exit 2'\" exited with code 2 on split "
         + "file:/in/a.txt:0+1000 (attempt_dflow_0002_m_000005_1), the last input line sent from file "
         + "file:/in/a.txt at byte offset 4; its stderr was empty"), e.getMessage());
+  }
+
+  @Test
+  void aFailedAttemptKeepsItsStderr() throws Exception {
+    FakeTask task = new FakeTask(dir);
+    PipedProcess child = PipedProcess.start(command("sh -c 'echo first >&2; echo second >&2; exit 1'"), null,
+        List.of().iterator(), LineEncoder.TEXT, task, MAX_LINE, DRAIN);
+    assertThrows(PipeFailedException.class, () -> drain(child));
+    try (var logs = Files.list(dir.resolve("logs"))) {
+      assertEquals(List.of("first", "second"), Files.readAllLines(logs.findFirst().orElseThrow()));
+    }
   }
 
   @Test
@@ -200,6 +219,12 @@ class PipedProcessTest {
   /** The services a task would offer, for a child run outside an executor. */
   private static final class FakeTask implements TaskScope.Services {
     final Map<String, Long> counters = new ConcurrentHashMap<>();
+    final List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Path shared;
+
+    FakeTask(Path shared) {
+      this.shared = shared;
+    }
 
     @Override
     public Object broadcastValue(long id) {
@@ -218,6 +243,11 @@ class PipedProcessTest {
     }
 
     @Override
+    public void setStatus(String message) {
+      statuses.add(message);
+    }
+
+    @Override
     public String inputPosition() {
       return "file file:/in/a.txt at byte offset 4";
     }
@@ -229,7 +259,7 @@ class PipedProcessTest {
 
     @Override
     public Path sharedDir() {
-      throw new UnsupportedOperationException();
+      return shared;
     }
 
     @Override

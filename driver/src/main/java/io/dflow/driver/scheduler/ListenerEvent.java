@@ -3,6 +3,7 @@ package io.dflow.driver.scheduler;
 import io.dflow.executor.protocol.ControlMessage.TaskEnded;
 import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.JobId;
+import io.dflow.executor.protocol.TaskAttempt;
 import io.dflow.planner.ShuffleId;
 
 /** What the scheduler tells its listeners (the progress display, later the event log), in order. */
@@ -24,6 +25,9 @@ public sealed interface ListenerEvent {
   record StageCompleted(StageInfo stage, String failure, long nanos) implements ListenerEvent {}
 
   record TaskEnd(StageInfo stage, TaskEnded ended) implements ListenerEvent {}
+
+  /** A running attempt says what it is doing. */
+  record TaskStatusChanged(TaskAttempt attempt, String message) implements ListenerEvent {}
 
   /**
    * A shuffle a stage wrote has a reduce partition far larger than the median one: its reduce

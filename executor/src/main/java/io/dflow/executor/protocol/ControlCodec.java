@@ -2,6 +2,7 @@ package io.dflow.executor.protocol;
 
 import io.dflow.executor.protocol.ControlMessage.LaunchTasks;
 import io.dflow.executor.protocol.ControlMessage.StatusUpdate;
+import io.dflow.executor.protocol.ControlMessage.TaskStatus;
 import io.dflow.executor.protocol.ControlMessage.TaskEnded;
 import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
 import io.dflow.executor.serde.JavaSerde;
@@ -115,6 +116,11 @@ final class ControlCodec {
   // ---- status updates
 
   private static void writeStatus(StatusUpdate status, DataOutputStream out) throws IOException {
+    out.writeInt(status.running().size());
+    for (TaskStatus s : status.running()) {
+      writeAttempt(s.attempt(), out);
+      out.writeUTF(s.message());
+    }
     out.writeInt(status.ended().size());
     for (TaskEnded e : status.ended()) {
       writeAttempt(e.attempt(), out);
@@ -165,6 +171,11 @@ final class ControlCodec {
   }
 
   private static StatusUpdate readStatus(Reader in) throws IOException {
+    int statuses = in.count(24 + 2);
+    List<TaskStatus> running = new ArrayList<>(statuses);
+    for (int i = 0; i < statuses; i++) {
+      running.add(new TaskStatus(readAttempt(in), in.utf()));
+    }
     int n = in.count(24 + 2 + 80 + 1);
     List<TaskEnded> ended = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -184,7 +195,7 @@ final class ControlCodec {
       }
       ended.add(new TaskEnded(attempt, executor, reason, metrics));
     }
-    return new StatusUpdate(ended);
+    return new StatusUpdate(ended, running);
   }
 
   private static TaskEndReason.Success readSuccess(Reader in) throws IOException {

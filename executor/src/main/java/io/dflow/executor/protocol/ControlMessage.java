@@ -66,8 +66,18 @@ public sealed interface ControlMessage extends Serializable {
   record TaskLaunch(TaskAttempt attempt, byte[] inputs, List<CachedBlockLocation> cached)
       implements Serializable {}
 
-  /** Executor to driver: attempts that ended since the last update. */
-  record StatusUpdate(List<TaskEnded> ended) implements ControlMessage {}
+  /**
+   * Executor to driver: attempts that ended since the last update, and the latest status
+   * message of running attempts whose status changed ({@code reporter:status:} of a child).
+   */
+  record StatusUpdate(List<TaskEnded> ended, List<TaskStatus> running) implements ControlMessage {
+    public StatusUpdate(List<TaskEnded> ended) {
+      this(ended, List.of());
+    }
+  }
+
+  /** What a running attempt says it is doing, for the progress display. */
+  record TaskStatus(TaskAttempt attempt, String message) implements Serializable {}
 
   /** One attempt's end, with what it did. */
   record TaskEnded(TaskAttempt attempt, ExecutorId executor, TaskEndReason reason, TaskMetrics metrics)

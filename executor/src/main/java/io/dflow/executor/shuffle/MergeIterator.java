@@ -1,6 +1,7 @@
 package io.dflow.executor.shuffle;
 
 import io.dflow.api.Pair;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -16,42 +17,63 @@ final class MergeIterator implements Iterator<Object> {
 
   private final List<? extends Iterator<Object>> runs;
   private final RecordOrder order;
+  private final Comparator<Head> byOrder;
+  /** The heads of every run but {@link #current}'s. */
   private final PriorityQueue<Head> heads;
+  /** The least head, kept out of the queue: while its run keeps supplying the least record, the queue is not touched. */
+  private Head current;
   private long lastPrefix;
 
   MergeIterator(List<? extends Iterator<Object>> runs, RecordOrder order) {
     this.runs = runs;
     this.order = order;
-    this.heads = new PriorityQueue<>(Math.max(1, runs.size()), (x, y) -> {
+    this.byOrder = (x, y) -> {
       int c = order.compare(x.record().key(), x.prefix(), y.record().key(), y.prefix());
       return c != 0 ? c : Integer.compare(x.run(), y.run());
-    });
+    };
+    this.heads = new PriorityQueue<>(Math.max(1, runs.size()), byOrder);
     for (int i = 0; i < runs.size(); i++) {
-      advance(i);
+      Head head = headOf(i);
+      if (head != null) {
+        heads.add(head);
+      }
     }
+    current = heads.poll();
   }
 
-  private void advance(int run) {
+  private Head headOf(int run) {
     Iterator<Object> it = runs.get(run);
-    if (it.hasNext()) {
-      Pair<?, ?> record = Merger.asPair(it.next());
-      heads.add(new Head(record, order.prefix(record.key()), run));
+    if (!it.hasNext()) {
+      return null;
     }
+    Pair<?, ?> record = Merger.asPair(it.next());
+    return new Head(record, order.prefix(record.key()), run);
   }
 
   @Override
   public boolean hasNext() {
-    return !heads.isEmpty();
+    return current != null;
   }
 
   @Override
   public Object next() {
-    Head head = heads.poll();
+    Head head = current;
     if (head == null) {
       throw new NoSuchElementException();
     }
     lastPrefix = head.prefix();
-    advance(head.run());
+    Head following = headOf(head.run());
+    if (following == null) {
+      current = heads.poll();
+    } else {
+      Head least = heads.peek();
+      if (least == null || byOrder.compare(following, least) <= 0) {
+        current = following; // sorted runs often continue with the least record: one comparison
+      } else {
+        heads.add(following);
+        current = heads.poll();
+      }
+    }
     return head.record();
   }
 

@@ -12,11 +12,15 @@ import io.dflow.api.plan.ShuffleSpec;
  * too and are told apart by equality when merged), or by their key in a {@link KeyOrder}. Each
  * key gets a 64-bit prefix whose order agrees with the full order, so most comparisons never
  * look at the key: for long, int, double and boolean keys the prefix is the order; for strings
- * it is their first four characters, for byte arrays their first eight bytes, and only ties
- * compare the keys themselves. A {@link KeyComparator} other than a {@link KeyOrder} gets no
+ * it is their first four characters, for byte arrays their first seven bytes and their length
+ * (so a key of at most seven bytes is its prefix: equal prefixes are equal keys), and only ties
+ * that cannot be told apart by the prefix ({@link #tieNeedsKeys}) compare the keys themselves. A {@link KeyComparator} other than a {@link KeyOrder} gets no
  * prefix: every comparison is the comparator's.
  */
 abstract class RecordOrder {
+  /** The length byte of a {@code byte[]} key's prefix when the key is longer than the seven bytes it holds. */
+  private static final int LONG_KEY = 0xff;
+
   static final RecordOrder NONE = new RecordOrder() {
     @Override
     long prefix(Object key) {
@@ -109,14 +113,32 @@ abstract class RecordOrder {
             yield p ^ Long.MIN_VALUE; // unsigned char order as a signed long
           }
           case BYTES -> {
+            // Seven bytes, zero-padded, then the length (0xff: eight or more): as zero is the
+            // least byte, a key shorter than another that starts like it sorts first, as it should.
             byte[] b = (byte[]) key;
             long p = 0;
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 7; i++) {
               p = (p << 8) | (i < b.length ? b[i] & 0xff : 0);
             }
+            p = (p << 8) | (b.length < 8 ? b.length : LONG_KEY);
             yield p ^ Long.MIN_VALUE; // unsigned byte order as a signed long
           }
         };
+      }
+
+      @Override
+      boolean naturalBytes() {
+        return kind == Encoder.ScalarKind.BYTES;
+      }
+
+      @Override
+      int direction() {
+        return sign;
+      }
+
+      @Override
+      boolean tieNeedsKeys(long prefix) {
+        return kind == Encoder.ScalarKind.BYTES ? (prefix & 0xff) == LONG_KEY : needsKeys();
       }
 
       @Override
@@ -127,7 +149,7 @@ abstract class RecordOrder {
       @Override
       int compare(Object a, long pa, Object b, long pb) {
         int c = Long.compare(pa, pb);
-        if (c == 0 && needsKeys()) {
+        if (c == 0 && tieNeedsKeys(pa)) {
           c = KeyOrder.ASCENDING.compare(a, b);
         }
         return sign * c;
@@ -143,9 +165,24 @@ abstract class RecordOrder {
     return prefix ^ Long.MIN_VALUE;
   }
 
-  /** Whether {@link #compare} needs the keys themselves when prefixes tie. */
+  /** Whether {@link #compare} may need the keys themselves when prefixes tie. */
   boolean needsKeys() {
     return false;
+  }
+
+  /** Whether this is the natural order of {@code byte[]} keys (or its reverse): by their unsigned bytes. */
+  boolean naturalBytes() {
+    return false;
+  }
+
+  /** 1 for an ascending order, -1 for a descending one. */
+  int direction() {
+    return 1;
+  }
+
+  /** Whether two keys that share {@code prefix} need comparing themselves (else they are equal). */
+  boolean tieNeedsKeys(long prefix) {
+    return needsKeys();
   }
 
   /** Whether this order sorts at all. */

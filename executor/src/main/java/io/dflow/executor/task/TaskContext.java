@@ -208,6 +208,11 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   }
 
   @Override
+  public void setStatus(String message) {
+    env.statuses().accept(launch.attempt(), message);
+  }
+
+  @Override
   public String inputPosition() {
     return position == null ? null : position.get();
   }

@@ -7,7 +7,9 @@ import io.dflow.executor.shuffle.BlockFetcher;
 import io.dflow.executor.shuffle.ShuffleStore;
 import io.dflow.executor.storage.BlockStore;
 import io.dflow.executor.storage.BroadcastCache;
+import io.dflow.executor.protocol.TaskAttempt;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 
 /**
  * What every task of one executor shares: its job class loaders, its shuffle outputs and cached
@@ -16,7 +18,8 @@ import java.nio.file.Path;
  *
  * @param keepInMemoryBytes how much of a partition a task keeps in memory before it spills the
  *     rest to its scratch folder
+ * @param statuses where a running task's status messages go (to the driver's progress display)
  */
 public record TaskEnvironment(ExecutorId executor, ClassLoaderSource loaders, ShuffleStore shuffles,
     BlockStore blocks, BroadcastCache broadcasts, BlockFetcher fetcher, ExecutionMemory memory, Path scratch,
-    long keepInMemoryBytes) {}
+    long keepInMemoryBytes, BiConsumer<TaskAttempt, String> statuses) {}

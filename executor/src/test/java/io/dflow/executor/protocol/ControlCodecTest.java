@@ -45,7 +45,8 @@ class ControlCodecTest {
             new TaskEndReason.FetchFailed(new ShuffleId(12, 0), 3, new ExecutorId("exec-2"), "reset"), TaskMetrics.NONE),
         new TaskEnded(new TaskAttempt(45, STAGE, 7, 0), new ExecutorId("exec-1"),
             new TaskEndReason.ExceptionFailure("java.lang.IllegalStateException", "boom", "slice of 1 records",
-                "java.lang.IllegalStateException: boom"), new TaskMetrics(0, 0, 0, 0, 9))));
+                "java.lang.IllegalStateException: boom"), new TaskMetrics(0, 0, 0, 0, 9))),
+        List.of(new ControlMessage.TaskStatus(new TaskAttempt(46, STAGE, 8, 1), "mapper: line 1200 — ünïcode")));
   }
 
   @Test
@@ -64,6 +65,7 @@ class ControlCodecTest {
   void statusUpdatesSurviveARoundTrip() throws IOException {
     StatusUpdate sent = statuses();
     StatusUpdate got = (StatusUpdate) ControlMessage.decode(sent.encode());
+    assertEquals(sent.running(), got.running());
     assertEquals(sent.ended().size(), got.ended().size());
     for (int i = 0; i < sent.ended().size(); i++) {
       TaskEnded a = sent.ended().get(i);

@@ -378,6 +378,45 @@ class ExternalSorterTest {
     }
   }
 
+  @Test
+  void sortsByteKeysByTheirUnsignedBytesWhateverTheirLengthAndZerosAndHighBytes() throws IOException {
+    byte[] alphabet = {0, 1, 'a', 0x7f, (byte) 0x80, (byte) 0xff};
+    Random random = new Random(19);
+    byte[][] stems = new byte[4][];
+    for (int s = 0; s < stems.length; s++) {
+      stems[s] = new byte[9 + s * 3]; // long keys that share their first 7, 14 bytes
+      for (int j = 0; j < stems[s].length; j++) {
+        stems[s][j] = alphabet[random.nextInt(alphabet.length)];
+      }
+    }
+    List<Object> records = new ArrayList<>();
+    for (int i = 0; i < 6000; i++) {
+      byte[] stem = random.nextBoolean() ? stems[random.nextInt(stems.length)] : new byte[0];
+      byte[] key = java.util.Arrays.copyOf(stem, stem.length + random.nextInt(13)); // around seven-byte steps
+      for (int j = stem.length; j < key.length; j++) {
+        key[j] = alphabet[random.nextInt(alphabet.length)];
+      }
+      records.add(Pair.of(key, (long) i));
+    }
+    for (KeyOrder order : KeyOrder.values()) {
+      List<Object> expected = new ArrayList<>(records);
+      expected.sort((x, y) -> order.compare(keyOf(x), keyOf(y)));
+      ShuffleSpec spec = new ShuffleSpec(Kind.SORT, "sortByKey", new HashPartitioner(1), 1, Encoders.bytes(),
+          Encoders.longs(), null, order);
+      for (long memory : new long[] {TINY, AMPLE}) {
+        List<Object> actual = merge(spec, true, records, settings(memory));
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+          Pair<?, ?> e = (Pair<?, ?>) expected.get(i);
+          Pair<?, ?> got = (Pair<?, ?>) actual.get(i);
+          assertTrue(java.util.Arrays.equals((byte[]) e.key(), (byte[]) got.key()) && e.value().equals(got.value()),
+              order + " with " + memory + ": record " + i + " is " + java.util.Arrays.toString((byte[]) got.key())
+                  + "=" + got.value() + ", expected " + java.util.Arrays.toString((byte[]) e.key()) + "=" + e.value());
+        }
+      }
+    }
+  }
+
   /** Equal lists, doubles by their bits (NaN, -0.0), naming the first difference. */
   private static void assertSameRecords(List<Object> expected, List<Object> actual, String what) {
     for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
