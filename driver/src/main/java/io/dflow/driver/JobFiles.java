@@ -3,6 +3,7 @@ package io.dflow.driver;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.InputFile;
 import io.dflow.api.plan.LogicalNode;
+import io.dflow.hdfs.Codecs;
 import io.dflow.hdfs.HadoopConf;
 import io.dflow.hdfs.InputLister;
 import io.dflow.hdfs.TextOutputCommitter;
@@ -18,10 +19,12 @@ import org.apache.hadoop.conf.Configuration;
 
 /** The driver's side of the file systems: listing inputs and committing a job's output. */
 final class JobFiles {
+  private final Map<String, String> conf;
   private final Configuration hadoop;
   private final InputLister lister;
 
   JobFiles(Map<String, String> conf) {
+    this.conf = conf;
     this.hadoop = HadoopConf.create(conf);
     this.lister = new InputLister(hadoop);
   }
@@ -46,9 +49,10 @@ final class JobFiles {
   <T> T commitOutput(String path, String jobKey, boolean overwrite, int partitions, Supplier<T> job) {
     TextOutputCommitter committer;
     try {
+      Codecs.forOutput(conf, hadoop); // an unknown codec, or one that cannot run here, fails before any task
       committer = new TextOutputCommitter(path, jobKey, hadoop);
       committer.setupJob(overwrite);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new JobFailedException(e.getMessage());
     }
     try {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +38,7 @@ final class ProgressListener implements SchedulerListener {
     final int tasks;
     int done;
     TaskMetrics metrics = TaskMetrics.NONE;
+    final Map<String, Long> counters = new TreeMap<>();
     ProgressReporter.Stage bar;
 
     Running(String label, int tasks) {
@@ -57,9 +59,10 @@ final class ProgressListener implements SchedulerListener {
       showNextBar();
     } else if (event instanceof ListenerEvent.TaskEnd t) {
       Running r = running.get(t.stage().attempt());
-      if (r != null && t.ended().reason() instanceof TaskEndReason.Success) {
+      if (r != null && t.ended().reason() instanceof TaskEndReason.Success ok) {
         r.done++;
         r.metrics = r.metrics.plus(t.ended().metrics());
+        ok.counters().forEach((name, n) -> r.counters.merge(name, n, Long::sum));
         if (r.bar != null) {
           r.bar.onProgress(r.done, r.tasks);
         }
@@ -76,7 +79,7 @@ final class ProgressListener implements SchedulerListener {
           r.bar.close();
         }
         if (c.failure() == null) {
-          out.printFinished(r.label, r.done, c.nanos() / 1e9, r.metrics);
+          out.printFinished(r.label, r.done, c.nanos() / 1e9, r.metrics, r.counters);
         }
         showNextBar();
       }

@@ -3,6 +3,8 @@ package io.dflow.driver;
 import io.dflow.executor.protocol.TaskMetrics;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -61,22 +63,25 @@ final class ProgressReporter {
   }
 
   /**
-   * Prints a stage's final line. On a terminal the line is cleared first, so that the line
-   * replaces a bar another stage may be drawing there (it is redrawn below at its next tick).
+   * Prints a stage's final line, with what its tasks added to counters. On a terminal the line
+   * is cleared first, so that the line replaces a bar another stage may be drawing there (it is
+   * redrawn below at its next tick).
    */
-  void printFinished(String label, int tasks, double seconds, TaskMetrics metrics) {
+  void printFinished(String label, int tasks, double seconds, TaskMetrics metrics, Map<String, Long> counters) {
     synchronized (out) {
       if (terminal) {
         out.print(ERASE_LINE);
       }
       String spills = metrics.spills() == 0 ? ""
           : ", " + metrics.spills() + (metrics.spills() == 1 ? " spill" : " spills") + bytes(" of ", metrics.spillBytes());
-      out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s%s%s)%n",
+      String added = counters.isEmpty() ? "" : "; counters: " + counters.entrySet().stream()
+          .map(c -> c.getKey() + "=" + c.getValue()).collect(Collectors.joining(", "));
+      out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s%s%s)%s%n",
           label, tasks, tasks, seconds, metrics.recordsOut(),
           bytes(", input ", metrics.inputBytes()),
           shuffleBytes(", shuffle read ", metrics.shuffleBytesRead(), metrics.shuffleRawBytesRead()),
           shuffleBytes(", shuffle write ", metrics.shuffleBytesWritten(), metrics.shuffleRawBytesWritten()), spills,
-          bytes(", peak task memory ", metrics.peakMemory()));
+          bytes(", peak task memory ", metrics.peakMemory()), added);
       out.flush();
     }
   }
@@ -125,7 +130,7 @@ final class ProgressReporter {
     /** Clears the bar and prints the stage's final line with the counters its tasks reported. */
     void finished(int tasks, double seconds, TaskMetrics metrics) {
       close();
-      printFinished(label, tasks, seconds, metrics);
+      printFinished(label, tasks, seconds, metrics, Map.of());
     }
 
     /** Clears the bar (a stage that failed gets no final line: the job's error follows). */

@@ -104,8 +104,8 @@ class StreamingEndToEndTest {
       got.addAll(Files.readAllLines(part));
     }
     assertEquals(expected, got, "map-only output keeps the input's order, split by split");
-    assertTrue(run.err().contains("Filter.Kept=" + String.format("%,d", expected.size()))
-        || run.err().contains("Filter.Kept=" + expected.size()), run.err());
+    assertTrue(run.err().contains("; counters: Filter.Kept=" + expected.size() + "\n"), "in the stage line:\n" + run.err());
+    assertTrue(run.err().contains("job 0 counters: Filter.Kept=" + expected.size()), "after the job:\n" + run.err());
   }
 
   @Test
@@ -221,6 +221,21 @@ class StreamingEndToEndTest {
     assertTrue(first.startsWith("error: task failed: "), run.err());
     assertTrue(first.contains("mapper \"python3 " + script + "\" exited with code 1 on split file:" + in + ":0+10"), run.err());
     assertTrue(run.err().contains("  ValueError: no good: d"), run.err());
+    assertFalse(Files.exists(out.resolve("_SUCCESS")));
+  }
+
+  @Test
+  void aTracebackCrossesExecutorJvmsAndRetriesAreCounted() throws IOException {
+    Path script = Files.writeString(dir.resolve("fails.py"),
+        "import sys\nfor line in sys.stdin:\n    pass\nraise SystemExit('gave up at the end: ' + str(2 + 2))\n");
+    Path out = dir.resolve("fails-out");
+    CliRun run = streaming("local-cluster[2,1]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "python3 " + script, "-reducer", "NONE", "--conf", "dflow.task.maxAttempts=2",
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath());
+    assertEquals(1, run.exit());
+    assertTrue(run.firstErrLine().contains("(attempt 2 of 2)"), run.err());
+    assertTrue(run.firstErrLine().contains("exited with code 1 on split file:" + corpus), run.err());
+    assertTrue(run.err().contains("  gave up at the end: 4"), run.err());
     assertFalse(Files.exists(out.resolve("_SUCCESS")));
   }
 

@@ -51,7 +51,7 @@ public final class InputLister {
         addFolder(fs, status.getPath(), found);
       } else {
         BlockLocation[] blocks = fs.getFileBlockLocations(status, 0, status.getLen());
-        add(status, blocks, found);
+        add(status, blocks, found, conf);
       }
     }
     return List.copyOf(found.values());
@@ -72,7 +72,7 @@ public final class InputLister {
     }
   }
 
-  private static void addFolder(FileSystem fs, Path folder, Map<String, InputFile> found)
+  private void addFolder(FileSystem fs, Path folder, Map<String, InputFile> found)
       throws IOException {
     RemoteIterator<LocatedFileStatus> children = fs.listLocatedStatus(folder);
     while (children.hasNext()) {
@@ -83,13 +83,14 @@ public final class InputLister {
       if (child.isDirectory()) {
         addFolder(fs, child.getPath(), found);
       } else {
-        add(child, child.getBlockLocations(), found);
+        add(child, child.getBlockLocations(), found, conf);
       }
     }
   }
 
-  private static void add(FileStatus file, BlockLocation[] locations, Map<String, InputFile> found)
-      throws IOException {
+  /** A compressed file (by its extension) is listed as one that must be read whole. */
+  private static void add(FileStatus file, BlockLocation[] locations, Map<String, InputFile> found,
+      Configuration conf) throws IOException {
     List<InputFile.BlockInfo> blocks = new ArrayList<>();
     if (locations != null) {
       for (BlockLocation location : locations) {
@@ -98,7 +99,7 @@ public final class InputLister {
       }
     }
     String path = file.getPath().toString();
-    found.put(path, new InputFile(path, file.getLen(), blocks));
+    found.put(path, new InputFile(path, file.getLen(), blocks, Codecs.of(path, conf) == null));
   }
 
   private static FileNotFoundException notFound(Path qualified) {

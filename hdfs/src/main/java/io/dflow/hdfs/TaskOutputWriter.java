@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
 
 /**
  * The executor side of all-or-nothing text output: one task attempt writes its partition's
@@ -35,13 +36,23 @@ public final class TaskOutputWriter implements Closeable {
   private long records;
   private State state = State.OPEN;
 
-  private TaskOutputWriter(FileSystem fs, OutputLayout layout, int partition, long attempt) throws IOException {
+  private TaskOutputWriter(FileSystem fs, OutputLayout layout, int partition, long attempt, CompressionCodec codec)
+      throws IOException {
     this.fs = fs;
     this.layout = layout;
     this.partition = partition;
     this.attemptDir = layout.attemptDir(partition, attempt);
-    Path file = new Path(attemptDir, OutputLayout.partName(partition));
-    this.writer = new BufferedOutputStream(fs.create(file, false), BUFFER_BYTES);
+    String name = OutputLayout.partName(partition) + (codec == null ? "" : codec.getDefaultExtension());
+    OutputStream file = fs.create(new Path(attemptDir, name), false);
+    if (codec != null) {
+      try {
+        file = codec.createOutputStream(file);
+      } catch (IOException | RuntimeException e) {
+        file.close();
+        throw new IOException("cannot compress " + name + " with " + Codecs.name(codec) + ": " + e.getMessage(), e);
+      }
+    }
+    this.writer = new BufferedOutputStream(file, BUFFER_BYTES);
   }
 
   /**
@@ -51,6 +62,12 @@ public final class TaskOutputWriter implements Closeable {
    */
   public static TaskOutputWriter open(String outputPath, String jobId, int partition, long attempt,
       Configuration conf) throws IOException {
+    return open(outputPath, jobId, partition, attempt, conf, null);
+  }
+
+  /** Like {@link #open(String, String, int, long, Configuration)}, compressing with {@code codec} (null: none). */
+  public static TaskOutputWriter open(String outputPath, String jobId, int partition, long attempt,
+      Configuration conf, CompressionCodec codec) throws IOException {
     Path path = new Path(outputPath);
     FileSystem fs = FileSystems.forPath(path, conf);
     OutputLayout layout = new OutputLayout(fs.makeQualified(path), jobId);
@@ -62,7 +79,7 @@ public final class TaskOutputWriter implements Closeable {
       throw new IOException("Job " + jobId + " has no temporary output folder " + layout.jobDir()
           + " (not set up, or already committed or aborted)");
     }
-    return new TaskOutputWriter(fs, layout, partition, attempt);
+    return new TaskOutputWriter(fs, layout, partition, attempt, codec);
   }
 
   /**

@@ -13,13 +13,15 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
 
 /**
  * The text lines of one {@link FileSplit}, segment after segment, without their terminators
  * ({@code \n}, {@code \r\n} or a lone {@code \r}): UTF-8 decoded ({@link #TEXT}) or as their
  * bytes ({@link #BYTES}).
  *
- * <p>Each segment follows Hadoop's {@code LineRecordReader} rule: a segment not starting at byte
+ * <p>A compressed file (its extension names a codec, see {@link Codecs}) is one segment read
+ * whole, decompressed. Each segment of a plain file follows Hadoop's {@code LineRecordReader} rule: a segment not starting at byte
  * 0 leaves its first, partial line to the previous segment, and reads every line starting at or
  * before its end, so a line crossing a boundary is read once, by the segment where it starts.
  * A line longer than the limit ({@value #MAX_LINE_BYTES_KEY}, default 64 MiB) fails with an
@@ -50,6 +52,8 @@ public final class TextSplitReader<T> implements Iterator<T>, Closeable {
   private int nextSegment;
   private SegmentLineReader current;
   private T pending;
+  /** Whether the current segment is a compressed file, whose offsets count uncompressed bytes. */
+  private boolean compressed;
   private String lastPath;
   private long lastLineStart = -1;
 
@@ -128,7 +132,7 @@ public final class TextSplitReader<T> implements Iterator<T>, Closeable {
 
   /** Where the line last returned came from, for error messages: {@code file F at byte offset N}. */
   public String describePosition() {
-    return "file " + lastPath + " at byte offset " + lastLineStart;
+    return "file " + lastPath + " at " + (compressed ? "uncompressed " : "") + "byte offset " + lastLineStart;
   }
 
   @Override
@@ -150,6 +154,18 @@ public final class TextSplitReader<T> implements Iterator<T>, Closeable {
     Path path = new Path(segment.path());
     FileSystem fs = FileSystems.forPath(path, conf);
     FSDataInputStream in = fs.open(path, BUFFER_BYTES);
+    CompressionCodec codec = Codecs.of(segment.path(), conf);
+    if (codec != null) {
+      if (segment.start() != 0) {
+        in.close();
+        throw new IOException("A compressed file is read whole, from byte 0, not as " + segment);
+      }
+      compressed = true;
+      current = new SegmentLineReader(segment.path(), Codecs.open(codec, segment.path(), in), 0, Long.MAX_VALUE / 2,
+          maxLineBytes, BUFFER_BYTES);
+      return true;
+    }
+    compressed = false;
     try {
       if (segment.start() > 0) {
         in.seek(segment.start());

@@ -9,6 +9,8 @@
  *       {@link io.dflow.api.plan.InputFile}s with block hosts, which the planner cuts into splits.
  *   <li>{@link io.dflow.hdfs.TextSplitReader} reads the lines of one
  *       {@link io.dflow.api.plan.FileSplit} with Hadoop's line-ownership rule.
+ *   <li>{@link io.dflow.hdfs.Codecs} says which compression codec a file's extension names,
+ *       decompresses input and picks the codec of compressed output.
  *   <li>{@link io.dflow.hdfs.TextOutputCommitter} (driver side) and
  *       {@link io.dflow.hdfs.TaskOutputWriter} (executor side) make text output all-or-nothing.
  * </ul>

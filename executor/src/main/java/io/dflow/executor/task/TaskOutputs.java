@@ -4,6 +4,7 @@ import io.dflow.api.Optional;
 import io.dflow.api.UserCodeException;
 import io.dflow.api.plan.Action;
 import io.dflow.executor.serde.JavaSerde;
+import io.dflow.hdfs.Codecs;
 import io.dflow.hdfs.TaskOutputWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -97,7 +98,7 @@ public final class TaskOutputs {
   private static void saveText(TaskContext ctx, String path, Iterator<Object> records) throws IOException {
     var attempt = ctx.launch.attempt();
     try (TaskOutputWriter writer = TaskOutputWriter.open(path, ctx.stage.commitJob(),
-        attempt.partition(), attempt.taskId(), ctx.hadoop())) {
+        attempt.partition(), attempt.taskId(), ctx.hadoop(), Codecs.forOutput(ctx.stage.conf(), ctx.hadoop()))) {
       while (records.hasNext()) {
         writer.write(records.next());
       }

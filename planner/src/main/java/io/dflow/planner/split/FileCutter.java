@@ -44,7 +44,8 @@ final class FileCutter {
     return blockSize * (maxSplitBytes / blockSize);
   }
 
-  private static FileSplit piece(InputFile file, long start, long length) {
+  /** Bytes {@code [start, start + length)} of {@code file}, with the hosts holding most of them. */
+  static FileSplit piece(InputFile file, long start, long length) {
     return new FileSplit(
         List.of(new FileSplit.Segment(file.path(), start, length)),
         HostRanking.hostsOf(file, start, start + length, SplitPlanner.MAX_HOSTS));

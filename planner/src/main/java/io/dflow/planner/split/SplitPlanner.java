@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Turns the files of a text source into input splits of about {@code maxSplitBytes} each:
  * a file bigger than that is cut into pieces (block-aligned where it can be, the last piece
- * up to 10% over), smaller files are packed together up to the limit, empty files are dropped.
+ * up to 10% over) unless it must be read whole (compressed: one split of its own), smaller
+ * files are packed together up to the limit, empty files are dropped.
  * Every split names up to {@value #MAX_HOSTS} hosts holding most of its bytes, best first.
  * The same files in any order give the same splits, ordered by their first file and offset.
  */
@@ -33,7 +34,8 @@ public final class SplitPlanner {
     List<InputFile> small = new ArrayList<>();
     for (InputFile file : sorted) {
       if (file.length() > maxSplitBytes) {
-        splits.addAll(FileCutter.cut(file, maxSplitBytes));
+        splits.addAll(file.splittable() ? FileCutter.cut(file, maxSplitBytes)
+            : List.of(FileCutter.piece(file, 0, file.length())));
       } else if (file.length() > 0) {
         small.add(file);
       }

@@ -17,6 +17,16 @@ import org.junit.jupiter.api.Test;
 class SplitPlannerTest {
 
   @Test
+  void aFileThatMustBeReadWholeIsOneSplitWhateverItsSize() {
+    InputFile gz = new InputFile("/in/big.gz", 1000, List.of(new BlockInfo(0, 400, List.of("h1")),
+        new BlockInfo(400, 400, List.of("h2")), new BlockInfo(800, 200, List.of("h2"))), false);
+    List<FileSplit> splits = SplitPlanner.plan(List.of(gz), 300);
+    assertEquals(List.of(new FileSplit.Segment("/in/big.gz", 0, 1000)), splits.get(0).segments());
+    assertEquals(1, splits.size());
+    assertEquals("h2", splits.get(0).hosts().get(0), "the host holding most of it first");
+  }
+
+  @Test
   void smallFilesWithoutHostsArePackedInPathOrder() {
     List<InputFile> files = List.of(file("/in/e", 30), file("/in/a", 30), file("/in/c", 30),
         file("/in/b", 30), file("/in/d", 30));
