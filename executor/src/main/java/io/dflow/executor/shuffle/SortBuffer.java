@@ -191,7 +191,8 @@ final class SortBuffer {
       while (end < n && keys[end] == keys[start]) {
         end++;
       }
-      if (end - start > 1 && (bytesPrefix(index[start], depth) & 0xff) == 0xff) {
+      long prefix = order.direction() > 0 ? keys[start] : ~keys[start];
+      if (end - start > 1 && (prefix & 0xff) == 0xff) {
         sortBytesTies(from + start, from + end, depth + PREFIX_BYTES);
       }
       start = end;
