@@ -63,6 +63,32 @@ class CompressedInputEndToEndTest {
   }
 
   @Test
+  void aBzip2FileIsCutIntoSplitsAndCountedExactly() throws IOException {
+    Path plain = dir.resolve("big.txt");
+    Corpus.write(plain, 2_200_000, 7); // three bzip2 blocks
+    Path in = Files.createDirectories(dir.resolve("bz2-in"));
+    Path bz2 = in.resolve("big.txt.bz2");
+    org.apache.hadoop.io.compress.CompressionCodec codec = org.apache.hadoop.util.ReflectionUtils.newInstance(
+        org.apache.hadoop.io.compress.BZip2Codec.class, new org.apache.hadoop.conf.Configuration());
+    try (OutputStream out = codec.createOutputStream(Files.newOutputStream(bz2))) {
+      Files.copy(plain, out);
+    }
+    long splitBytes = Files.size(bz2) / 4 + 1;
+    Path out = dir.resolve("bz2-out");
+    CliRun run = CliRun.of("run", "--master", "local[2]", "--class", "io.dflow.examples.WordCount",
+        "--conf", "dflow.input.maxSplitBytes=" + splitBytes, TestJars.examples().toString(), in.toString(), out.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("(4 splits)") || run.err().contains("(5 splits)"), run.err());
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> parts = Files.list(out)) {
+      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+        lines.addAll(Files.readAllLines(part));
+      }
+    }
+    assertEquals(Corpus.count(Files.readString(plain)), Corpus.parseCounts(lines));
+  }
+
+  @Test
   void aTruncatedFileFailsTheJobNamingIt() throws IOException {
     Path broken = Files.createDirectories(dir.resolve("broken"));
     byte[] whole = Files.readAllBytes(input.resolve("a.txt.gz"));

@@ -16,6 +16,8 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.PathFilter;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 
 /**
  * Lists the files behind an input path, with their blocks and the hosts holding them.
@@ -88,7 +90,7 @@ public final class InputLister {
     }
   }
 
-  /** A compressed file (by its extension) is listed as one that must be read whole. */
+  /** A compressed file (by its extension) is listed as one that must be read whole, unless its codec splits (bzip2). */
   private static void add(FileStatus file, BlockLocation[] locations, Map<String, InputFile> found,
       Configuration conf) throws IOException {
     List<InputFile.BlockInfo> blocks = new ArrayList<>();
@@ -99,7 +101,9 @@ public final class InputLister {
       }
     }
     String path = file.getPath().toString();
-    found.put(path, new InputFile(path, file.getLen(), blocks, Codecs.of(path, conf) == null));
+    CompressionCodec codec = Codecs.of(path, conf);
+    found.put(path, new InputFile(path, file.getLen(), blocks,
+        codec == null || codec instanceof SplittableCompressionCodec));
   }
 
   private static FileNotFoundException notFound(Path qualified) {

@@ -1,6 +1,5 @@
 package io.dflow.hdfs;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -16,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>Bytes are scanned in a buffer that grows only while one line is longer than it.
  */
-final class SegmentLineReader implements Closeable {
+final class SegmentLineReader implements SegmentLines {
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long LF_BYTES = 0x0A0A0A0A0A0A0A0AL;
@@ -49,7 +48,8 @@ final class SegmentLineReader implements Closeable {
   }
 
   /** The next line this range owns, without its terminator, in {@code form}, or null at the end. */
-  <T> T readLine(TextSplitReader.LineForm<T> form) throws IOException {
+  @Override
+  public <T> T readLine(TextSplitReader.LineForm<T> form) throws IOException {
     if (!started) {
       started = true;
       done = start != 0 && !skipPartialLine();
@@ -89,11 +89,13 @@ final class SegmentLineReader implements Closeable {
   }
 
   /** The byte offset in the file where the line last returned starts, or -1 before the first. */
-  long lineStart() {
+  @Override
+  public long lineStart() {
     return lineStart;
   }
 
-  String path() {
+  @Override
+  public String path() {
     return path;
   }
 

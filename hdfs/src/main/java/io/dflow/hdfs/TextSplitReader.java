@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 
 /**
  * The text lines of one {@link FileSplit}, segment after segment, without their terminators
@@ -21,7 +22,9 @@ import org.apache.hadoop.io.compress.CompressionCodec;
  * bytes ({@link #BYTES}).
  *
  * <p>A compressed file (its extension names a codec, see {@link Codecs}) is one segment read
- * whole, decompressed. Each segment of a plain file follows Hadoop's {@code LineRecordReader} rule: a segment not starting at byte
+ * whole, decompressed, unless its codec can be split (bzip2): then each segment is read from
+ * its first compressed block, by Hadoop's own line reader, whose positions are compressed
+ * offsets. Each segment of a plain file follows Hadoop's {@code LineRecordReader} rule: a segment not starting at byte
  * 0 leaves its first, partial line to the previous segment, and reads every line starting at or
  * before its end, so a line crossing a boundary is read once, by the segment where it starts.
  * A line longer than the limit ({@value #MAX_LINE_BYTES_KEY}, default 64 MiB) fails with an
@@ -50,10 +53,10 @@ public final class TextSplitReader<T> implements Iterator<T>, Closeable {
   private final int maxLineBytes;
   private final LineForm<T> form;
   private int nextSegment;
-  private SegmentLineReader current;
+  private SegmentLines current;
   private T pending;
-  /** Whether the current segment is a compressed file, whose offsets count uncompressed bytes. */
-  private boolean compressed;
+  /** How the current segment counts line offsets, for messages: {@code byte offset}, {@code uncompressed byte offset}, ... */
+  private String offsets = "byte offset";
   private String lastPath;
   private long lastLineStart = -1;
 
@@ -132,7 +135,7 @@ public final class TextSplitReader<T> implements Iterator<T>, Closeable {
 
   /** Where the line last returned came from, for error messages: {@code file F at byte offset N}. */
   public String describePosition() {
-    return "file " + lastPath + " at " + (compressed ? "uncompressed " : "") + "byte offset " + lastLineStart;
+    return "file " + lastPath + " at " + offsets + " " + lastLineStart;
   }
 
   @Override
@@ -140,7 +143,7 @@ public final class TextSplitReader<T> implements Iterator<T>, Closeable {
     nextSegment = segments.size();
     pending = null;
     if (current != null) {
-      SegmentLineReader closing = current;
+      SegmentLines closing = current;
       current = null;
       closing.close();
     }
@@ -155,17 +158,23 @@ public final class TextSplitReader<T> implements Iterator<T>, Closeable {
     FileSystem fs = FileSystems.forPath(path, conf);
     FSDataInputStream in = fs.open(path, BUFFER_BYTES);
     CompressionCodec codec = Codecs.of(segment.path(), conf);
+    if (codec instanceof SplittableCompressionCodec) {
+      in.close();
+      offsets = "compressed byte offset";
+      current = new BlockCompressedLines(segment.path(), segment.start(), segment.length(), conf, maxLineBytes);
+      return true;
+    }
     if (codec != null) {
       if (segment.start() != 0) {
         in.close();
         throw new IOException("A compressed file is read whole, from byte 0, not as " + segment);
       }
-      compressed = true;
+      offsets = "uncompressed byte offset";
       current = new SegmentLineReader(segment.path(), Codecs.open(codec, segment.path(), in), 0, Long.MAX_VALUE / 2,
           maxLineBytes, BUFFER_BYTES);
       return true;
     }
-    compressed = false;
+    offsets = "byte offset";
     try {
       if (segment.start() > 0) {
         in.seek(segment.start());
