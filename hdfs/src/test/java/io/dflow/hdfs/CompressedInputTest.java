@@ -132,6 +132,16 @@ class CompressedInputTest {
   }
 
   @Test
+  void codecsWithoutHadoopsNativeLibraryWorkOrSayWhichIsMissing() throws IOException {
+    Path lz4 = hadoopCompressed("a.txt.lz4", org.apache.hadoop.io.compress.Lz4Codec.class); // lz4-java, no native code
+    assertEquals(lines, read(lz4));
+    Path zst = Files.write(dir.resolve("a.txt.zst"), new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0});
+    IOException e = assertThrows(IOException.class, () -> read(zst));
+    assertTrue(e.getMessage().startsWith("Cannot read file:" + zst + ": its codec, zstandard, cannot run here ("),
+        e.getMessage());
+  }
+
+  @Test
   void aCompressedSegmentMustStartAtZero() throws IOException {
     Path gz = dir.resolve("start.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
