@@ -30,6 +30,18 @@ class JobFailureTest {
   }
 
   @Test
+  void aHungTaskIsKilledAfterTheTimeoutAndRetried() {
+    CliRun run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+        CliRun.of("run", "--master", "local[2]", "--class", "dflowtest.jobs.SleepingJob",
+            "--conf", "dflow.task.timeout=800", "--conf", "dflow.task.maxAttempts=2", jobs.toString()));
+    assertEquals(1, run.exit());
+    assertTrue(run.firstErrLine().contains("(attempt 2 of 2)"), run.err());
+    assertTrue(run.firstErrLine().contains("the task was killed: no input record read and no output written for"),
+        run.err());
+    assertTrue(run.err().contains("Caused by: java.lang.InterruptedException"), run.err());
+  }
+
+  @Test
   void missingInputIsNamed() {
     Path out = dir.resolve("out-missing");
     CliRun run = CliRun.of("run", "--master", "local[2]", "--class", "io.dflow.examples.WordCount",

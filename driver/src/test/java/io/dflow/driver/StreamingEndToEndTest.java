@@ -3,6 +3,7 @@ package io.dflow.driver;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -287,6 +288,29 @@ class StreamingEndToEndTest {
         System.setProperty(JobLauncher.STDERR_TERMINAL_PROPERTY, before);
       }
     }
+  }
+
+  @Test
+  void aSilentChildIsKilledAfterTheTaskTimeoutAndABusyOneIsNot() throws IOException {
+    Path in = Files.writeString(dir.resolve("slow-in.txt"), "1\n2\n3\n4\n5\n6\n7\n8\n");
+    Path out = dir.resolve("silent-out");
+    CliRun silent = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> streaming("local[1]",
+        "-input", in.toString(), "-output", out.toString(), "-reducer", "NONE",
+        "-mapper", "sh -c 'sleep 120'", "--conf", "dflow.task.timeout=1500"));
+    assertEquals(1, silent.exit());
+    assertTrue(silent.firstErrLine().contains("split file:" + in + ":0+16"), silent.err());
+    assertTrue(silent.firstErrLine().contains("the task was killed: no input record read and no output written for 1."),
+        silent.err());
+    assertTrue(silent.firstErrLine().contains("(dflow.task.timeout=1500 ms)"), silent.err());
+    assertFalse(Files.exists(out.resolve("_SUCCESS")));
+
+    // one line every 0.4 s: slower than the timeout in all, but never silent for a whole second
+    Path busyOut = dir.resolve("busy-out");
+    CliRun busy = streaming("local[1]", "-input", in.toString(), "-output", busyOut.toString(), "-reducer", "NONE",
+        "-mapper", "sh -c 'while read l; do sleep 0.4; echo \"$l\"; done'", "--conf", "dflow.task.timeout=1000");
+    assertEquals(0, busy.exit(), busy.err());
+    assertEquals(List.of("1\t", "2\t", "3\t", "4\t", "5\t", "6\t", "7\t", "8\t"),
+        Files.readAllLines(busyOut.resolve("part-00000")));
   }
 
   @Test

@@ -143,6 +143,7 @@ public final class Executor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    runner.close();
     sender.shutdownNow();
     fetcher.close();
     shuffleStore.deleteAll();

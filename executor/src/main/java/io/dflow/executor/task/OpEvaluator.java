@@ -72,16 +72,16 @@ final class OpEvaluator {
       ctx.reading(read.split(), lines::describePosition);
       @SuppressWarnings("unchecked")
       Iterator<Object> records = (Iterator<Object>) lines;
-      return records;
+      return ctx.counting(records);
     }
     if (op instanceof PartitionOp.ScanCollection) {
-      return ((TaskInput.ReadSlice) source(op, partition)).records().iterator();
+      return ctx.counting(((TaskInput.ReadSlice) source(op, partition)).records().iterator());
     }
     if (op instanceof PartitionOp.ReadShuffle read) {
       ShuffleReader fetched = ctx.closeLater(new ShuffleReader(read.shuffle(), partition,
           ctx.stage.shuffleInputs().get(read.shuffle()), ctx.env.fetcher(),
           ctx.segmentOpener(read.spec().recordEncoder()), ctx.maxBytesInFlight(), ctx::addShuffleBytesRead));
-      return Merger.mergeFetched(read.spec(), fetched, ctx.sortSettings());
+      return ctx.counting(Merger.mergeFetched(read.spec(), fetched, ctx.sortSettings()));
     }
     if (op instanceof PartitionOp.MergeInPlace merge) {
       return Merger.merge(merge.spec(), false, compute(merge.input(), partition), ctx.sortSettings());

@@ -67,6 +67,13 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   /** Concurrent: a child process's counters may be added by the pump thread of the process downstream of it. */
   final Map<String, Long> counters = new ConcurrentHashMap<>();
   private final boolean mapSide;
+  /** Records read from its sources or written to its sinks so far: how the watchdog sees it progress. */
+  private final AtomicLong progress = new AtomicLong();
+  /** The slot thread running the task (the context is made on it). */
+  private final Thread thread = Thread.currentThread();
+  /** What the task runs beside its thread (child processes): killed with it. */
+  private final java.util.Queue<Closeable> killable = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private volatile String killed;
   private FileSplit split;
   private Supplier<String> position;
   private Path workDir;
@@ -234,6 +241,51 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   @Override
   public void closeAtEnd(Closeable resource) {
     closeLater(resource);
+    killable.add(resource);
+  }
+
+  /** Counts one record read or written (from any of the task's threads: a lost count only delays a kill). */
+  void progressed() {
+    progress.lazySet(progress.get() + 1);
+  }
+
+  long progress() {
+    return progress.get();
+  }
+
+  /** {@code records}, each one counted as progress as it is taken. */
+  Iterator<Object> counting(Iterator<Object> records) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public Object next() {
+        Object next = records.next();
+        progressed();
+        return next;
+      }
+    };
+  }
+
+  /** Stops the task from another thread: its child processes are killed and its thread interrupted. */
+  void kill(String why) {
+    killed = why;
+    for (Closeable c : killable) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        // the task fails for being killed whatever its children say
+      }
+    }
+    thread.interrupt();
+  }
+
+  /** Why the task was killed, or null. */
+  String killed() {
+    return killed;
   }
 
   TaskMetrics metrics(long runMillis) {

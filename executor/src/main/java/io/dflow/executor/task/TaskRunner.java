@@ -30,6 +30,7 @@ import java.util.Map;
  */
 public final class TaskRunner {
   private final TaskEnvironment env;
+  private final TaskWatchdog watchdog = new TaskWatchdog();
   private final HadoopConfCache hadoopConfs = new HadoopConfCache();
   /** The stage a slot thread ran last, deserialised: its next first attempts reuse it. */
   private final ThreadLocal<Prepared> lastStage = new ThreadLocal<>();
@@ -41,6 +42,11 @@ public final class TaskRunner {
     this.env = env;
   }
 
+  /** Stops watching for hung tasks: the executor is closing. */
+  public void close() {
+    watchdog.close();
+  }
+
   public TaskEnded run(RegisterStage stage, TaskLaunch launch) {
     long start = System.nanoTime();
     Thread thread = Thread.currentThread();
@@ -48,6 +54,7 @@ public final class TaskRunner {
     List<Stage.Sink> sinks = null;
     Map<Stage.OpPartition, TaskInput> sources = Map.of();
     TaskContext ctx = null;
+    Object watched = null;
     try {
       ClassLoader loader = env.loaders().loaderFor(stage.jarSha256());
       thread.setContextClassLoader(loader);
@@ -61,16 +68,22 @@ public final class TaskRunner {
       ctx = new TaskContext(env, stage, launch, loader, () -> hadoopConfs.get(stage.conf()),
           sinks.stream().anyMatch(s -> s.output() instanceof StageOutput.ShuffleWrite));
       TaskScope.enter(ctx);
+      watched = watchdog.watch(ctx);
       TaskEndReason.Success success = runSinks(ctx, sinks, sources);
       TaskMetrics metrics = ctx.metrics(millisSince(start));
       ctx.close();
       return new TaskEnded(launch.attempt(), env.executor(), success, metrics);
     } catch (Throwable t) {
+      if (ctx != null && ctx.killed() != null) {
+        t = new TaskKilledException(ctx.killed(), t);
+      }
       closeQuietly(ctx, t);
       TaskMetrics metrics = ctx == null ? new TaskMetrics(0, 0, 0, 0, millisSince(start))
           : ctx.metrics(millisSince(start));
       return new TaskEnded(launch.attempt(), env.executor(), failure(t, sinks, launch, sources), metrics);
     } finally {
+      watchdog.forget(watched);
+      Thread.interrupted(); // a kill that came as the task ended must not reach the slot's next task
       TaskScope.exit();
       thread.setContextClassLoader(before);
     }
@@ -82,7 +95,7 @@ public final class TaskRunner {
     byte[] result = null;
     List<MapStatus> statuses = new ArrayList<>();
     for (Stage.Sink sink : sinks) {
-      Iterator<Object> records = evaluator.compute(sink.root(), ctx.partition());
+      Iterator<Object> records = ctx.counting(evaluator.compute(sink.root(), ctx.partition()));
       if (sink.output() instanceof StageOutput.ShuffleWrite write) {
         ShuffleWriteResult written = MapOutputWriter.write(ctx.env.shuffles(), ctx.partition(),
             ctx.launch.attempt().taskId(), write, records, ctx.allocator(), ctx.sortSettings());
