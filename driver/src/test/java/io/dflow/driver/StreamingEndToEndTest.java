@@ -177,6 +177,11 @@ class StreamingEndToEndTest {
     assertEquals(0, run.exit(), run.err());
     byte[] want = {'o', 'k', '\t', '\n', (byte) 0xff, (byte) 0xfe, 'x', '\t', (byte) 0xc3, '\n', (byte) 0x80, (byte) 0xe9, '\t', '\n'};
     assertArrayEquals(want, concat(parts(out)));
+    Path zeroReduces = dir.resolve("binary-out-0");
+    CliRun mapOnly = streaming("local[1]", "-input", in.toString(), "-output", zeroReduces.toString(), "-mapper", "cat",
+        "-reducer", "cat", "-D", "mapreduce.job.reduces=0"); // Hadoop's other spelling of map-only
+    assertEquals(0, mapOnly.exit(), mapOnly.err());
+    assertArrayEquals(want, concat(parts(zeroReduces)));
   }
 
   @Test

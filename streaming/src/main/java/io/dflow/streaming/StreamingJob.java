@@ -34,7 +34,7 @@ public final class StreamingJob implements DflowJob {
 
   @Override
   public void run(JobContext ctx, String[] args) {
-    Settings s = new Settings(ctx, options.numReduceTasks());
+    Settings s = new Settings(ctx, options.mapOnly() ? Integer.valueOf(0) : options.numReduceTasks());
     Map<String, String> env = options.childEnvironment();
     List<ShippedFile> shipped = ShippedFile.read(options.files());
     Broadcast<List<ShippedFile>> files = shipped.isEmpty() ? null : ctx.broadcast(shipped);
@@ -110,6 +110,7 @@ public final class StreamingJob implements DflowJob {
     final long combineBufferBytes;
     private final JobContext ctx;
 
+    /** @param numReduceTasks as the command line says (0 for a map-only job), or null for the settings' */
     Settings(JobContext ctx, Integer numReduceTasks) {
       this.ctx = ctx;
       mapInputSeparator = bytes("stream.map.input.field.separator", "\t");
