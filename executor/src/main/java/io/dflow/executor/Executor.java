@@ -11,6 +11,7 @@ import io.dflow.executor.protocol.ControlMessage.DropCachedDataset;
 import io.dflow.executor.protocol.ControlMessage.ForgetStage;
 import io.dflow.executor.protocol.ControlMessage.LaunchTasks;
 import io.dflow.executor.protocol.ControlMessage.RegisterStage;
+import io.dflow.executor.protocol.ControlMessage.KillTasks;
 import io.dflow.executor.protocol.ControlMessage.StatusUpdate;
 import io.dflow.executor.protocol.ControlMessage.TaskEnded;
 import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
@@ -112,6 +113,8 @@ public final class Executor implements AutoCloseable {
       for (TaskLaunch task : launch.tasks()) {
         launch(task);
       }
+    } else if (message instanceof KillTasks k) {
+      k.attempts().forEach(attempt -> runner.kill(attempt, k.reason()));
     } else if (message instanceof ForgetStage f) {
       stages.remove(f.stage());
     } else if (message instanceof DropCachedDataset d) {

@@ -187,6 +187,7 @@ public final class DagScheduler {
   private void finishJob(ActiveJob job) {
     jobs.remove(job.id);
     if (job.finalStage.current != null) {
+      tasks.kill(job.finalStage.current, "job " + job.id + " has its result"); // take(n) needs no more
       tasks.remove(job.finalStage.current);
     }
     running.remove(job.finalStage);
@@ -205,6 +206,7 @@ public final class DagScheduler {
         waiting.remove(s);
         if (running.remove(s) && s.current != null) {
           s.current.makeZombie();
+          tasks.kill(s.current, "job " + job.id + " failed");
           tasks.remove(s.current);
         }
       }
@@ -528,6 +530,7 @@ public final class DagScheduler {
       return;
     }
     ScheduledStage stage = taskSet.stage;
+    tasks.kill(taskSet, jobLabel(stage) + stage.label + " failed");
     tasks.remove(taskSet);
     running.remove(stage);
     int partition = r == null ? -1 : taskSet.partitionOf(r.index());

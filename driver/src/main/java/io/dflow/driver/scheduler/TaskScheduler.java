@@ -153,6 +153,24 @@ final class TaskScheduler {
     return total;
   }
 
+  /** Asks the executors running attempts of {@code taskSet} to kill them, saying {@code reason}. */
+  void kill(TaskSetManager taskSet, String reason) {
+    Map<ExecutorId, List<TaskAttempt>> byExecutor = new LinkedHashMap<>();
+    attempts.forEach((taskId, launched) -> {
+      TaskSetManager.Running r = launched.taskSet() == taskSet ? taskSet.running(taskId) : null;
+      if (r != null) {
+        byExecutor.computeIfAbsent(launched.executor(), e -> new ArrayList<>())
+            .add(new TaskAttempt(taskId, taskSet.id, taskSet.partitionOf(r.index()), r.attempt()));
+      }
+    });
+    byExecutor.forEach((executor, killed) -> {
+      Slots s = executors.get(executor);
+      if (s != null) {
+        s.handle.send(new ControlMessage.KillTasks(killed, reason));
+      }
+    });
+  }
+
   /** Sends {@code message} to every executor. */
   void broadcast(ControlMessage message) {
     executors.values().forEach(s -> s.handle.send(message));

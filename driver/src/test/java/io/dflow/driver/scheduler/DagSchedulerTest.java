@@ -10,6 +10,7 @@ import io.dflow.api.PairDataset;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.InputFile;
 import io.dflow.api.plan.InputFile.BlockInfo;
+import io.dflow.executor.protocol.ControlMessage;
 import io.dflow.executor.protocol.BlockUpdate;
 import io.dflow.executor.protocol.CachedBlockLocation;
 import io.dflow.executor.protocol.ControlMessage.LaunchTasks;
@@ -203,6 +204,25 @@ class DagSchedulerTest {
       f.succeed(e, t);
     }
     assertEquals(new JobSummary(1, 2), second.outcome.join(), "no map stage ran: the cache covers it");
+  }
+
+  @Test
+  void aFailedJobKillsItsAttemptsStillRunningAndOnlyThose() {
+    FakeExecutor a = f.executor("a", "h1", 1);
+    FakeExecutor b = f.executor("b", "h2", 1);
+    SchedulerFixture.JobRun job = f.submit(f.ctx.parallelize(List.of(1, 2), Encoders.ints(), 2), new Action.Count());
+    TaskLaunch onA = a.takeLaunched().get(0);
+    TaskLaunch onB = b.takeLaunched().get(0);
+    f.end(a, onA, new TaskEndReason.ExceptionFailure("java.lang.RuntimeException", "broken", "slice",
+        "java.lang.RuntimeException: broken"));
+    assertTrue(job.outcome.isCompletedExceptionally());
+    List<ControlMessage.KillTasks> kills = b.receivedOf(ControlMessage.KillTasks.class);
+    assertEquals(1, kills.size());
+    assertEquals(List.of(onB.attempt()), kills.get(0).attempts());
+    assertTrue(kills.get(0).reason().endsWith("failed"), kills.get(0).reason());
+    assertTrue(a.receivedOf(ControlMessage.KillTasks.class).isEmpty(), "its attempt had ended");
+    f.end(b, onB, new TaskEndReason.Killed(kills.get(0).reason())); // the kill's report changes nothing
+    assertTrue(job.outcome.isCompletedExceptionally());
   }
 
   @Test

@@ -83,6 +83,16 @@ public sealed interface ControlMessage extends Serializable {
   record TaskEnded(TaskAttempt attempt, ExecutorId executor, TaskEndReason reason, TaskMetrics metrics)
       implements Serializable {}
 
+  /**
+   * Driver to executor: stop these running attempts (their job failed); each ends as
+   * {@link TaskEndReason.Killed} with {@code reason}, its output discarded.
+   */
+  record KillTasks(List<TaskAttempt> attempts, String reason) implements ControlMessage {
+    public KillTasks {
+      attempts = List.copyOf(attempts);
+    }
+  }
+
   /** Driver to executor: a stage attempt will send no more tasks; drop what was registered for it. */
   record ForgetStage(StageAttemptId stage) implements ControlMessage {}
 

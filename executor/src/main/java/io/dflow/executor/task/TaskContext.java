@@ -74,6 +74,7 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   /** What the task runs beside its thread (child processes): killed with it. */
   private final java.util.Queue<Closeable> killable = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile String killed;
+  private volatile boolean killedByDriver;
   private FileSplit split;
   private Supplier<String> position;
   private Path workDir;
@@ -270,8 +271,13 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
     };
   }
 
-  /** Stops the task from another thread: its child processes are killed and its thread interrupted. */
-  void kill(String why) {
+  /**
+   * Stops the task from another thread: its child processes are killed and its thread
+   * interrupted; {@code byDriver} for a kill the driver asked for (the attempt ends as killed,
+   * not as failed).
+   */
+  void kill(String why, boolean byDriver) {
+    killedByDriver = byDriver;
     killed = why;
     for (Closeable c : killable) {
       try {
@@ -286,6 +292,10 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   /** Why the task was killed, or null. */
   String killed() {
     return killed;
+  }
+
+  boolean killedByDriver() {
+    return killedByDriver;
   }
 
   TaskMetrics metrics(long runMillis) {

@@ -7,6 +7,7 @@ import io.dflow.executor.protocol.ControlMessage.RegisterStage;
 import io.dflow.executor.protocol.ControlMessage.TaskEnded;
 import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
 import io.dflow.executor.protocol.MapStatus;
+import io.dflow.executor.protocol.TaskAttempt;
 import io.dflow.executor.protocol.TaskEndReason;
 import io.dflow.executor.protocol.TaskMetrics;
 import io.dflow.executor.serde.JavaSerde;
@@ -31,6 +32,8 @@ import java.util.Map;
 public final class TaskRunner {
   private final TaskEnvironment env;
   private final TaskWatchdog watchdog = new TaskWatchdog();
+  /** The attempts running now, for a kill from the driver. */
+  private final Map<TaskAttempt, TaskContext> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final HadoopConfCache hadoopConfs = new HadoopConfCache();
   /** The stage a slot thread ran last, deserialised: its next first attempts reuse it. */
   private final ThreadLocal<Prepared> lastStage = new ThreadLocal<>();
@@ -40,6 +43,14 @@ public final class TaskRunner {
 
   public TaskRunner(TaskEnvironment env) {
     this.env = env;
+  }
+
+  /** Kills {@code attempt} if it runs here (it then ends as {@link TaskEndReason.Killed}); else does nothing. */
+  public void kill(TaskAttempt attempt, String reason) {
+    TaskContext ctx = running.get(attempt);
+    if (ctx != null) {
+      ctx.kill(reason, true);
+    }
   }
 
   /** Stops watching for hung tasks: the executor is closing. */
@@ -68,6 +79,7 @@ public final class TaskRunner {
       ctx = new TaskContext(env, stage, launch, loader, () -> hadoopConfs.get(stage.conf()),
           sinks.stream().anyMatch(s -> s.output() instanceof StageOutput.ShuffleWrite));
       TaskScope.enter(ctx);
+      running.put(launch.attempt(), ctx);
       watched = watchdog.watch(ctx);
       TaskEndReason.Success success = runSinks(ctx, sinks, sources);
       TaskMetrics metrics = ctx.metrics(millisSince(start));
@@ -78,10 +90,15 @@ public final class TaskRunner {
         t = new TaskKilledException(ctx.killed(), t);
       }
       closeQuietly(ctx, t);
+      if (ctx != null && ctx.killedByDriver()) {
+        return new TaskEnded(launch.attempt(), env.executor(), new TaskEndReason.Killed(ctx.killed()),
+            ctx.metrics(millisSince(start)));
+      }
       TaskMetrics metrics = ctx == null ? new TaskMetrics(0, 0, 0, 0, millisSince(start))
           : ctx.metrics(millisSince(start));
       return new TaskEnded(launch.attempt(), env.executor(), failure(t, sinks, launch, sources), metrics);
     } finally {
+      running.remove(launch.attempt());
       watchdog.forget(watched);
       Thread.interrupted(); // a kill that came as the task ended must not reach the slot's next task
       TaskScope.exit();

@@ -83,7 +83,7 @@ final class TaskWatchdog implements AutoCloseable {
       } else if (now - w.changedAt > w.timeoutNanos) {
         running.remove(w);
         w.task.kill(String.format(Locale.ROOT, "no input record read and no output written for %.1f s (%s=%d ms)",
-            (now - w.changedAt) / 1e9, TIMEOUT_KEY, TimeUnit.NANOSECONDS.toMillis(w.timeoutNanos)));
+            (now - w.changedAt) / 1e9, TIMEOUT_KEY, TimeUnit.NANOSECONDS.toMillis(w.timeoutNanos)), false);
       }
     }
   }

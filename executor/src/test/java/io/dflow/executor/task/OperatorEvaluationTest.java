@@ -26,6 +26,8 @@ import io.dflow.executor.storage.BlockStore;
 import io.dflow.executor.storage.BroadcastCache;
 import io.dflow.planner.PhysicalPlan;
 import io.dflow.planner.ShuffleId;
+import io.dflow.executor.protocol.ControlMessage.TaskLaunch;
+import io.dflow.executor.protocol.TaskEndReason;
 import io.dflow.planner.Stage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -160,6 +162,29 @@ class OperatorEvaluationTest {
       }
       assertEquals(expected, actual);
     }
+  }
+
+  @Test
+  void anAttemptTheDriverKillsEndsPromptlyAsKilled() throws Exception {
+    MapFunction<Long, Long> hangs = x -> {
+      Thread.sleep(60_000);
+      return x;
+    };
+    Stage stage = planning.plan(ctx.parallelize(List.of(1L, 2L), Encoders.longs(), 1).map(hangs, Encoders.longs()),
+        new Action.Count()).resultStage();
+    TaskRunner runner = runner(64L << 20, 1 << 20);
+    Tasks.StageRun run = Tasks.register(stage);
+    TaskLaunch launch = run.launch(0);
+    java.util.concurrent.CompletableFuture<TaskEnded> ended =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> runner.run(run.registration(), launch));
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!ended.isDone() && System.nanoTime() < deadline) {
+      runner.kill(launch.attempt(), "job 3 failed"); // until the attempt is there to kill
+      Thread.sleep(50);
+    }
+    TaskEnded end = ended.get(1, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(new TaskEndReason.Killed("job 3 failed"), end.reason());
+    runner.kill(launch.attempt(), "again"); // an attempt that ended is not there to kill: nothing happens
   }
 
   @Test
