@@ -47,6 +47,21 @@ public final class DflowConf {
       Map.entry(MAX_FRAME, (long) Integer.MAX_VALUE),
       Map.entry("dflow.rpc.fetchChunkBytes", (long) Integer.MAX_VALUE));
 
+  /**
+   * Every {@code dflow.} setting there is: what {@code conf/dflow-defaults.properties} documents,
+   * line for line (a test keeps the two equal). Any other {@code dflow.} key is a mistake.
+   */
+  static final java.util.Set<String> KNOWN = java.util.Set.of(MASTER, OVERWRITE, LOCAL_DIR, MAX_ATTEMPTS,
+      STAGE_MAX_ATTEMPTS, STORAGE_MEMORY, BROADCAST_MAX_BYTES, EXECUTION_FRACTION, COMPRESS_CODEC, EXECUTOR_MEMORY,
+      EXECUTOR_JAVA_OPTIONS, REGISTRATION_TIMEOUT, MAX_FRAME, HANDSHAKE_TIMEOUT, "dflow.input.maxSplitBytes",
+      "dflow.input.maxLineBytes", "dflow.collect.maxBytes", "dflow.task.memoryBytes", "dflow.task.timeout",
+      "dflow.shuffle.partitions", "dflow.shuffle.maxBytesInFlight", "dflow.parallelize.slicesPerSlot",
+      "dflow.rpc.fetchChunkBytes", "dflow.executor.classpath", "dflow.output.compress", "dflow.output.compress.codec",
+      "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes");
+
+  /** Settings that are true or false, nothing else. */
+  static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress");
+
   private DflowConf() {}
 
   /** Defaults for keys that code reads without a fallback of its own. */
@@ -86,6 +101,19 @@ public final class DflowConf {
    * range, a share of the heap is not between 0 and 1, or a codec is not one dflow has.
    */
   static void validate(Map<String, String> conf) {
+    for (String key : conf.keySet()) {
+      if (key.startsWith("dflow.") && !KNOWN.contains(key)) {
+        String nearest = nearest(key);
+        throw new IllegalArgumentException("unknown setting " + key
+            + (nearest == null ? "" : ": did you mean " + nearest + "?") + " (conf/dflow-defaults.properties lists them all)");
+      }
+    }
+    for (String key : BOOLEANS) {
+      String value = conf.get(key);
+      if (value != null && !value.trim().equals("true") && !value.trim().equals("false")) {
+        throw new IllegalArgumentException("setting " + key + "=" + value + " is not valid: it must be true or false");
+      }
+    }
     String fraction = conf.get(EXECUTION_FRACTION);
     if (fraction != null) {
       double f;
@@ -119,6 +147,39 @@ public final class DflowConf {
             + " is not valid: it must be a whole number from 1 to " + max);
       }
     });
+  }
+
+  /** The known key closest to {@code key} by edit distance, if it is close enough to be the one meant. */
+  private static String nearest(String key) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String known : new java.util.TreeSet<>(KNOWN)) {
+      int d = editDistance(key, known);
+      if (d < bestDistance) {
+        best = known;
+        bestDistance = d;
+      }
+    }
+    return bestDistance <= Math.max(2, key.length() / 4) ? best : null;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** Parses {@code key=value}. */

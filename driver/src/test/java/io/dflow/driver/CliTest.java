@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.TreeSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +44,35 @@ class CliTest {
     CliRun noEquals = CliRun.of("run", "--conf", "dflow.master", TestJars.examples().toString());
     assertEquals(1, noEquals.exit());
     assertEquals("error: --conf expects key=value, got 'dflow.master'", noEquals.firstErrLine());
+  }
+
+  @Test
+  void anUnknownSettingIsAnErrorNamingTheNearestKnownOne() {
+    CliRun typo = CliRun.of("run", "--conf", "dflow.task.maxAtempts=4", TestJars.examples().toString());
+    assertEquals(1, typo.exit());
+    assertEquals("error: unknown setting dflow.task.maxAtempts: did you mean dflow.task.maxAttempts? "
+        + "(conf/dflow-defaults.properties lists them all)", typo.firstErrLine());
+    CliRun far = CliRun.of("run", "--conf", "dflow.nothing.like.it=1", TestJars.examples().toString());
+    assertEquals("error: unknown setting dflow.nothing.like.it (conf/dflow-defaults.properties lists them all)",
+        far.firstErrLine());
+    CliRun notBoolean = CliRun.of("run", "--conf", "dflow.output.compress=yes", TestJars.examples().toString());
+    assertEquals("error: setting dflow.output.compress=yes is not valid: it must be true or false",
+        notBoolean.firstErrLine());
+  }
+
+  @Test
+  void everySettingIsDocumentedInTheDefaultsFileAndTheReadme() throws IOException {
+    Set<String> documented = new TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^#?(dflow\\.[A-Za-z.]+)=")
+        .matcher(Files.readString(Path.of("..", "conf", "dflow-defaults.properties")));
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    assertEquals(new TreeSet<>(DflowConf.KNOWN), documented);
+    String readme = Files.readString(Path.of("..", "README.md"));
+    for (String key : DflowConf.KNOWN) {
+      assertTrue(readme.contains("| `" + key + "` |"), key + " in the README's table");
+    }
   }
 
   @Test
