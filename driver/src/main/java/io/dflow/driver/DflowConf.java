@@ -59,6 +59,11 @@ public final class DflowConf {
       "dflow.rpc.fetchChunkBytes", "dflow.executor.classpath", "dflow.output.compress", "dflow.output.compress.codec",
       "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes");
 
+  /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
+  static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
+      "dflow.collect.maxBytes", "dflow.task.memoryBytes", STORAGE_MEMORY, BROADCAST_MAX_BYTES,
+      "dflow.shuffle.maxBytesInFlight", MAX_FRAME, "dflow.rpc.fetchChunkBytes", "dflow.streaming.combineBufferBytes");
+
   /** Settings that are true or false, nothing else. */
   static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress");
 
@@ -92,6 +97,9 @@ public final class DflowConf {
       }
     }
     conf.putAll(overrides);
+    for (String key : SIZES) {
+      conf.computeIfPresent(key, (k, v) -> bytes(k, v));
+    }
     validate(conf);
     return conf;
   }
@@ -147,6 +155,25 @@ public final class DflowConf {
             + " is not valid: it must be a whole number from 1 to " + max);
       }
     });
+  }
+
+  /** {@code value} of size setting {@code key} in bytes: a number, or one with a k, m or g suffix (powers of 1024). */
+  static String bytes(String key, String value) {
+    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+    int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+    if (shift == 0) {
+      return value;
+    }
+    try {
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      if (n > 0 && n <= (Long.MAX_VALUE >> shift)) {
+        return String.valueOf(n << shift);
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new IllegalArgumentException("setting " + key + "=" + value
+        + " is not valid: it must be a size in bytes, such as 134217728, 128m or 4g");
   }
 
   /** The known key closest to {@code key} by edit distance, if it is close enough to be the one meant. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,9 +56,21 @@ class CliTest {
     CliRun far = CliRun.of("run", "--conf", "dflow.nothing.like.it=1", TestJars.examples().toString());
     assertEquals("error: unknown setting dflow.nothing.like.it (conf/dflow-defaults.properties lists them all)",
         far.firstErrLine());
+    CliRun badSize = CliRun.of("run", "--conf", "dflow.collect.maxBytes=12q", TestJars.examples().toString());
+    assertTrue(badSize.firstErrLine().startsWith("error: setting dflow.collect.maxBytes=12q is not valid"), badSize.err());
     CliRun notBoolean = CliRun.of("run", "--conf", "dflow.output.compress=yes", TestJars.examples().toString());
     assertEquals("error: setting dflow.output.compress=yes is not valid: it must be true or false",
         notBoolean.firstErrLine());
+  }
+
+  @Test
+  void sizesMayBeWrittenWithSuffixes() throws IOException {
+    Map<String, String> conf = DflowConf.load(null, Map.of("dflow.input.maxSplitBytes", "64k",
+        "dflow.task.memoryBytes", "512M", "dflow.collect.maxBytes", "2g", "dflow.shuffle.maxBytesInFlight", "1000"));
+    assertEquals("65536", conf.get("dflow.input.maxSplitBytes"));
+    assertEquals(String.valueOf(512L << 20), conf.get("dflow.task.memoryBytes"));
+    assertEquals(String.valueOf(2L << 30), conf.get("dflow.collect.maxBytes"));
+    assertEquals("1000", conf.get("dflow.shuffle.maxBytesInFlight"));
   }
 
   @Test
