@@ -124,7 +124,7 @@ class JobFailureTest {
     String first = run.firstErrLine();
     assertTrue(first.startsWith("error: task failed: job 0 stage 0 (parallelize (4 records in 1 slice) -> map) task 0"
         + " (attempt 1 of 1): executor exec-"), first);
-    assertTrue(first.contains(" lost: its connection closed"), first);
+    assertTrue(first.contains(" lost: its connection closed; its process exited with code 3; the end of its log:"), first);
     assertTrue(run.err().contains("halting executor on record 1"), "the executor's last log lines belong in the error:\n" + run.err());
     assertFalse(Files.exists(out), "no output may be left behind by a failed job");
   }

@@ -133,6 +133,25 @@ public final class LocalClusterBackend implements ClusterBackend {
     return pb.start();
   }
 
+  /**
+   * What became of executor {@code id}'s process, waiting a moment for it to end: its exit code
+   * (a signal named), and the end of its log.
+   */
+  private String howItEnded(String id) {
+    Process p = processes.get(Integer.parseInt(id.substring("exec-".length())));
+    String exit;
+    try {
+      exit = p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)
+          ? "its process exited with " + io.dflow.api.pipe.ExitStatus.describe(p.exitValue())
+          : "its process still runs";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exit = "its process was not waited for";
+    }
+    String tail = logTail(id);
+    return exit + (tail.isBlank() ? "; its log is empty" : "; the end of its log:\n" + tail);
+  }
+
   private String logTail(String id) {
     try {
       List<String> lines = Files.readAllLines(appDir.resolve(id + ".log"), StandardCharsets.UTF_8);
@@ -210,7 +229,7 @@ public final class LocalClusterBackend implements ClusterBackend {
     public void onClose(Connection connection) {
       Remote r = senderOf(connection);
       if (r != null) {
-        driver.executorLost(r.id(), "its connection closed; the end of its log:\n" + logTail(r.id().value()));
+        driver.executorLost(r.id(), "its connection closed; " + howItEnded(r.id().value()));
       }
     }
 
