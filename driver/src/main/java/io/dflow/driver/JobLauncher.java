@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one job jar from start to finish and turns every outcome into an exit code and one
@@ -57,6 +58,7 @@ public final class JobLauncher {
       PrintStream explainTo, PrintStream err) {
     long start = System.nanoTime();
     ClassLoader callerLoader = Thread.currentThread().getContextClassLoader();
+    CountDownLatch cleanedUp = new CountDownLatch(1); // a shutdown hook waits for it: see Cancellation
     try {
       Map<String, String> conf = DflowConf.load(dflowHome(), overrides);
       Master master = Master.parse(conf.get(DflowConf.MASTER));
@@ -70,7 +72,8 @@ public final class JobLauncher {
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
         ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
         try (Session session = new Session(appId, conf, master, Backends.create(master, conf, jar.loader(),
-            appDir, DflowConf.executorMemory(conf)), jar, progress)) {
+            appDir, DflowConf.executorMemory(conf)), jar, progress);
+            Cancellation cancellation = Cancellation.onStop(session, appId, err, cleanedUp)) {
           job.run(session.newContext(), args);
           double seconds = (System.nanoTime() - start) / 1e9;
           err.printf(Locale.ROOT, "application %s succeeded in %.2f s (%s, %s, %s)%n", appId,
@@ -89,6 +92,42 @@ public final class JobLauncher {
       return 1;
     } finally {
       Thread.currentThread().setContextClassLoader(callerLoader);
+      cleanedUp.countDown();
+    }
+  }
+
+  /**
+   * What a SIGINT, a SIGTERM or a {@code System.exit} does to a running application: a shutdown
+   * hook fails its jobs (their attempts killed, their {@code _temporary} output removed by the
+   * job's own abort path) and waits for the launcher to have closed the session (executors
+   * stopped, the local app folder removed) before the JVM exits, with 130 or 143 for a signal.
+   */
+  private record Cancellation(Thread hook, CountDownLatch cleanedUp) implements AutoCloseable {
+    static final long WAIT_SECONDS = 30;
+
+    static Cancellation onStop(Session session, String appId, PrintStream err, CountDownLatch cleanedUp) {
+      Thread hook = new Thread(() -> {
+        err.println("cancelling application " + appId + ": the process was asked to stop; its running tasks "
+            + "are killed and its partial output removed");
+        session.cancel("cancelled: the dflow process was asked to stop");
+        try {
+          cleanedUp.await(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "dflow-cancel");
+      Runtime.getRuntime().addShutdownHook(hook);
+      return new Cancellation(hook, cleanedUp);
+    }
+
+    /** Unregisters the hook as the application ends; a hook already running waits for the launcher's end. */
+    @Override
+    public void close() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs now and waits for this
+      }
     }
   }
 

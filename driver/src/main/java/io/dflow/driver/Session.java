@@ -239,6 +239,11 @@ public final class Session implements JobRunner, AutoCloseable {
     return Boolean.parseBoolean(conf.getOrDefault(DflowConf.OVERWRITE, "false"));
   }
 
+  /** Fails the running jobs with {@code reason} (their attempts killed, their output removed by their own code paths). */
+  void cancel(String reason) {
+    scheduler.cancelAll(reason);
+  }
+
   @Override
   public void close() {
     scheduler.close();

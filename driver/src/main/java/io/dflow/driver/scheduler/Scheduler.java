@@ -131,6 +131,11 @@ public final class Scheduler implements AutoCloseable {
     dag.handle(new SchedulerEvent.Stop("scheduler error: " + e));
   }
 
+  /** Fails every running job with {@code reason}, killing its running attempts; the loop goes on. */
+  public void cancelAll(String reason) {
+    post(new SchedulerEvent.Stop(reason));
+  }
+
   /** Fails the jobs still running and stops the loop. */
   @Override
   public void close() {

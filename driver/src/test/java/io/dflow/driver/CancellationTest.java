@@ -1,0 +1,67 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real {@code dflow run} process told to stop (SIGTERM, SIGINT) while its job runs: it says
+ * what it cancelled, exits with 128 + the signal, and leaves no {@code _temporary}, no
+ * {@code _SUCCESS} and no local app folder behind, so a rerun is not refused.
+ */
+class CancellationTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void sigtermCancelsTheJobAndCleansUp() throws Exception {
+    cancel("TERM", 143);
+  }
+
+  @Test
+  void sigintCancelsTheJobAndCleansUp() throws Exception {
+    cancel("INT", 130);
+  }
+
+  private void cancel(String signal, int expectedExit) throws Exception {
+    Path out = dir.resolve("out-" + signal);
+    Path local = Files.createDirectories(dir.resolve("local-" + signal));
+    Path log = dir.resolve("log-" + signal);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run",
+        "--master", "local[2]", "--class", "dflowtest.jobs.SlowSaveJob", "--conf", "dflow.local.dir=" + local,
+        TestJars.testJobs(dir).toString(), out.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(out.resolve("_temporary")) && System.nanoTime() < deadline && p.isAlive()) {
+      Thread.sleep(50);
+    }
+    assertTrue(Files.exists(out.resolve("_temporary")), "the job set its output up:\n" + read(log));
+    Thread.sleep(500); // its tasks are asleep in their map function
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process ends:\n" + read(log));
+    String text = read(log);
+    assertEquals(expectedExit, p.exitValue(), text);
+    assertTrue(text.contains("cancelling application app-"), text);
+    assertTrue(text.contains("error: cancelled: the dflow process was asked to stop"), text);
+    assertFalse(Files.exists(out.resolve("_temporary")), "no _temporary left:\n" + text);
+    assertFalse(Files.exists(out.resolve("_SUCCESS")));
+    try (Stream<Path> left = Files.list(local)) {
+      assertEquals(List.of(), left.toList(), "no local app folder left");
+    }
+  }
+
+  private static String read(Path log) throws IOException {
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+}
