@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 /**
  * Where a job's output lives while it is written:
  * <pre>
+ * out/_temporary/_claim                         which job writes here (created exclusively)
  * out/_temporary/JOB/_attempt_P_A/part-PPPPP   one running task attempt
  * out/_temporary/JOB/task_P/part-PPPPP         the committed attempt of partition P
  * out/part-PPPPP                               after the job commits
@@ -50,6 +51,10 @@ final class OutputLayout {
 
   Path taskDir(int partition) {
     return new Path(jobDir(), "task_" + partition);
+  }
+
+  Path claim() {
+    return new Path(temporary(), "_claim");
   }
 
   Path success() {

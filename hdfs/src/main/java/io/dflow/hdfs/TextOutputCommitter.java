@@ -1,12 +1,21 @@
 package io.dflow.hdfs;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The driver side of all-or-nothing output (Hadoop's v1 commit algorithm). Executors write
@@ -16,17 +25,21 @@ import org.apache.hadoop.fs.Path;
  *
  * <pre>
  * setupJob ──► (tasks write and commit) ──► commitJob ──► out/part-*, out/_SUCCESS
- *     │                                        │ fails
- *     └──────────────────────────────► abortJob ──► nothing left (output folder removed)
+ *  (claim)                                     │ fails
+ *     └──────────────────────────────► abortJob ──► nothing of this job's left
  * </pre>
  *
  * <p>Stop the job's tasks before {@link #abortJob()}: a task still writing could recreate its
  * attempt folder. Not thread safe; one instance per job on the driver.
  */
 public final class TextOutputCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(TextOutputCommitter.class);
+
   private final FileSystem fs;
   private final OutputLayout layout;
+  private final String owner;
   private boolean createdOutput;
+  private boolean claimed;
 
   /**
    * @param outputPath the job's output folder; without a scheme it is on the default file system
@@ -36,6 +49,7 @@ public final class TextOutputCommitter {
     Path path = new Path(outputPath);
     this.fs = FileSystems.forPath(path, conf);
     this.layout = new OutputLayout(fs.makeQualified(path), jobId);
+    this.owner = jobId + " " + ProcessHandle.current().pid() + "@" + hostName();
   }
 
   /** The fully qualified output folder. */
@@ -44,14 +58,27 @@ public final class TextOutputCommitter {
   }
 
   /**
-   * Refuses an existing output unless {@code overwrite} (then deletes it), and creates the job's
-   * temporary folder.
+   * Claims the output for this job: refuses one another live job is writing (even with
+   * {@code overwrite}), cleans up after one whose process is gone, refuses an existing output
+   * unless {@code overwrite} (then deletes it), and creates the job's temporary folder. The claim
+   * is an exclusive create, so of two jobs set up together exactly one proceeds.
    *
    * @throws OutputExistsException if the output exists and {@code overwrite} is false
+   * @throws IOException naming the other job if another live job writes the output
    */
   public void setupJob(boolean overwrite) throws IOException {
     Path output = layout.output();
-    if (fs.exists(output)) {
+    String other = claimOwner();
+    if (other != null) {
+      if (!isDeadHere(other)) {
+        throw beingWritten(other);
+      }
+      LOG.warn("removing the stale {} of {} in {}: its process is gone", OutputLayout.TEMPORARY, other, output);
+      fs.delete(layout.temporary(), true);
+      deleteIfEmpty(output);
+    }
+    boolean existed = fs.exists(output);
+    if (existed) {
       if (!overwrite) {
         throw new OutputExistsException(output.toString());
       }
@@ -59,6 +86,12 @@ public final class TextOutputCommitter {
         throw new IOException("Cannot delete the old output " + output);
       }
     }
+    fs.mkdirs(layout.temporary());
+    if (!claimExclusively()) {
+      String winner = claimOwner();
+      throw beingWritten(winner == null ? "another job" : winner);
+    }
+    claimed = true;
     createdOutput = true;
     if (!fs.mkdirs(layout.jobDir())) {
       throw new IOException("Cannot create " + layout.jobDir());
@@ -67,8 +100,8 @@ public final class TextOutputCommitter {
 
   /**
    * Moves the committed file(s) of partitions {@code 0..partitions-1} into the output folder,
-   * deletes {@code _temporary} and writes an empty {@code _SUCCESS} last. If this fails, call
-   * {@link #abortJob()}.
+   * removes this job's temporary folder and its claim (and {@code _temporary} if nothing else is
+   * in it), and writes an empty {@code _SUCCESS} last. If this fails, call {@link #abortJob()}.
    *
    * @throws IOException if a partition has no committed attempt, or a move fails
    */
@@ -95,20 +128,94 @@ public final class TextOutputCommitter {
         throw new IOException("Cannot move " + file.getPath() + " to " + target);
       }
     }
-    fs.delete(layout.temporary(), true);
+    removeOwnTemporary();
     fs.create(layout.success(), false).close();
   }
 
   /**
-   * Deletes the job's temporary folder and, if {@link #setupJob} created the output folder, the
-   * output folder too: a failed job leaves no part files and no {@code _SUCCESS}. Never touches
-   * an output that existed before and was refused.
+   * Removes what this job wrote: its temporary folder and its claim, and the output folder if
+   * this job made it and nothing else is in it. Never touches an output that existed before and
+   * was refused, nor another job's files.
    */
   public void abortJob() throws IOException {
+    if (!claimed) {
+      return; // setup never claimed the output: nothing here is this job's
+    }
+    removeOwnTemporary();
     if (createdOutput) {
-      fs.delete(layout.output(), true);
-    } else {
-      fs.delete(layout.jobDir(), true);
+      deleteIfEmpty(layout.output());
+    }
+  }
+
+  private void removeOwnTemporary() throws IOException {
+    fs.delete(layout.jobDir(), true);
+    if (owner.equals(claimOwner())) {
+      fs.delete(layout.claim(), false);
+    }
+    claimed = false;
+    deleteIfEmpty(layout.temporary());
+  }
+
+  private void deleteIfEmpty(Path dir) throws IOException {
+    if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+      fs.delete(dir, false);
+    }
+  }
+
+  /** Creates the claim naming this job, unless it exists: atomic on HDFS, and on the local disk through java.nio. */
+  private boolean claimExclusively() throws IOException {
+    byte[] content = owner.getBytes(StandardCharsets.UTF_8);
+    if (fs instanceof LocalFileSystem local) {
+      try {
+        java.nio.file.Files.write(local.pathToFile(layout.claim()).toPath(), content, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
+        return true;
+      } catch (FileAlreadyExistsException e) {
+        return false;
+      }
+    }
+    try (FSDataOutputStream out = fs.create(layout.claim(), false)) {
+      out.write(content);
+      return true;
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  /** Who claimed the output ({@code JOB PID@HOST}), or null when nobody has. */
+  private String claimOwner() throws IOException {
+    try (FSDataInputStream in = fs.open(layout.claim())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /** Whether the claim's owner ran on this host and its process is gone. */
+  private static boolean isDeadHere(String claimOwner) {
+    int space = claimOwner.lastIndexOf(' ');
+    int at = claimOwner.lastIndexOf('@');
+    if (space < 0 || at < space || !claimOwner.substring(at + 1).equals(hostName())) {
+      return false; // another host's job: it may be alive
+    }
+    try {
+      long pid = Long.parseLong(claimOwner.substring(space + 1, at));
+      return ProcessHandle.of(pid).isEmpty();
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private IOException beingWritten(String other) {
+    return new IOException("Output path " + layout.output() + " is being written by another job (" + other
+        + "): wait for it to end, or write elsewhere");
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
     }
   }
 }

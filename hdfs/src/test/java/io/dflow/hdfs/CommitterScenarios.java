@@ -109,6 +109,82 @@ final class CommitterScenarios {
     assertEquals(List.of("_SUCCESS", "part-00000"), names(out));
   }
 
+  /**
+   * The data loss a second job used to cause: while one job writes a path, another is refused
+   * (with {@code --overwrite} too) naming the first, its failed start removes nothing, and once
+   * the first committed, the path is free again.
+   */
+  void aJobWritingAPathKeepsOthersOffIt() throws IOException {
+    String out = base + "/claimed";
+    TextOutputCommitter first = new TextOutputCommitter(out, "job-first", conf);
+    first.setupJob(false);
+    for (boolean overwrite : new boolean[] {false, true}) {
+      TextOutputCommitter second = new TextOutputCommitter(out, "job-second", conf);
+      IOException e = assertThrows(IOException.class, () -> second.setupJob(overwrite));
+      assertTrue(e.getMessage().contains("is being written by another job (job-first "), e.getMessage());
+      second.abortJob(); // what a failed job does: it must not touch the first job's files
+    }
+    TaskOutputWriter p0 = TaskOutputWriter.open(out, "job-first", 0, 0, conf);
+    p0.write("kept");
+    p0.commit();
+    first.commitJob(1);
+    assertEquals(List.of("_SUCCESS", "part-00000"), names(out), "commit removes its claim and _temporary");
+    assertEquals("kept\n", read(out + "/part-00000"));
+    TextOutputCommitter later = new TextOutputCommitter(out, "job-later", conf);
+    assertThrows(OutputExistsException.class, () -> later.setupJob(false));
+    later.abortJob();
+    assertEquals("kept\n", read(out + "/part-00000"), "a refused job leaves the output alone");
+  }
+
+  /** Of jobs set up on one path at the same moment, exactly one proceeds. */
+  void jobsStartedTogetherOnOnePathLetExactlyOneIn() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      String out = base + "/race-" + round;
+      List<java.util.concurrent.Callable<Boolean>> setups = new java.util.ArrayList<>();
+      for (int j = 0; j < 3; j++) {
+        TextOutputCommitter c = new TextOutputCommitter(out, "job-r" + round + "-" + j, conf);
+        setups.add(() -> {
+          try {
+            c.setupJob(false);
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        });
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+      try {
+        long in = 0;
+        for (var f : pool.invokeAll(setups)) {
+          in += f.get() ? 1 : 0;
+        }
+        assertEquals(1, in, "round " + round);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** A claim left by a process that is gone (on this host) is cleaned up by the next job. */
+  void aStaleClaimOfADeadProcessIsCleanedUp() throws Exception {
+    String out = base + "/stale";
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    FileSystem fs = new Path(out).getFileSystem(conf);
+    try (var stream = fs.create(new Path(out, "_temporary/_claim"))) {
+      stream.write(("job-dead " + gone.pid() + "@" + java.net.InetAddress.getLocalHost().getHostName())
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    try (var stream = fs.create(new Path(out, "_temporary/job-dead/task_0/part-00000"))) {
+      stream.write("half\n".getBytes(StandardCharsets.UTF_8));
+    }
+    TextOutputCommitter next = new TextOutputCommitter(out, "job-next", conf);
+    next.setupJob(false);
+    assertEquals(List.of("_claim", "job-next"), names(out + "/_temporary"));
+    next.abortJob();
+    assertFalse(exists(out));
+  }
+
   void aSecondAttemptOfACommittedPartitionIsDiscarded() throws IOException {
     String out = base + "/duplicate";
     TextOutputCommitter committer = new TextOutputCommitter(out, "job-6", conf);

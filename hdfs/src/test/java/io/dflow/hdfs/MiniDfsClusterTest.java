@@ -125,6 +125,9 @@ class MiniDfsClusterTest {
     scenarios.aSecondAttemptOfACommittedPartitionIsDiscarded();
     scenarios.racingAttemptsCommitExactlyOnce();
     scenarios.aWriterClosedWithoutCommitLeavesNothing();
+    scenarios.aJobWritingAPathKeepsOthersOffIt();
+    scenarios.jobsStartedTogetherOnOnePathLetExactlyOneIn();
+    scenarios.aStaleClaimOfADeadProcessIsCleanedUp();
   }
 
   private static void write(String path, byte[] bytes) throws IOException {

@@ -25,6 +25,21 @@ class TextOutputCommitterTest {
   }
 
   @Test
+  void aJobWritingAPathKeepsOthersOffIt() throws IOException {
+    scenarios.aJobWritingAPathKeepsOthersOffIt();
+  }
+
+  @Test
+  void jobsStartedTogetherOnOnePathLetExactlyOneIn() throws Exception {
+    scenarios.jobsStartedTogetherOnOnePathLetExactlyOneIn();
+  }
+
+  @Test
+  void aStaleClaimOfADeadProcessIsCleanedUp() throws Exception {
+    scenarios.aStaleClaimOfADeadProcessIsCleanedUp();
+  }
+
+  @Test
   void abortLeavesNothing() throws IOException {
     scenarios.abortLeavesNothing();
   }
