@@ -76,9 +76,9 @@ public final class JobLauncher {
             Cancellation cancellation = Cancellation.onStop(session, appId, err, cleanedUp)) {
           job.run(session.newContext(), args);
           double seconds = (System.nanoTime() - start) / 1e9;
-          err.printf(Locale.ROOT, "application %s succeeded in %.2f s (%s, %s, %s)%n", appId,
+          err.printf(Locale.ROOT, "application %s succeeded in %.2f s (%s, %s, %s%s)%n", appId,
               seconds, plural(session.jobsRun(), "job"), plural(session.stagesRun(), "stage"),
-              plural(session.tasksRun(), "task"));
+              plural(session.tasksRun(), "task"), session.executorLosses());
           return 0;
         }
       }

@@ -61,6 +61,8 @@ public final class Session implements JobRunner, AutoCloseable {
   private final JobFiles files;
   private final Planner planner;
   private final ListenerBus bus = new ListenerBus();
+  private final java.util.concurrent.atomic.AtomicInteger executorsLost = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger executorsReplaced = new java.util.concurrent.atomic.AtomicInteger();
   private final Counters counters = new Counters();
   private final Scheduler scheduler;
   private final int totalSlots;
@@ -117,6 +119,13 @@ public final class Session implements JobRunner, AutoCloseable {
 
   public int tasksRun() {
     return tasksRun;
+  }
+
+  /** Executors lost while the application ran, and how many joined to replace them. */
+  public String executorLosses() {
+    int lost = executorsLost.get();
+    return lost == 0 ? "" : "; " + lost + (lost == 1 ? " executor" : " executors") + " lost, "
+        + executorsReplaced.get() + " replaced";
   }
 
   @Override
@@ -266,8 +275,15 @@ public final class Session implements JobRunner, AutoCloseable {
     }
 
     @Override
-    public void executorLost(ExecutorId executor, String reason) {
-      scheduler.executorLost(executor, reason);
+    public void executorLost(ExecutorId executor, String reason, boolean replacing) {
+      executorsLost.incrementAndGet();
+      scheduler.executorLost(executor, reason, replacing);
+    }
+
+    @Override
+    public void executorAdded(ExecutorHandle executor) {
+      executorsReplaced.incrementAndGet();
+      scheduler.executorAdded(executor);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,9 +137,23 @@ class JobFailureTest {
         "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(), jobs.toString(), out.toString());
     assertEquals(1, run.exit(), run.err());
     String first = run.firstErrLine();
-    assertTrue(first.startsWith("error: no executors left (last lost: exec-"), first);
+    assertTrue(first.startsWith("error: task failed: job 0 stage 0 (parallelize (4 records in 1 slice) -> map) task 0"
+        + " (attempt 4 of 4): executor exec-"), first); // lost executors are replaced: the attempts run out first
+    assertTrue(first.contains("its process exited with code 3"), first);
     assertTrue(run.err().contains("halting executor on record 1"), run.err());
     assertFalse(Files.exists(out), "no output may be left behind by a failed job");
+  }
+
+  @Test
+  void aLostExecutorIsReplacedAndTheJobSucceeds() throws IOException {
+    Path out = dir.resolve("out-halt-once");
+    Path markers = Files.createDirectories(dir.resolve("halt-once"));
+    CliRun run = CliRun.of("run", "--master", "local-cluster[1,1]", "--class", "dflowtest.jobs.HaltOnceJob",
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(), jobs.toString(), markers.toString(),
+        out.toString());
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.lastErrLine().endsWith("(1 job, 1 stage, 1 task; 1 executor lost, 1 replaced)"), run.err());
+    assertEquals(List.of("10", "20", "30", "40"), Files.readAllLines(out.resolve("part-00000")));
   }
 
   private static String[] concat(String[] a, String[] b) {

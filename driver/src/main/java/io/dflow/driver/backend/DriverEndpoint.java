@@ -14,7 +14,11 @@ public interface DriverEndpoint {
   /** A message from executor {@code from} (status updates, mostly). */
   void received(ExecutorId from, ControlMessage message);
 
-  void executorLost(ExecutorId executor, String reason);
+  /** @param replacing whether the backend starts an executor in its place */
+  void executorLost(ExecutorId executor, String reason, boolean replacing);
+
+  /** An executor that joined after the start: one that replaces a lost one. */
+  void executorAdded(ExecutorHandle executor);
 
   /** A block the driver serves: {@code jar/<sha256>} or {@code broadcast/<id>}. */
   BlockData driverBlock(String blockId) throws IOException;

@@ -43,8 +43,13 @@ public final class LocalClusterBackend implements ClusterBackend {
   private final ExecutorMemory memory;
   private final TransportConf transport;
   private final Map<ExecutorId, Remote> registered = new ConcurrentHashMap<>();
+  /** Executor processes by number ({@code exec-N}), replacements appended; guarded by itself. */
   private final List<Process> processes = new ArrayList<>();
   private TransportServer server;
+  /** Set once the first executors registered: later ones are replacements. */
+  private volatile boolean running;
+  private volatile boolean closing;
+  private int replacements;
 
   public LocalClusterBackend(int executors, int slotsEach, Map<String, String> conf, Path appDir,
       ExecutorMemory memory) {
@@ -65,8 +70,10 @@ public final class LocalClusterBackend implements ClusterBackend {
     Files.createDirectories(appDir);
     server = TransportServer.start(LOOPBACK, 0, transport,
         new ControlEndpoint("driver", new FromExecutors(driver)), driver::driverBlock);
-    for (int i = 0; i < executors; i++) {
-      processes.add(launch("exec-" + i));
+    synchronized (processes) {
+      for (int i = 0; i < executors; i++) {
+        processes.add(launch("exec-" + i));
+      }
     }
     long deadline = System.nanoTime()
         + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT)));
@@ -91,7 +98,56 @@ public final class LocalClusterBackend implements ClusterBackend {
         }
       }
     }
+    running = true;
     return List.copyOf(registered.values());
+  }
+
+  /**
+   * Starts an executor in place of a lost one, up to twice as many replacements as executors in
+   * all (an application whose tasks kill every executor they touch must end).
+   */
+  private boolean replace(ExecutorId lost, DriverEndpoint driver) {
+    String id;
+    Process started;
+    synchronized (processes) {
+      if (closing || replacements >= 2 * executors) {
+        LOG.warn("executor {} is not replaced: {} replacements made already", lost, replacements);
+        return false;
+      }
+      replacements++;
+      id = "exec-" + processes.size();
+      try {
+        started = launch(id);
+      } catch (IOException e) {
+        LOG.warn("cannot start an executor to replace {}: {}", lost, e.getMessage());
+        return false;
+      }
+      processes.add(started);
+    }
+    watchRegistration(new ExecutorId(id), started, driver);
+    return true;
+  }
+
+  /** Reports a replacement that does not register in time (or exits first) as lost, with no replacement of its own. */
+  private void watchRegistration(ExecutorId id, Process process, DriverEndpoint driver) {
+    Thread watcher = new Thread(() -> {
+      long deadline = System.nanoTime()
+          + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT)));
+      while (!registered.containsKey(id) && !closing && System.nanoTime() < deadline) {
+        try {
+          if (process.waitFor(100, TimeUnit.MILLISECONDS) && !registered.containsKey(id)) {
+            break;
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      if (!registered.containsKey(id) && !closing) {
+        driver.executorLost(id, "it did not register: " + howItEnded(id.value()), false);
+      }
+    }, "replacement-" + id.value());
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   private Process launch(String id) throws IOException {
@@ -138,7 +194,10 @@ public final class LocalClusterBackend implements ClusterBackend {
    * (a signal named), and the end of its log.
    */
   private String howItEnded(String id) {
-    Process p = processes.get(Integer.parseInt(id.substring("exec-".length())));
+    Process p;
+    synchronized (processes) {
+      p = processes.get(Integer.parseInt(id.substring("exec-".length())));
+    }
     String exit;
     try {
       exit = p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)
@@ -163,10 +222,15 @@ public final class LocalClusterBackend implements ClusterBackend {
 
   @Override
   public void close() {
+    closing = true;
     for (Remote r : registered.values()) {
       r.connection.send(new StopExecutor().encode());
     }
-    for (Process p : processes) {
+    List<Process> all;
+    synchronized (processes) {
+      all = List.copyOf(processes);
+    }
+    for (Process p : all) {
       try {
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
           p.destroyForcibly();
@@ -211,9 +275,13 @@ public final class LocalClusterBackend implements ClusterBackend {
     @Override
     public void onMessage(Connection from, ControlMessage message) {
       if (message instanceof RegisterExecutor r) {
+        Remote remote = new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from);
         synchronized (registered) {
-          registered.put(r.executor(), new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from));
+          registered.put(r.executor(), remote);
           registered.notifyAll();
+        }
+        if (running) {
+          driver.executorAdded(remote);
         }
         return;
       }
@@ -228,8 +296,11 @@ public final class LocalClusterBackend implements ClusterBackend {
     @Override
     public void onClose(Connection connection) {
       Remote r = senderOf(connection);
-      if (r != null) {
-        driver.executorLost(r.id(), "its connection closed; " + howItEnded(r.id().value()));
+      if (r != null && !closing) {
+        registered.remove(r.id());
+        String ended = howItEnded(r.id().value());
+        boolean replacing = replace(r.id(), driver);
+        driver.executorLost(r.id(), "its connection closed; " + ended, replacing);
       }
     }
 

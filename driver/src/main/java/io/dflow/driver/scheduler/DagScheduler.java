@@ -88,7 +88,7 @@ public final class DagScheduler {
       tasks.addExecutor(a.executor());
       bus.post(new ExecutorAdded(a.executor().id(), a.executor().host(), a.executor().slots()));
     } else if (event instanceof SchedulerEvent.ExecutorLost lost) {
-      executorLost(lost.executor(), lost.reason());
+      executorLost(lost.executor(), lost.reason(), lost.replacing());
     } else if (event instanceof SchedulerEvent.DatasetUnpersisted u) {
       cache.dropDataset(u.node());
       tasks.broadcast(new DropCachedDataset(u.node()));
@@ -575,7 +575,7 @@ public final class DagScheduler {
 
   // ---- executors
 
-  private void executorLost(ExecutorId id, String reason) {
+  private void executorLost(ExecutorId id, String reason, boolean replacing) {
     if (tasks.executor(id) == null) {
       return;
     }
@@ -595,7 +595,7 @@ public final class DagScheduler {
     }
     cache.removeExecutor(id);
     bus.post(new ExecutorRemoved(id, reason));
-    if (!tasks.hasExecutors()) {
+    if (!tasks.hasExecutors() && !replacing) {
       for (ActiveJob job : new ArrayList<>(jobs.values())) {
         failJob(job, "no executors left (last lost: " + id + ": " + reason + ")");
       }

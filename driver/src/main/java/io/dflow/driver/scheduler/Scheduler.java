@@ -58,8 +58,9 @@ public final class Scheduler implements AutoCloseable {
     post(new SchedulerEvent.StatusReceived(from, ended));
   }
 
-  public void executorLost(ExecutorId executor, String reason) {
-    post(new SchedulerEvent.ExecutorLost(executor, reason));
+  /** {@code replacing}: the backend starts an executor in its place, so losing the last one does not end the jobs. */
+  public void executorLost(ExecutorId executor, String reason, boolean replacing) {
+    post(new SchedulerEvent.ExecutorLost(executor, reason, replacing));
   }
 
   public void datasetUnpersisted(int node) {

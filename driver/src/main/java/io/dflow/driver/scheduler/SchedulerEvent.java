@@ -25,7 +25,12 @@ sealed interface SchedulerEvent {
 
   record StatusReceived(ExecutorId from, List<TaskEnded> ended) implements SchedulerEvent {}
 
-  record ExecutorLost(ExecutorId executor, String reason) implements SchedulerEvent {}
+  /** @param replacing whether the backend is starting an executor in its place (so none left is not yet the end) */
+  record ExecutorLost(ExecutorId executor, String reason, boolean replacing) implements SchedulerEvent {
+    ExecutorLost(ExecutorId executor, String reason) {
+      this(executor, reason, false);
+    }
+  }
 
   record DatasetUnpersisted(int node) implements SchedulerEvent {}
 
