@@ -98,8 +98,10 @@ public final class LocalClusterBackend implements ClusterBackend {
         }
       }
     }
-    running = true;
-    return List.copyOf(registered.values());
+    synchronized (registered) {
+      running = true;
+      return List.copyOf(registered.values());
+    }
   }
 
   /**
@@ -276,11 +278,12 @@ public final class LocalClusterBackend implements ClusterBackend {
     public void onMessage(Connection from, ControlMessage message) {
       if (message instanceof RegisterExecutor r) {
         Remote remote = new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from);
-        synchronized (registered) {
-          registered.put(r.executor(), remote);
+        boolean replacement;
+        synchronized (registered) { // with start(): an executor is either one of the first or a replacement
+          replacement = registered.put(r.executor(), remote) == null && running;
           registered.notifyAll();
         }
-        if (running) {
+        if (replacement) {
           driver.executorAdded(remote);
         }
         return;
