@@ -232,9 +232,11 @@ public final class LocalClusterBackend implements ClusterBackend {
     synchronized (processes) {
       all = List.copyOf(processes);
     }
-    for (Process p : all) {
+    for (int i = 0; i < all.size(); i++) {
+      Process p = all.get(i);
       try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        // one told to stop gets time to; one that never registered (a replacement still starting) is not told
+        if (!registered.containsKey(new ExecutorId("exec-" + i)) || !p.waitFor(5, TimeUnit.SECONDS)) {
           p.destroyForcibly();
         }
       } catch (InterruptedException e) {
