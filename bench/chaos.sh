@@ -59,15 +59,9 @@ RUN_TIMEOUT_S=300    # for dflow to exit; then it is killed and the run fails
 # The launcher: bin/dflow with DFLOW_HOME fixed to this checkout and its `if needs_build; then`
 # block never entered (as bench/streaming.sh --no-build), so the JVM options and the class-data
 # archive are bin/dflow's, and a tree being edited is never rebuilt under the runs.
-compgen -G 'driver/target/lib/dflow-driver*.jar' >/dev/null && [[ -f examples/target/dflow-examples.jar ]] \
-  || die "no built jars (driver/target/lib, examples/target/dflow-examples.jar); build first"
 launcher=$work/dflow-no-build
-awk -v home="$root" '
-  /^DFLOW_HOME=/ { print "DFLOW_HOME=\"" home "\""; h++; next }
-  /^if needs_build; then$/ { print "if false; then  # bench/chaos.sh: never rebuild"; b++; next }
-  { print }
-  END { if (h != 1 || b != 1) exit 1 }' bin/dflow >"$launcher" \
-  || die "bin/dflow no longer has the DFLOW_HOME= and 'if needs_build; then' lines this relies on"
+. bench/src/no-build-launcher.sh
+write_no_build_launcher "$root" "$launcher" bench/chaos.sh || die "cannot write the launcher"
 archive=driver/target/lib/dflow.jsa
 archive_stamp() { stat -c %Y.%s "$archive" 2>/dev/null || echo none; }
 

@@ -86,15 +86,9 @@ unset PYTHONUNBUFFERED DFLOW_DRIVER_OPTS DFLOW_DRIVER_MEMORY
 # are exactly bin/dflow's.
 dflow=(bin/dflow)
 if $no_build; then
-  compgen -G 'driver/target/lib/dflow-driver*.jar' >/dev/null && [[ -f examples/target/dflow-examples.jar ]] \
-    || die "--no-build: no built jars (driver/target/lib, examples/target/dflow-examples.jar); build first"
   launcher=$work/dflow-no-build
-  awk -v home="$root" '
-    /^DFLOW_HOME=/ { print "DFLOW_HOME=\"" home "\""; h++; next }
-    /^if needs_build; then$/ { print "if false; then  # bench/streaming.sh --no-build"; b++; next }
-    { print }
-    END { if (h != 1 || b != 1) exit 1 }' bin/dflow >"$launcher" \
-    || die "--no-build: bin/dflow no longer has the DFLOW_HOME= and 'if needs_build; then' lines this relies on"
+  . bench/src/no-build-launcher.sh
+  write_no_build_launcher "$root" "$launcher" "bench/streaming.sh --no-build" || die "--no-build: cannot write the launcher"
   dflow=(bash "$launcher")
 fi
 archive=driver/target/lib/dflow.jsa
