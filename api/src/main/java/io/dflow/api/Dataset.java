@@ -7,6 +7,8 @@ import io.dflow.api.function.MapFunction;
 import io.dflow.api.function.PartitionFunction;
 import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.function.VoidFunction;
+import io.dflow.api.mpi.MpiFunction;
+import io.dflow.api.mpi.MpiStep;
 import io.dflow.api.pipe.ChildCommand;
 import io.dflow.api.pipe.LineEncoder;
 import io.dflow.api.pipe.PipeStep;
@@ -94,6 +96,31 @@ public class Dataset<T> {
           + " its output needs the " + (step.text() ? "strings" : "bytes") + " encoder, got " + encoder);
     }
     return narrow(step, encoder);
+  }
+
+  /**
+   * Runs {@code fn} as a gang of {@code ranks} MPI ranks that all run at once: rank {@code i}
+   * gets partition {@code i} of this dataset (repartitioned to {@code ranks} partitions unless it
+   * is known to have that many), and the records it returns are partition {@code i} of the
+   * result. The ranks are launched together by Open MPI's {@code mpirun}; if any fails, all are
+   * stopped and the gang is retried as one ({@code dflow.mpi.maxAttempts}).
+   */
+  public <R> Dataset<R> mpi(int ranks, MpiFunction<T, R> fn, Encoder<R> encoder) {
+    MpiStep step = new MpiStep(ranks, fn);
+    Dataset<T> input = knownPartitions(node) == ranks ? this : repartition(ranks);
+    return new Dataset<>(context, new LogicalNode.Narrow(context.nextId(), input.node, step, encoder, false));
+  }
+
+  /** How many partitions {@code n} has when that is known before planning, else -1. */
+  private static int knownPartitions(LogicalNode n) {
+    if (n instanceof LogicalNode.CollectionSource c) {
+      return c.slices() > 0 ? c.slices() : -1;
+    }
+    if (n instanceof LogicalNode.Narrow narrow) {
+      return knownPartitions(narrow.parent());
+    }
+    Partitioner p = n.partitioner();
+    return p == null ? -1 : p.numPartitions();
   }
 
   /** Turns each record into a key/value pair, opening the wide steps of {@link PairDataset}. */

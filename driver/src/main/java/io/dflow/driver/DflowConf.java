@@ -28,6 +28,11 @@ public final class DflowConf {
   public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
   public static final String MAX_FRAME = "dflow.rpc.maxFrameBytes";
   public static final String HANDSHAKE_TIMEOUT = "dflow.rpc.handshakeTimeoutMs";
+  public static final String MPI_MAX_ATTEMPTS = "dflow.mpi.maxAttempts";
+  public static final String MPI_START_TIMEOUT = "dflow.mpi.startTimeout";
+  public static final String MPI_TIMEOUT = "dflow.mpi.timeout";
+  public static final String MPI_MPIRUN = "dflow.mpi.mpirun";
+  public static final String MPI_OPTIONS = "dflow.mpi.options";
 
   /** Settings that must be positive whole numbers, with the largest value each may take. */
   static final Map<String, Long> POSITIVE_NUMBERS = Map.ofEntries(
@@ -41,6 +46,8 @@ public final class DflowConf {
       Map.entry("dflow.parallelize.slicesPerSlot", (long) Integer.MAX_VALUE),
       Map.entry(MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
       Map.entry(STAGE_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
+      Map.entry(MPI_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
+      Map.entry(MPI_START_TIMEOUT, Long.MAX_VALUE),
       Map.entry(STORAGE_MEMORY, Long.MAX_VALUE),
       Map.entry(BROADCAST_MAX_BYTES, (long) Integer.MAX_VALUE - 8),
       Map.entry("dflow.shuffle.maxBytesInFlight", Long.MAX_VALUE),
@@ -57,7 +64,8 @@ public final class DflowConf {
       "dflow.input.maxLineBytes", "dflow.collect.maxBytes", "dflow.task.memoryBytes", "dflow.task.timeout",
       "dflow.shuffle.partitions", "dflow.shuffle.maxBytesInFlight", "dflow.parallelize.slicesPerSlot",
       "dflow.rpc.fetchChunkBytes", "dflow.executor.classpath", "dflow.output.compress", "dflow.output.compress.codec",
-      "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes");
+      "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes", MPI_MAX_ATTEMPTS, MPI_START_TIMEOUT,
+      MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -80,6 +88,10 @@ public final class DflowConf {
     conf.put(REGISTRATION_TIMEOUT, "60000");
     conf.put(MAX_FRAME, String.valueOf(128 << 20));
     conf.put(HANDSHAKE_TIMEOUT, "10000");
+    conf.put(MPI_MAX_ATTEMPTS, "2");
+    conf.put(MPI_START_TIMEOUT, "60000");
+    conf.put(MPI_TIMEOUT, "0");
+    conf.put(MPI_MPIRUN, "mpirun");
     return conf;
   }
 
@@ -134,6 +146,11 @@ public final class DflowConf {
         throw new IllegalArgumentException("setting " + EXECUTION_FRACTION + "=" + fraction
             + " is not valid: it must be a number between 0 and 1");
       }
+    }
+    String mpiTimeout = conf.get(MPI_TIMEOUT);
+    if (mpiTimeout != null && !mpiTimeout.trim().matches("\\d{1,18}")) {
+      throw new IllegalArgumentException("setting " + MPI_TIMEOUT + "=" + mpiTimeout
+          + " is not valid: it must be a whole number of milliseconds, 0 for none");
     }
     String codec = conf.get(COMPRESS_CODEC);
     if (codec != null) {

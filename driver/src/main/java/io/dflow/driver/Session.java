@@ -9,6 +9,7 @@ import io.dflow.api.plan.LogicalNode;
 import io.dflow.driver.backend.ClusterBackend;
 import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.backend.ExecutorHandle;
+import io.dflow.driver.mpi.GangRunner;
 import io.dflow.driver.scheduler.Clock;
 import io.dflow.driver.scheduler.Counters;
 import io.dflow.driver.scheduler.DagScheduler;
@@ -65,6 +66,7 @@ public final class Session implements JobRunner, AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger executorsReplaced = new java.util.concurrent.atomic.AtomicInteger();
   private final Counters counters = new Counters();
   private final Scheduler scheduler;
+  private final GangRunner gangs;
   private final int totalSlots;
   private final Map<Integer, StorageLevel> persisted = new ConcurrentHashMap<>();
   private final Map<Integer, Partitioner> sortBounds = new ConcurrentHashMap<>();
@@ -86,11 +88,13 @@ public final class Session implements JobRunner, AutoCloseable {
     this.planner = new Planner(PlannerConf.from(conf, totalSlots), files::list);
     this.maxBroadcastBytes = DflowConf.longValue(conf, DflowConf.BROADCAST_MAX_BYTES);
     bus.add(new ProgressListener(progress, counters));
+    Endpoint endpoint = new Endpoint();
+    this.gangs = new GangRunner(conf, backend, endpoint);
     this.scheduler = new Scheduler(new SchedulerConf(jar.sha256(), conf,
-        DflowConf.maxTaskAttempts(conf, master), DflowConf.intValue(conf, DflowConf.STAGE_MAX_ATTEMPTS)),
-        Clock.SYSTEM, bus, counters);
+        DflowConf.maxTaskAttempts(conf, master), DflowConf.intValue(conf, DflowConf.STAGE_MAX_ATTEMPTS),
+        DflowConf.intValue(conf, DflowConf.MPI_MAX_ATTEMPTS)), Clock.SYSTEM, bus, counters, gangs);
     try {
-      for (ExecutorHandle executor : backend.start(new Endpoint())) {
+      for (ExecutorHandle executor : backend.start(endpoint)) {
         scheduler.executorAdded(executor);
       }
     } catch (IOException | RuntimeException e) {
@@ -256,6 +260,7 @@ public final class Session implements JobRunner, AutoCloseable {
   @Override
   public void close() {
     scheduler.close();
+    gangs.close();
     backend.close();
     bus.close();
   }

@@ -82,7 +82,7 @@ public final class Executor implements AutoCloseable {
     this.statuses = new StatusBatcher(sender, toDriver);
     this.runner = new TaskRunner(new TaskEnvironment(id, loaders, shuffleStore, blockStore, broadcasts,
         fetcher, new ExecutionMemory(conf.executionMemoryBytes()), conf.localDir().resolve("tasks"),
-        KEEP_IN_MEMORY_BYTES, statuses::status));
+        KEEP_IN_MEMORY_BYTES, statuses::status, null));
     this.slots = Executors.newFixedThreadPool(conf.slots(), new ThreadFactoryBuilder()
         .setNameFormat(conf.executorId() + "-slot-%d").setDaemon(true).build());
   }

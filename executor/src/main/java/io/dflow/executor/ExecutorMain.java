@@ -5,6 +5,7 @@ import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportClient;
 import io.dflow.executor.net.TransportConf;
+import io.dflow.executor.net.TransportOptions;
 import io.dflow.executor.net.TransportServer;
 import io.dflow.executor.protocol.ControlEndpoint;
 import io.dflow.executor.protocol.ControlMessage;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,14 +59,8 @@ public final class ExecutorMain implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "the address to serve blocks on")
   String bind;
 
-  @Option(names = "--max-frame", description = "largest frame in bytes")
-  int maxFrame = TransportConf.DEFAULT_MAX_FRAME_BYTES;
-
-  @Option(names = "--fetch-chunk", description = "fetch chunk size in bytes")
-  int fetchChunk = TransportConf.DEFAULT_FETCH_CHUNK_BYTES;
-
-  @Option(names = "--handshake-ms", description = "handshake timeout")
-  long handshakeMillis = TransportConf.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS;
+  @Mixin
+  TransportOptions transportOptions = new TransportOptions();
 
   @Option(names = "--storage-memory", description = "bytes of cached partitions kept in memory (default: 30% of the heap)")
   Long storageMemory;
@@ -89,8 +85,7 @@ public final class ExecutorMain implements Callable<Integer> {
     if (colon <= 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--driver expects HOST:PORT, got " + driver);
     }
-    TransportConf transport = new TransportConf(HexFormat.of().parseHex(secretHex), maxFrame, fetchChunk,
-        handshakeMillis);
+    TransportConf transport = transportOptions.withSecret(HexFormat.of().parseHex(secretHex));
     ExecutorConf conf = new ExecutorConf(id, host, slots, localDir,
         storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory(),
         ExecutorConf.heapShare(executionFraction));
@@ -121,7 +116,8 @@ public final class ExecutorMain implements Callable<Integer> {
     }
   }
 
-  private static byte[] fetch(TransportClient driver, String blockId, String what) throws IOException {
+  /** Fetches a block the driver serves (a job jar, a broadcast value), waiting at most five minutes. */
+  public static byte[] fetch(TransportClient driver, String blockId, String what) throws IOException {
     CompletableFuture<byte[]> f = driver.fetch(blockId);
     try {
       return f.get(5, TimeUnit.MINUTES);

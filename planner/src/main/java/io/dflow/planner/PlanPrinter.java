@@ -24,6 +24,9 @@ final class PlanPrinter {
         .append(plural(plan.totalTasks(), "task")).append(") ==\n");
     for (Stage stage : plan.stages()) {
       out.append("Stage ").append(stage.index()).append(": ").append(plural(stage.numTasks(), "task"));
+      if (stage.gangSize() > 0) {
+        out.append(" as one gang of MPI ranks");
+      }
       if (!stage.parents().isEmpty()) {
         out.append(", after stage").append(stage.parents().size() > 1 ? "s " : " ")
             .append(String.join(", ", stage.parents().stream().map(String::valueOf).toList()));

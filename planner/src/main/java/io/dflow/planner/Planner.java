@@ -303,7 +303,9 @@ public final class Planner {
       }
 
       Stage finish(List<Stage.Sink> sinks) {
-        return new Stage(stages.size(), sinks, List.copyOf(parents), sources);
+        Stage stage = new Stage(stages.size(), sinks, List.copyOf(parents), sources);
+        stage.gangSize(); // a gang whose ranks are not its tasks fails here, at plan time
+        return stage;
       }
 
       private PartitionOp compute(LogicalNode node) {

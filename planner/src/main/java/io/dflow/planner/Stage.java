@@ -48,6 +48,49 @@ public record Stage(int index, List<Sink> sinks, List<Integer> parents,
     return sinks.get(0).root().numPartitions();
   }
 
+  /**
+   * How many MPI ranks run this stage as one gang ({@code Dataset.mpi}), or 0 for an ordinary
+   * stage of independent tasks. A gang's tasks are its ranks: task {@code i} computes partition
+   * {@code i} of every MPI step, so a stage where that is not so (a union or coalesce of a
+   * gang's output) cannot be planned.
+   *
+   * @throws IllegalArgumentException for such a stage, or one holding MPI steps of two sizes
+   */
+  public int gangSize() {
+    int ranks = 0;
+    List<Integer> mpiOps = new ArrayList<>();
+    for (PartitionOp op : operators()) {
+      if (op instanceof PartitionOp.Pipeline p) {
+        for (io.dflow.api.plan.Step step : p.steps()) {
+          if (step instanceof io.dflow.api.mpi.MpiStep m) {
+            if (ranks != 0 && ranks != m.ranks()) {
+              throw new IllegalArgumentException("one stage holds mpi(" + ranks + ") and mpi(" + m.ranks()
+                  + "); repartition between them");
+            }
+            ranks = m.ranks();
+            mpiOps.add(op.key());
+          }
+        }
+      }
+    }
+    if (ranks == 0) {
+      return 0;
+    }
+    if (numTasks() != ranks) {
+      throw new IllegalArgumentException("the output of mpi(" + ranks + ") is combined into " + numTasks()
+          + " tasks (a union or coalesce) in the stage that runs it; shuffle or cache it first");
+    }
+    for (int task = 0; task < ranks; task++) {
+      for (OpPartition used : uses(roots(), task).keySet()) {
+        if (mpiOps.contains(used.opKey()) && used.partition() != task) {
+          throw new IllegalArgumentException("task " + task + " of a stage running mpi(" + ranks
+              + ") would need rank " + used.partition() + "'s output; shuffle or cache it first");
+        }
+      }
+    }
+    return ranks;
+  }
+
   public boolean isResult() {
     return sinks.get(0).output() instanceof StageOutput.Result;
   }

@@ -1,6 +1,7 @@
 package io.dflow.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dflow.api.Dataset;
 import io.dflow.api.Encoders;
@@ -166,6 +167,38 @@ class GoldenPlanTest {
     }
     assertGolden("iteration-1.txt", capture.plans.get(0));
     assertGolden("iteration-2.txt", capture.plans.get(1));
+  }
+
+  @Test
+  void anMpiStageIsAGangOfItsRanksBetweenTwoShuffles() throws IOException {
+    ctx.textFile("/data/big.txt")
+        .map(String::length, Encoders.ints())
+        .mpi(4, (comm, lengths) -> lengths, Encoders.ints())
+        .mapToPair(n -> Pair.of(n % 10, 1L), Encoders.ints(), Encoders.longs())
+        .reduceByKey(Long::sum, 2)
+        .count();
+    assertGolden("mpi-gang.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void aGangOverACollectionOfItsSizeNeedsNoShuffle() throws IOException {
+    String plan = ctx.parallelize(List.of(1, 2, 3, 4), Encoders.ints(), 2)
+        .mpi(2, (comm, part) -> part, Encoders.ints())
+        .explain();
+    assertGolden("mpi-collection.txt", plan);
+  }
+
+  @Test
+  void aGangWhoseRanksWouldNotBeItsTasksIsRefusedAtPlanTime() {
+    Dataset<Integer> ranks = ctx.parallelize(List.of(1, 2, 3, 4), Encoders.ints(), 4)
+        .mpi(4, (comm, part) -> part, Encoders.ints());
+    IllegalArgumentException unioned = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ranks.union(ranks).count());
+    assertEquals("the output of mpi(4) is combined into 8 tasks (a union or coalesce) in the stage that runs it;"
+        + " shuffle or cache it first", unioned.getMessage());
+    IllegalArgumentException coalesced = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> ranks.coalesce(2).count());
+    assertTrue(coalesced.getMessage().contains("of mpi(4)"), coalesced.getMessage());
   }
 
   /** With {@code -Ddflow.golden.update=true}, rewrites the golden files instead (review the diff). */

@@ -15,9 +15,13 @@ public final class ExitStatus {
   /** {@code code 1}, or {@code code 137 (killed by SIGKILL)}. */
   public static String describe(int code) {
     if (code > 128 && code < 160) {
-      int signal = code - 128;
-      return "code " + code + " (killed by " + SIGNALS.getOrDefault(signal, "signal " + signal) + ")";
+      return "code " + code + " (killed by " + signalName(code - 128) + ")";
     }
     return "code " + code;
+  }
+
+  /** {@code SIGKILL} for 9; {@code signal 40} for one without a name here. */
+  public static String signalName(int signal) {
+    return SIGNALS.getOrDefault(signal, "signal " + signal);
   }
 }

@@ -34,6 +34,11 @@ public final class TaskScope {
 
     /** Closes {@code resource} when the task ends, however it ends. */
     void closeAtEnd(java.io.Closeable resource);
+
+    /** The communicator of the MPI gang this task is a rank of, or null when it is an ordinary task. */
+    default io.dflow.api.mpi.Communicator communicator() {
+      return null;
+    }
   }
 
   private static final ThreadLocal<Services> CURRENT = new ThreadLocal<>();

@@ -17,6 +17,6 @@ public final class Backends {
     if (master instanceof Master.LocalCluster cluster) {
       return new LocalClusterBackend(cluster.executors(), cluster.slotsEach(), conf, appDir, memory);
     }
-    return new LocalBackend(master.totalSlots(), appDir, jobLoader, memory);
+    return new LocalBackend(master.totalSlots(), appDir, jobLoader, memory, conf);
   }
 }

@@ -1,6 +1,9 @@
 package io.dflow.driver.backend;
 
+import io.dflow.executor.net.TransportConf;
+import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -10,6 +13,18 @@ import java.util.List;
 public interface ClusterBackend extends AutoCloseable {
   /** Starts the executors and returns them once all are ready to take tasks. */
   List<ExecutorHandle> start(DriverEndpoint driver) throws IOException;
+
+  /** Where executor {@code id} keeps its files on its host: the MPI ranks holding its slots write its map outputs there. */
+  Path executorDir(ExecutorId id);
+
+  /** The settings (the secret above all) of this cluster's connections, which MPI ranks use too. */
+  TransportConf transport();
+
+  /** The command line of a JVM like this backend's executors, ready for a main class: how MPI ranks start. */
+  List<String> javaCommand();
+
+  /** The application's scratch folder on the driver's host (logs, executors' folders). */
+  Path appDir();
 
   /** Stops every executor and deletes what they left on disk. */
   @Override

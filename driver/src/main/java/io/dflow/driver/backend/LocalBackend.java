@@ -8,7 +8,9 @@ import io.dflow.executor.protocol.ControlMessage;
 import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.dflow.executor.net.TransportConf;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code local[N]}: one executor with N slots inside the driver's JVM. Messages pass as objects,
@@ -16,23 +18,34 @@ import java.util.List;
  * cluster fail here too; every block is local.
  */
 public final class LocalBackend implements ClusterBackend {
+  /** The id of the one executor, which is also its folder's name. */
+  private static final String EXECUTOR = "driver";
   private final int slots;
   private final Path localDir;
   private final ClassLoader jobLoader;
   private final ExecutorMemory memory;
+  private final Map<String, String> conf;
+  private final TransportConf transport;
   private Executor executor;
 
-  public LocalBackend(int slots, Path localDir, ClassLoader jobLoader, ExecutorMemory memory) {
+  public LocalBackend(int slots, Path localDir, ClassLoader jobLoader, ExecutorMemory memory,
+      Map<String, String> conf) {
     this.slots = slots;
     this.localDir = localDir;
     this.jobLoader = jobLoader;
     this.memory = memory;
+    this.conf = Map.copyOf(conf);
+    // no executor connects here; MPI ranks do, so they get a secret of their own
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    this.transport = new TransportConf(secret, TransportConf.DEFAULT_MAX_FRAME_BYTES,
+        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, TransportConf.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
   }
 
   @Override
   public List<ExecutorHandle> start(DriverEndpoint driver) throws IOException {
     ClassLoaderSource loaders = sha -> jobLoader;
-    ExecutorConf conf = memory.conf("driver", "localhost", slots, localDir.resolve("driver"));
+    ExecutorConf conf = memory.conf(EXECUTOR, "localhost", slots, localDir.resolve(EXECUTOR));
     ExecutorId id = new ExecutorId(conf.executorId());
     executor = new Executor(conf, loaders, null,
         broadcast -> driver.driverBlock("broadcast/" + broadcast).readAll(),
@@ -68,6 +81,26 @@ public final class LocalBackend implements ClusterBackend {
         executor.handle(message);
       }
     });
+  }
+
+  @Override
+  public Path executorDir(ExecutorId id) {
+    return localDir.resolve(EXECUTOR);
+  }
+
+  @Override
+  public TransportConf transport() {
+    return transport;
+  }
+
+  @Override
+  public List<String> javaCommand() {
+    return JvmCommand.of(conf);
+  }
+
+  @Override
+  public Path appDir() {
+    return localDir;
   }
 
   @Override

@@ -153,34 +153,11 @@ public final class LocalClusterBackend implements ClusterBackend {
   }
 
   private Process launch(String id) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = conf.getOrDefault("dflow.executor.classpath", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(java));
-    String archive = System.getProperty(CDS_ARCHIVE_PROPERTY);
-    if (archive != null) {
-      // It fits when executors get the driver's own class path (the default); -Xshare:auto
-      // skips, silently, an archive that does not fit or is not one at all.
-      cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
-          "-Xlog:cds+dynamic=off"));
-    }
-    String home = System.getProperty("dflow.home");
-    if (home != null) {
-      cmd.add("-Ddflow.home=" + home);
-    }
-    cmd.addAll(List.of("--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-Xmx" + conf.get(DflowConf.EXECUTOR_MEMORY)));
-    // The user's options after dflow's own, so that they win (as in Spark's extraJavaOptions).
-    String options = conf.getOrDefault(DflowConf.EXECUTOR_JAVA_OPTIONS, "").strip();
-    if (!options.isEmpty()) {
-      cmd.addAll(List.of(options.split("\\s+")));
-    }
-    cmd.addAll(List.of("-cp", classpath));
+    List<String> cmd = JvmCommand.of(conf);
     cmd.addAll(List.of(ExecutorMain.class.getName(),
         "--driver", LOOPBACK + ":" + server.port(), "--id", id, "--slots", String.valueOf(slotsEach),
-        "--local-dir", appDir.resolve(id).toString(), "--host", "localhost", "--bind", LOOPBACK,
-        "--max-frame", String.valueOf(transport.maxFrameBytes()),
-        "--fetch-chunk", String.valueOf(transport.fetchChunkBytes()),
-        "--handshake-ms", String.valueOf(transport.handshakeTimeoutMillis())));
+        "--local-dir", appDir.resolve(id).toString(), "--host", "localhost", "--bind", LOOPBACK));
+    cmd.addAll(io.dflow.executor.net.TransportOptions.of(transport));
     if (memory.storageBytes() != null) {
       cmd.addAll(List.of("--storage-memory", String.valueOf(memory.storageBytes())));
     }
@@ -248,6 +225,26 @@ public final class LocalClusterBackend implements ClusterBackend {
       server.close();
     }
     LocalDirs.deleteRecursively(appDir);
+  }
+
+  @Override
+  public Path executorDir(ExecutorId id) {
+    return appDir.resolve(id.value());
+  }
+
+  @Override
+  public TransportConf transport() {
+    return transport;
+  }
+
+  @Override
+  public List<String> javaCommand() {
+    return JvmCommand.of(conf);
+  }
+
+  @Override
+  public Path appDir() {
+    return appDir;
   }
 
   private int intConf(String key) {

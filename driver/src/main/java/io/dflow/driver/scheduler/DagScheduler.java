@@ -61,7 +61,7 @@ public final class DagScheduler {
   private final Counters counters;
   final MapOutputTracker outputs = new MapOutputTracker();
   final CacheTracker cache = new CacheTracker();
-  final TaskScheduler tasks = new TaskScheduler();
+  final TaskScheduler tasks;
   private final Map<ShuffleId, ScheduledStage> shuffleStages = new HashMap<>();
   private final Map<io.dflow.executor.protocol.JobId, ActiveJob> jobs = new LinkedHashMap<>();
   private final Set<ScheduledStage> waiting = new LinkedHashSet<>();
@@ -70,6 +70,12 @@ public final class DagScheduler {
   private int nextStageId;
 
   public DagScheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters) {
+    this(conf, clock, bus, counters, GangLauncher.NONE);
+  }
+
+  /** @param gangs runs the ranks of MPI stages */
+  public DagScheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs) {
+    this.tasks = new TaskScheduler(gangs);
     this.conf = conf;
     this.clock = clock;
     this.bus = bus;
@@ -151,6 +157,14 @@ public final class DagScheduler {
     job.finalStage = byIndex.get(byIndex.size() - 1);
     jobs.put(job.id, job);
     bus.post(new JobStarted(job.id, job.description, byIndex.size()));
+    for (Stage planned : j.plan().stages()) {
+      int ranks = planned.gangSize();
+      if (ranks > tasks.totalSlots()) {
+        failJob(job, "mpi(" + ranks + ") needs " + ranks + " task slots at once, but the cluster has "
+            + tasks.totalSlots() + ": use at most " + tasks.totalSlots() + " ranks, or a master with more slots");
+        return;
+      }
+    }
     if (job.partitionCount == 0) {
       finishJob(job);
       return;
@@ -304,8 +318,9 @@ public final class DagScheduler {
     for (int p : partitions) {
       list.add(task(stage, p));
     }
-    TaskSetManager taskSet = new TaskSetManager(attempt, stage, registration, list, conf.maxTaskAttempts(),
-        priority(stage), clock.nanoTime());
+    boolean gang = stage.plan.gangSize() > 0;
+    TaskSetManager taskSet = new TaskSetManager(attempt, stage, registration, list,
+        gang ? conf.maxGangAttempts() : conf.maxTaskAttempts(), priority(stage), clock.nanoTime(), gang);
     stage.current = taskSet;
     running.add(stage);
     tasks.submit(taskSet);
@@ -317,7 +332,21 @@ public final class DagScheduler {
     bus.post(new StageSubmitted(info(stage, taskSet)));
   }
 
+  /** The partitions of {@code stage} to run: the missing ones; all of a gang's when any is missing (its ranks run together). */
   private List<Integer> missingPartitions(ScheduledStage stage) {
+    List<Integer> missing = missingOf(stage);
+    int ranks = stage.plan.gangSize();
+    if (ranks == 0 || missing.isEmpty()) {
+      return missing;
+    }
+    List<Integer> all = new ArrayList<>(ranks);
+    for (int p = 0; p < ranks; p++) {
+      all.add(p);
+    }
+    return all;
+  }
+
+  private List<Integer> missingOf(ScheduledStage stage) {
     if (stage.isResult()) {
       ActiveJob job = stage.job;
       List<Integer> out = new ArrayList<>();
@@ -526,17 +555,24 @@ public final class DagScheduler {
   private void failed(TaskSetManager taskSet, long taskId, TaskEndReason reason, boolean counts) {
     TaskSetManager.Running r = taskSet.running(taskId);
     TaskSetManager.Outcome outcome = taskSet.failed(taskId, counts);
+    ScheduledStage stage = taskSet.stage;
+    if (taskSet.gang && outcome != TaskSetManager.Outcome.IGNORED) {
+      tasks.kill(taskSet, "another rank of the gang failed"); // the ranks run and fail together
+    }
     if (outcome != TaskSetManager.Outcome.ABORT) {
       return;
     }
-    ScheduledStage stage = taskSet.stage;
     tasks.kill(taskSet, jobLabel(stage) + stage.label + " failed");
     tasks.remove(taskSet);
     running.remove(stage);
     int partition = r == null ? -1 : taskSet.partitionOf(r.index());
-    String message = "task failed: " + jobLabel(stage) + stage.label + " task " + partition + " (attempt "
-        + (r == null ? "?" : String.valueOf(r.attempt() + 1)) + " of " + conf.maxTaskAttempts() + "): "
-        + reason.describe();
+    String message = taskSet.gang
+        ? "MPI gang failed: " + jobLabel(stage) + stage.label + " rank " + partition + " (gang attempt "
+            + taskSet.gangFailures() + " of " + taskSet.maxAttempts() + ", dflow.mpi.maxAttempts): "
+            + reason.describe()
+        : "task failed: " + jobLabel(stage) + stage.label + " task " + partition + " (attempt "
+            + (r == null ? "?" : String.valueOf(r.attempt() + 1)) + " of " + conf.maxTaskAttempts() + "): "
+            + reason.describe();
     bus.post(new StageCompleted(info(stage, taskSet), message, clock.nanoTime() - taskSet.submittedNanos));
     abortStage(stage, message);
   }

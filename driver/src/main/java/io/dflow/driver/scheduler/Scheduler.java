@@ -29,7 +29,12 @@ public final class Scheduler implements AutoCloseable {
   private volatile boolean stopped;
 
   public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters) {
-    this.dag = new DagScheduler(conf, clock, bus, counters);
+    this(conf, clock, bus, counters, GangLauncher.NONE);
+  }
+
+  /** @param gangs runs the ranks of MPI stages */
+  public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs) {
+    this.dag = new DagScheduler(conf, clock, bus, counters, gangs);
     this.loop = new Thread(this::run, "dflow-scheduler");
     loop.setDaemon(true);
     loop.start();

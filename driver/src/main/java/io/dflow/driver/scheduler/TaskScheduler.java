@@ -25,6 +25,12 @@ import java.util.Set;
  * executor whose slots are all busy may still be sent one task per slot ahead, from a task set
  * whose tasks are short: it then starts the next one as soon as one ends.
  *
+ * <p>An MPI gang is launched whole or not at all: when there are free slots for every rank, they
+ * are all reserved at once and handed to the {@link GangLauncher}. Reservations are granted in
+ * task-set order: while the first gang that does not fit waits, the task sets behind it get no
+ * slots, so the slots it waits for are not taken by later work and two gangs never each hold a
+ * part of the cluster.
+ *
  * <p>Threading: the scheduler's event loop only.
  */
 final class TaskScheduler {
@@ -43,6 +49,7 @@ final class TaskScheduler {
     }
   }
 
+  private final GangLauncher gangs;
   private final Map<ExecutorId, Slots> executors = new LinkedHashMap<>();
   private final List<TaskSetManager> taskSets = new ArrayList<>();
   private final Map<Long, Launched> attempts = new HashMap<>();
@@ -50,6 +57,10 @@ final class TaskScheduler {
 
   /** A running attempt: its task set and where it runs. */
   private record Launched(TaskSetManager taskSet, ExecutorId executor) {}
+
+  TaskScheduler(GangLauncher gangs) {
+    this.gangs = gangs;
+  }
 
   void addExecutor(ExecutorHandle executor) {
     executors.put(executor.id(), new Slots(executor));
@@ -62,6 +73,11 @@ final class TaskScheduler {
 
   boolean hasExecutors() {
     return !executors.isEmpty();
+  }
+
+  /** The slots of every executor, busy or not. */
+  int totalSlots() {
+    return executors.values().stream().mapToInt(s -> s.handle.slots()).sum();
   }
 
   /** Forgets an executor; returns the attempts that were running on it. */
@@ -113,16 +129,27 @@ final class TaskScheduler {
 
   /** Fills free slots; returns how many attempts were launched. */
   int offer() {
+    List<TaskSetManager> open = new ArrayList<>();
+    int total = 0;
+    for (TaskSetManager t : taskSets) {
+      if (!t.gang) {
+        open.add(t);
+      } else if (t.gangReady()) {
+        if (!launchGang(t)) {
+          break; // the sets behind a waiting gang wait with it
+        }
+        total += t.size();
+      }
+    }
     Map<Slots, List<TaskLaunch>> batches = new LinkedHashMap<>();
     boolean launchedAny = true;
-    int total = 0;
     while (launchedAny) {
       launchedAny = false;
       for (Slots s : executors.values()) {
         if (s.free <= -s.handle.slots()) {
           continue;
         }
-        for (TaskSetManager t : taskSets) {
+        for (TaskSetManager t : open) {
           if (s.free <= 0 && !t.tasksAreShort()) {
             continue;
           }
@@ -153,8 +180,40 @@ final class TaskScheduler {
     return total;
   }
 
+  /** Reserves a free slot for every rank of {@code gang} and launches it, or returns false when there are too few. */
+  private boolean launchGang(TaskSetManager gang) {
+    int free = executors.values().stream().mapToInt(s -> Math.max(0, s.free)).sum();
+    if (free < gang.size()) {
+      return false;
+    }
+    TaskLaunch[] launches = new TaskLaunch[gang.size()];
+    ExecutorHandle[] where = new ExecutorHandle[gang.size()];
+    int launched = 0;
+    for (Slots s : executors.values()) {
+      while (s.free > 0 && launched < gang.size()) {
+        long taskId = nextTaskId++;
+        int index = gang.offer(s.handle.id(), s.handle.host(), taskId);
+        s.free--;
+        attempts.put(taskId, new Launched(gang, s.handle.id()));
+        TaskSetManager.Task task = gang.task(index);
+        int rank = task.partition(); // a gang's task set holds every partition: rank i computes partition i
+        launches[rank] = new TaskLaunch(new TaskAttempt(taskId, gang.id, task.partition(),
+            gang.running(taskId).attempt()), task.inputs(), List.of());
+        where[rank] = s.handle;
+        launched++;
+      }
+    }
+    gang.gangLaunched();
+    gangs.launch(new GangLauncher.Gang(gang.registration, List.of(launches), List.of(where)));
+    return true;
+  }
+
   /** Asks the executors running attempts of {@code taskSet} to kill them, saying {@code reason}. */
   void kill(TaskSetManager taskSet, String reason) {
+    if (taskSet.gang) {
+      gangs.kill(taskSet.id, reason);
+      return;
+    }
     Map<ExecutorId, List<TaskAttempt>> byExecutor = new LinkedHashMap<>();
     attempts.forEach((taskId, launched) -> {
       TaskSetManager.Running r = launched.taskSet() == taskSet ? taskSet.running(taskId) : null;

@@ -25,6 +25,11 @@ import java.util.Set;
  *                                  '--failure, none left--> the stage attempt aborts
  * task set:  active --every partition done--> finished
  *               '--fetch failure or abort--> zombie (launches nothing more; running attempts may still report)
+ *
+ * gang (an MPI stage): every partition pending --all launched at once--> running
+ *          --all succeed--> finished
+ *          '--any fails--> the rest are killed, all pending again (one failure of the gang)
+ *                          '--failures reach dflow.mpi.maxAttempts--> the stage attempt aborts
  * </pre>
  *
  * <p>Threading: used on the scheduler's event loop only.
@@ -58,6 +63,12 @@ final class TaskSetManager {
   private final Deque<Integer> any = new ArrayDeque<>();
   private final Map<Long, Running> running = new HashMap<>();
   private final Map<Integer, ExecutorId> succeededOn = new HashMap<>();
+  /** Whether the tasks are the ranks of one MPI gang, launched together and retried together. */
+  final boolean gang;
+  /** Gangs: how many times the gang failed, and which launch failed last (a launch counts once). */
+  private int gangFailures;
+  private int gangLaunches;
+  private int gangLaunchFailed = -1;
   private int doneCount;
   private long doneRunMillis;
   private boolean zombie;
@@ -67,8 +78,9 @@ final class TaskSetManager {
   static final double SHORT_MILLIS = 5;
 
   TaskSetManager(StageAttemptId id, ScheduledStage stage, RegisterStage registration, List<Task> tasks,
-      int maxAttempts, int priority, long submittedNanos) {
+      int maxAttempts, int priority, long submittedNanos, boolean gang) {
     this.id = id;
+    this.gang = gang;
     this.submittedNanos = submittedNanos;
     this.stage = stage;
     this.registration = registration;
@@ -141,6 +153,24 @@ final class TaskSetManager {
     return index;
   }
 
+  /** A gang whose every partition waits for a slot: it may be launched, all at once. */
+  boolean gangReady() {
+    if (!gang || zombie || !running.isEmpty()) {
+      return false;
+    }
+    for (boolean p : pending) {
+      if (!p) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A gang was launched: the failures of its attempts count once between here and the next launch. */
+  void gangLaunched() {
+    gangLaunches++;
+  }
+
   /** The attempt number the last {@link #offer} gave {@code taskId}. */
   Running running(long taskId) {
     return running.get(taskId);
@@ -194,10 +224,22 @@ final class TaskSetManager {
     if (r == null || done[r.index()]) {
       return Outcome.IGNORED;
     }
-    if (counts) {
+    if (gang) {
+      if (zombie) {
+        return Outcome.IGNORED; // the gang gave up already: its other ranks' ends change nothing
+      }
+      if (counts && gangLaunchFailed != gangLaunches) {
+        gangLaunchFailed = gangLaunches;
+        gangFailures++;
+      }
+      if (gangFailures >= maxAttempts) {
+        zombie = true;
+        return Outcome.ABORT;
+      }
+    } else if (counts) {
       failures[r.index()]++;
     }
-    if (failures[r.index()] >= maxAttempts) {
+    if (!gang && failures[r.index()] >= maxAttempts) {
       zombie = true;
       return Outcome.ABORT;
     }
@@ -227,6 +269,15 @@ final class TaskSetManager {
       }
     }
     return n;
+  }
+
+  /** How many times this gang failed so far. */
+  int gangFailures() {
+    return gangFailures;
+  }
+
+  int maxAttempts() {
+    return maxAttempts;
   }
 
   int partitionOf(int index) {

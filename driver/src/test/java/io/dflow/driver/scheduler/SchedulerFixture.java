@@ -55,7 +55,13 @@ final class SchedulerFixture implements AutoCloseable {
   }
 
   SchedulerFixture(int maxTaskAttempts, int maxStageAttempts, Map<String, List<InputFile>> files) {
-    dag = new DagScheduler(new SchedulerConf(null, Map.of(), maxTaskAttempts, maxStageAttempts), clock, bus, counters);
+    this(maxTaskAttempts, maxStageAttempts, files, GangLauncher.NONE);
+  }
+
+  SchedulerFixture(int maxTaskAttempts, int maxStageAttempts, Map<String, List<InputFile>> files,
+      GangLauncher gangs) {
+    dag = new DagScheduler(new SchedulerConf(null, Map.of(), maxTaskAttempts, maxStageAttempts, 2), clock, bus,
+        counters, gangs);
     bus.add(events::add);
     planner = new Planner(new PlannerConf(4, 128L << 20, 1), path -> {
       List<InputFile> listed = files.get(path);
@@ -124,7 +130,12 @@ final class SchedulerFixture implements AutoCloseable {
 
   TaskEndReason.Success success(FakeExecutor executor, TaskLaunch launch, Map<String, Long> counters,
       List<BlockUpdate> blocks) {
-    List<Stage.Sink> sinks = sinks(executor.stages.get(launch.attempt().stage()));
+    return success(executor.stages.get(launch.attempt().stage()), counters, blocks);
+  }
+
+  /** A success of a task of {@code stage}, as {@link #succeed} makes it. */
+  TaskEndReason.Success success(RegisterStage stage, Map<String, Long> counters, List<BlockUpdate> blocks) {
+    List<Stage.Sink> sinks = sinks(stage);
     List<MapStatus> statuses = new ArrayList<>();
     byte[] result = null;
     for (Stage.Sink sink : sinks) {

@@ -102,6 +102,22 @@ public sealed interface ControlMessage extends Serializable {
   /** Driver to executor: drop broadcast {@code id}. */
   record DropBroadcast(long id) implements ControlMessage {}
 
+  /**
+   * An MPI rank to the driver, once connected: which rank of which gang attempt it is.
+   *
+   * @param gang the gang attempt's id, from the rank's command line
+   */
+  record RankHello(String gang, int rank, long pid, String host) implements ControlMessage {}
+
+  /**
+   * Driver to an MPI rank: the task it runs, as the executor whose slot it holds would run it.
+   *
+   * @param executor the executor whose slot the rank holds: the map outputs it writes are served
+   *     by that executor, from its scratch folder {@code executorDir} on the rank's host
+   */
+  record RankTask(RegisterStage stage, TaskLaunch task, ExecutorId executor, String executorDir)
+      implements ControlMessage {}
+
   /** Driver to executor: finish and exit. */
   record StopExecutor() implements ControlMessage {}
 }

@@ -245,13 +245,18 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
     killable.add(resource);
   }
 
+  @Override
+  public io.dflow.api.mpi.Communicator communicator() {
+    return env.rank() == null ? null : env.rank().communicator();
+  }
+
   /** Counts one record read or written (from any of the task's threads: a lost count only delays a kill). */
   void progressed() {
     progress.lazySet(progress.get() + 1);
   }
 
   long progress() {
-    return progress.get();
+    return progress.get() + (env.rank() == null ? 0 : env.rank().activity().getAsLong());
   }
 
   /** {@code records}, each one counted as progress as it is taken. */
@@ -287,6 +292,9 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
       }
     }
     thread.interrupt();
+    if (env.rank() != null && !byDriver) {
+      env.rank().killed().accept(why);
+    }
   }
 
   /** Why the task was killed, or null. */

@@ -19,7 +19,9 @@ import java.util.function.BiConsumer;
  * @param keepInMemoryBytes how much of a partition a task keeps in memory before it spills the
  *     rest to its scratch folder
  * @param statuses where a running task's status messages go (to the driver's progress display)
+ * @param rank what a task has when it runs as an MPI rank, or null in an executor
  */
 public record TaskEnvironment(ExecutorId executor, ClassLoaderSource loaders, ShuffleStore shuffles,
     BlockStore blocks, BroadcastCache broadcasts, BlockFetcher fetcher, ExecutionMemory memory, Path scratch,
-    long keepInMemoryBytes, BiConsumer<TaskAttempt, String> statuses) {}
+    long keepInMemoryBytes, BiConsumer<TaskAttempt, String> statuses,
+    RankServices rank) {}

@@ -83,7 +83,7 @@ class OperatorEvaluationTest {
       throw new IOException("no broadcasts here");
     });
     return new TaskRunner(new TaskEnvironment(SELF, sha -> LOADER, shuffles, blocks, broadcasts, fetcher,
-        new io.dflow.executor.memory.ExecutionMemory(256 << 20), scratch, keepInMemory, (attempt, status) -> { }));
+        new io.dflow.executor.memory.ExecutionMemory(256 << 20), scratch, keepInMemory, (attempt, status) -> { }, null));
   }
 
   /** Task {@code partition} of {@code stage}, attempt 0. */
