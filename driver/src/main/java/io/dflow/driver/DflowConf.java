@@ -28,6 +28,10 @@ public final class DflowConf {
   public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
   public static final String MAX_FRAME = "dflow.rpc.maxFrameBytes";
   public static final String HANDSHAKE_TIMEOUT = "dflow.rpc.handshakeTimeoutMs";
+  public static final String EVENT_LOG_ENABLED = "dflow.eventLog.enabled";
+  public static final String EVENT_LOG_DIR = "dflow.eventLog.dir";
+  public static final String LOCALITY_WAIT = io.dflow.driver.scheduler.LocalityWaits.WAIT;
+  public static final String EXECUTOR_HOSTS = "dflow.executor.hosts";
   public static final String MPI_MAX_ATTEMPTS = "dflow.mpi.maxAttempts";
   public static final String MPI_START_TIMEOUT = "dflow.mpi.startTimeout";
   public static final String MPI_TIMEOUT = "dflow.mpi.timeout";
@@ -65,7 +69,8 @@ public final class DflowConf {
       "dflow.shuffle.partitions", "dflow.shuffle.maxBytesInFlight", "dflow.parallelize.slicesPerSlot",
       "dflow.rpc.fetchChunkBytes", "dflow.executor.classpath", "dflow.output.compress", "dflow.output.compress.codec",
       "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes", MPI_MAX_ATTEMPTS, MPI_START_TIMEOUT,
-      MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS);
+      MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
+      LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -73,7 +78,8 @@ public final class DflowConf {
       "dflow.shuffle.maxBytesInFlight", MAX_FRAME, "dflow.rpc.fetchChunkBytes", "dflow.streaming.combineBufferBytes");
 
   /** Settings that are true or false, nothing else. */
-  static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress");
+  static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress",
+      EVENT_LOG_ENABLED);
 
   private DflowConf() {}
 
@@ -88,6 +94,8 @@ public final class DflowConf {
     conf.put(REGISTRATION_TIMEOUT, "60000");
     conf.put(MAX_FRAME, String.valueOf(128 << 20));
     conf.put(HANDSHAKE_TIMEOUT, "10000");
+    conf.put(EVENT_LOG_ENABLED, "true");
+    conf.put(EVENT_LOG_DIR, Path.of(System.getProperty("user.home"), ".dflow", "events").toString());
     conf.put(MPI_MAX_ATTEMPTS, "2");
     conf.put(MPI_START_TIMEOUT, "60000");
     conf.put(MPI_TIMEOUT, "0");
@@ -147,6 +155,7 @@ public final class DflowConf {
             + " is not valid: it must be a number between 0 and 1");
       }
     }
+    io.dflow.driver.scheduler.LocalityWaits.from(conf); // a bad wait fails here, naming its key
     String mpiTimeout = conf.get(MPI_TIMEOUT);
     if (mpiTimeout != null && !mpiTimeout.trim().matches("\\d{1,18}")) {
       throw new IllegalArgumentException("setting " + MPI_TIMEOUT + "=" + mpiTimeout
@@ -233,6 +242,10 @@ public final class DflowConf {
       throw new IllegalArgumentException("--conf expects key=value, got '" + text + "'");
     }
     return Map.entry(text.substring(0, eq).trim(), text.substring(eq + 1).trim());
+  }
+
+  static boolean booleanValue(Map<String, String> conf, String key) {
+    return Boolean.parseBoolean(conf.getOrDefault(key, "false").trim());
   }
 
   static int intValue(Map<String, String> conf, String key) {

@@ -21,12 +21,14 @@ import org.apache.hadoop.conf.Configuration;
 final class JobFiles {
   private final Map<String, String> conf;
   private final Configuration hadoop;
+  private final io.dflow.hdfs.RackResolver racks;
   private final InputLister lister;
 
   JobFiles(Map<String, String> conf) {
     this.conf = conf;
     this.hadoop = HadoopConf.create(conf);
     this.lister = new InputLister(hadoop);
+    this.racks = new io.dflow.hdfs.RackResolver(hadoop);
   }
 
   List<InputFile> list(String path) throws IOException {
@@ -70,5 +72,10 @@ final class JobFiles {
       }
       throw new JobFailedException("cannot commit the output " + path + ": " + e.getMessage());
     }
+  }
+
+  /** The racks of hosts, as the Hadoop topology settings say. */
+  io.dflow.hdfs.RackResolver racks() {
+    return racks;
   }
 }

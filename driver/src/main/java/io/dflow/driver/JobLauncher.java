@@ -71,10 +71,19 @@ public final class JobLauncher {
         String appId = AppIds.next();
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
         ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
-        try (Session session = new Session(appId, conf, master, Backends.create(master, conf, jar.loader(),
-            appDir, DflowConf.executorMemory(conf)), jar, progress);
+        try (Session session = new Session(appId, job.getClass().getName(), conf, master,
+            Backends.create(master, conf, jar.loader(), appDir, DflowConf.executorMemory(conf)), jar, progress);
             Cancellation cancellation = Cancellation.onStop(session, appId, err, cleanedUp)) {
-          job.run(session.newContext(), args);
+          try {
+            job.run(session.newContext(), args);
+          } catch (Exception | LinkageError e) {
+            session.finishEventLog(false, String.valueOf(e.getMessage()));
+            throw e;
+          }
+          Path log = session.finishEventLog(true, null);
+          if (log != null) {
+            err.println("event log: " + log);
+          }
           double seconds = (System.nanoTime() - start) / 1e9;
           err.printf(Locale.ROOT, "application %s succeeded in %.2f s (%s, %s, %s%s)%n", appId,
               seconds, plural(session.jobsRun(), "job"), plural(session.stagesRun(), "stage"),
@@ -158,7 +167,7 @@ public final class JobLauncher {
   }
 
   /** {@code DFLOW_HOME}, where {@code conf/dflow-defaults.properties} lives (null: built-in defaults only). */
-  static Path dflowHome() {
+  public static Path dflowHome() {
     String home = System.getProperty("dflow.home", System.getenv("DFLOW_HOME"));
     return home == null || home.isBlank() ? null : Path.of(home);
   }

@@ -3,6 +3,7 @@ package io.dflow.driver;
 import io.dflow.api.pipe.PipedProcess;
 import io.dflow.driver.scheduler.Counters;
 import io.dflow.driver.scheduler.ListenerEvent;
+import io.dflow.driver.scheduler.Locality;
 import io.dflow.driver.scheduler.SchedulerListener;
 import io.dflow.driver.scheduler.StageInfo;
 import io.dflow.executor.protocol.StageAttemptId;
@@ -33,12 +34,16 @@ final class ProgressListener implements SchedulerListener {
   private final List<Integer> skipped = new ArrayList<>();
 
   /** A stage attempt on display. */
-  private static final class Running {
+  static final class Running {
     final String label;
     final int tasks;
     int done;
     TaskMetrics metrics = TaskMetrics.NONE;
     final Map<String, Long> counters = new TreeMap<>();
+    /** Successful tasks by how near their data they ran. */
+    final java.util.EnumMap<Locality, Integer> levels = new java.util.EnumMap<>(Locality.class);
+    /** How long each successful task ran, in milliseconds. */
+    final List<Long> runMillis = new ArrayList<>();
     ProgressReporter.Stage bar;
 
     Running(String label, int tasks) {
@@ -61,6 +66,8 @@ final class ProgressListener implements SchedulerListener {
       Running r = running.get(t.stage().attempt());
       if (r != null && t.ended().reason() instanceof TaskEndReason.Success ok) {
         r.done++;
+        r.levels.merge(t.level(), 1, Integer::sum);
+        r.runMillis.add(t.ended().metrics().runMillis());
         r.metrics = r.metrics.plus(t.ended().metrics());
         ok.counters().forEach((name, n) -> r.counters.merge(name, n, Long::sum));
         if (r.bar != null) {
@@ -79,7 +86,11 @@ final class ProgressListener implements SchedulerListener {
           r.bar.close();
         }
         if (c.failure() == null) {
-          out.printFinished(r.label, r.done, c.nanos() / 1e9, r.metrics, r.counters);
+          out.printFinished(r.label, r.done, c.nanos() / 1e9, r.metrics, r.counters, locality(r.levels));
+          String tooShort = tooShort(r);
+          if (tooShort != null) {
+            out.printLine(tooShort);
+          }
         }
         showNextBar();
       }
@@ -124,6 +135,40 @@ final class ProgressListener implements SchedulerListener {
     Running first = running.values().iterator().next();
     first.bar = out.forStage(first.label, first.tasks);
     first.bar.onProgress(first.done, first.tasks);
+  }
+
+  /** Tasks fewer than this are not judged for being short: a few short tasks cost little. */
+  static final int SHORT_TASKS_MIN = 8;
+  /** A stage whose median task ran less than this spends more on scheduling its tasks than in them. */
+  static final long SHORT_TASK_MILLIS = 20;
+
+  /** The warning for a stage of many tasks each too short to be worth scheduling, or null. */
+  static String tooShort(Running r) {
+    if (r.runMillis.size() < SHORT_TASKS_MIN) {
+      return null;
+    }
+    List<Long> sorted = new ArrayList<>(r.runMillis);
+    java.util.Collections.sort(sorted);
+    long median = sorted.get(sorted.size() / 2);
+    if (median >= SHORT_TASK_MILLIS) {
+      return null;
+    }
+    return "warning: " + r.label + ": its " + sorted.size() + " tasks ran " + median + " ms each (median): tasks"
+        + " too short, so scheduling them costs more than their work: fewer slices or bigger splits";
+  }
+
+  /**
+   * {@code node-local 97%, rack-local 3%}: the shares of a stage's tasks by locality level, or
+   * "" when none of its tasks had a preference (reduce tasks, collections).
+   */
+  static String locality(java.util.EnumMap<Locality, Integer> levels) {
+    int total = levels.values().stream().mapToInt(Integer::intValue).sum();
+    if (total == 0 || levels.getOrDefault(Locality.NO_PREF, 0) == total) {
+      return "";
+    }
+    return levels.entrySet().stream().filter(e -> e.getKey() != Locality.NO_PREF)
+        .map(e -> e.getKey().label() + " " + Math.round(100.0 * e.getValue() / total) + "%")
+        .collect(Collectors.joining(", "));
   }
 
   private static String label(StageInfo stage) {

@@ -67,7 +67,9 @@ final class ProgressReporter {
    * is cleared first, so that the line replaces a bar another stage may be drawing there (it is
    * redrawn below at its next tick).
    */
-  void printFinished(String label, int tasks, double seconds, TaskMetrics metrics, Map<String, Long> counters) {
+  /** @param locality the shares of the stage's tasks by locality level, or "" */
+  void printFinished(String label, int tasks, double seconds, TaskMetrics metrics, Map<String, Long> counters,
+      String locality) {
     synchronized (out) {
       if (terminal) {
         out.print(ERASE_LINE);
@@ -76,8 +78,8 @@ final class ProgressReporter {
           : ", " + metrics.spills() + (metrics.spills() == 1 ? " spill" : " spills") + bytes(" of ", metrics.spillBytes());
       String added = counters.isEmpty() ? "" : "; counters: " + counters.entrySet().stream()
           .map(c -> c.getKey() + "=" + c.getValue()).collect(Collectors.joining(", "));
-      out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%d records out%s%s%s%s%s)%s%n",
-          label, tasks, tasks, seconds, metrics.recordsOut(),
+      out.printf(Locale.ROOT, "%s: %d/%d tasks done in %.2f s (%s%d records out%s%s%s%s%s)%s%n",
+          label, tasks, tasks, seconds, locality.isEmpty() ? "" : locality + "; ", metrics.recordsOut(),
           bytes(", input ", metrics.inputBytes()),
           shuffleBytes(", shuffle read ", metrics.shuffleBytesRead(), metrics.shuffleRawBytesRead()),
           shuffleBytes(", shuffle write ", metrics.shuffleBytesWritten(), metrics.shuffleRawBytesWritten()), spills,
@@ -130,7 +132,7 @@ final class ProgressReporter {
     /** Clears the bar and prints the stage's final line with the counters its tasks reported. */
     void finished(int tasks, double seconds, TaskMetrics metrics) {
       close();
-      printFinished(label, tasks, seconds, metrics, Map.of());
+      printFinished(label, tasks, seconds, metrics, Map.of(), "");
     }
 
     /** Clears the bar (a stage that failed gets no final line: the job's error follows). */

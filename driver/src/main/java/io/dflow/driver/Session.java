@@ -9,6 +9,7 @@ import io.dflow.api.plan.LogicalNode;
 import io.dflow.driver.backend.ClusterBackend;
 import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.backend.ExecutorHandle;
+import io.dflow.driver.history.EventLog;
 import io.dflow.driver.mpi.GangRunner;
 import io.dflow.driver.scheduler.Clock;
 import io.dflow.driver.scheduler.Counters;
@@ -32,6 +33,7 @@ import io.dflow.planner.Planner;
 import io.dflow.planner.PlannerConf;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +69,7 @@ public final class Session implements JobRunner, AutoCloseable {
   private final Counters counters = new Counters();
   private final Scheduler scheduler;
   private final GangRunner gangs;
+  private final EventLog eventLog;
   private final int totalSlots;
   private final Map<Integer, StorageLevel> persisted = new ConcurrentHashMap<>();
   private final Map<Integer, Partitioner> sortBounds = new ConcurrentHashMap<>();
@@ -77,9 +80,16 @@ public final class Session implements JobRunner, AutoCloseable {
   private int stagesRun;
   private int tasksRun;
 
-  Session(String appId, Map<String, String> conf, Master master, ClusterBackend backend, JobJar jar,
+  /** @param name what the application is called in its event log: the job's class */
+  Session(String appId, String name, Map<String, String> conf, Master master, ClusterBackend backend, JobJar jar,
       ProgressReporter progress) throws IOException {
     this.appId = appId;
+    this.eventLog = DflowConf.booleanValue(conf, DflowConf.EVENT_LOG_ENABLED)
+        ? EventLog.start(Path.of(conf.get(DflowConf.EVENT_LOG_DIR)), appId, name, master.toString(), conf)
+        : null;
+    if (eventLog != null) {
+      bus.add(eventLog);
+    }
     this.conf = Map.copyOf(conf);
     this.backend = backend;
     this.jar = jar;
@@ -92,7 +102,8 @@ public final class Session implements JobRunner, AutoCloseable {
     this.gangs = new GangRunner(conf, backend, endpoint);
     this.scheduler = new Scheduler(new SchedulerConf(jar.sha256(), conf,
         DflowConf.maxTaskAttempts(conf, master), DflowConf.intValue(conf, DflowConf.STAGE_MAX_ATTEMPTS),
-        DflowConf.intValue(conf, DflowConf.MPI_MAX_ATTEMPTS)), Clock.SYSTEM, bus, counters, gangs);
+        DflowConf.intValue(conf, DflowConf.MPI_MAX_ATTEMPTS)), Clock.SYSTEM, bus, counters, gangs,
+        files.racks()::rackOf);
     try {
       for (ExecutorHandle executor : backend.start(endpoint)) {
         scheduler.executorAdded(executor);
@@ -255,6 +266,18 @@ public final class Session implements JobRunner, AutoCloseable {
   /** Fails the running jobs with {@code reason} (their attempts killed, their output removed by their own code paths). */
   void cancel(String reason) {
     scheduler.cancelAll(reason);
+  }
+
+  /**
+   * Ends the event log with the application's outcome; returns where it is, or null when
+   * there is none ({@code dflow.eventLog.enabled=false}).
+   */
+  Path finishEventLog(boolean succeeded, String error) {
+    if (eventLog == null) {
+      return null;
+    }
+    bus.flush();
+    return eventLog.finish(succeeded, error);
   }
 
   @Override

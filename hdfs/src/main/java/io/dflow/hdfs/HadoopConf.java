@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.Path;
  */
 public final class HadoopConf {
   private static final String[] SITE_FILES = {"core-site.xml", "hdfs-site.xml"};
-  private static final String[] HADOOP_PREFIXES = {"fs.", "dfs.", "hadoop."};
+  private static final String[] HADOOP_PREFIXES = {"fs.", "dfs.", "hadoop.", "net.topology."};
   private static final Map<String, Configuration> PARSED = new HashMap<>();
   /** Hadoop's key for the class that serves {@code file://}. */
   static final String LOCAL_FS_KEY = "fs.file.impl";

@@ -156,7 +156,7 @@ public final class LocalClusterBackend implements ClusterBackend {
     List<String> cmd = JvmCommand.of(conf);
     cmd.addAll(List.of(ExecutorMain.class.getName(),
         "--driver", LOOPBACK + ":" + server.port(), "--id", id, "--slots", String.valueOf(slotsEach),
-        "--local-dir", appDir.resolve(id).toString(), "--host", "localhost", "--bind", LOOPBACK));
+        "--local-dir", appDir.resolve(id).toString(), "--host", hostOf(id), "--bind", LOOPBACK));
     cmd.addAll(io.dflow.executor.net.TransportOptions.of(transport));
     if (memory.storageBytes() != null) {
       cmd.addAll(List.of("--storage-memory", String.valueOf(memory.storageBytes())));
@@ -225,6 +225,16 @@ public final class LocalClusterBackend implements ClusterBackend {
       server.close();
     }
     LocalDirs.deleteRecursively(appDir);
+  }
+
+  /** The host executor {@code exec-N} declares: the Nth of {@code dflow.executor.hosts}, in turn. */
+  private String hostOf(String id) {
+    String hosts = conf.getOrDefault(DflowConf.EXECUTOR_HOSTS, "").strip();
+    if (hosts.isEmpty()) {
+      return "localhost";
+    }
+    String[] names = hosts.split("\\s*,\\s*");
+    return names[Integer.parseInt(id.substring("exec-".length())) % names.length];
   }
 
   @Override

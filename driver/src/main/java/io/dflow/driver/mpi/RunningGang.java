@@ -110,7 +110,7 @@ final class RunningGang {
     rank.addAll(List.of(RankMain.class.getName(), "--driver", GangRunner.LOOPBACK + ":" + port, "--gang", id));
     rank.addAll(io.dflow.executor.net.TransportOptions.of(transport));
     List<String> cmd = MpirunCommand.of(conf.get(DflowConf.MPI_MPIRUN),
-        gang.executors().stream().map(e -> e.host()).toList(), conf.get(DflowConf.MPI_OPTIONS), rank);
+        gang.executors().stream().map(RunningGang::machineOf).toList(), conf.get(DflowConf.MPI_OPTIONS), rank);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
     pb.environment().putAll(RankEnvironment.VARIABLES);
@@ -140,6 +140,15 @@ final class RunningGang {
         Thread.currentThread().interrupt();
       }
     });
+  }
+
+  /**
+   * Where mpirun starts a rank of {@code executor}'s slot: the address the executor serves on
+   * (its declared host name is what locality is judged by, and may be a name of its data's
+   * host rather than of the machine), or this machine for the in-process executor.
+   */
+  private static String machineOf(io.dflow.driver.backend.ExecutorHandle executor) {
+    return executor.port() == 0 ? "localhost" : executor.address();
   }
 
   /** The gang could not start at all. */

@@ -59,6 +59,8 @@ public final class DagScheduler {
   private final Clock clock;
   private final ListenerBus bus;
   private final Counters counters;
+  private final Topology topology;
+  private final LocalityWaits waits;
   final MapOutputTracker outputs = new MapOutputTracker();
   final CacheTracker cache = new CacheTracker();
   final TaskScheduler tasks;
@@ -75,7 +77,15 @@ public final class DagScheduler {
 
   /** @param gangs runs the ranks of MPI stages */
   public DagScheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs) {
-    this.tasks = new TaskScheduler(gangs);
+    this(conf, clock, bus, counters, gangs, Topology.FLAT);
+  }
+
+  /** @param topology the racks of hosts, for rack-local placement */
+  public DagScheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs,
+      Topology topology) {
+    this.tasks = new TaskScheduler(gangs, clock, topology);
+    this.topology = topology;
+    this.waits = LocalityWaits.from(conf.conf());
     this.conf = conf;
     this.clock = clock;
     this.bus = bus;
@@ -115,6 +125,11 @@ public final class DagScheduler {
     } catch (RuntimeException e) {
       q.answer().completeExceptionally(e);
     }
+  }
+
+  /** When {@link #afterEvents} should run again though no event came: a free slot's locality wait ends. */
+  long nextWakeNanos() {
+    return tasks.nextWakeNanos();
   }
 
   /** After a batch of events: submits stages again whose inputs were lost, then fills free slots. */
@@ -320,7 +335,8 @@ public final class DagScheduler {
     }
     boolean gang = stage.plan.gangSize() > 0;
     TaskSetManager taskSet = new TaskSetManager(attempt, stage, registration, list,
-        gang ? conf.maxGangAttempts() : conf.maxTaskAttempts(), priority(stage), clock.nanoTime(), gang);
+        gang ? conf.maxGangAttempts() : conf.maxTaskAttempts(), priority(stage), clock.nanoTime(), gang, topology,
+        gang ? LocalityWaits.NONE : waits);
     stage.current = taskSet;
     running.add(stage);
     tasks.submit(taskSet);
@@ -435,12 +451,13 @@ public final class DagScheduler {
 
   private void taskEnded(TaskEnded ended) {
     long taskId = ended.attempt().taskId();
-    TaskSetManager taskSet = tasks.ended(taskId);
-    if (taskSet == null) {
+    TaskScheduler.Launched launched = tasks.ended(taskId);
+    if (launched == null) {
       return; // written off already: its executor was lost
     }
+    TaskSetManager taskSet = launched.taskSet();
     ScheduledStage stage = taskSet.stage;
-    bus.post(new TaskEnd(info(stage, taskSet), ended));
+    bus.post(new TaskEnd(info(stage, taskSet), ended, launched.level()));
     TaskEndReason reason = ended.reason();
     if (reason instanceof TaskEndReason.Success ok) {
       succeeded(taskSet, ended, ok);

@@ -24,7 +24,8 @@ public sealed interface ListenerEvent {
    */
   record StageCompleted(StageInfo stage, String failure, long nanos) implements ListenerEvent {}
 
-  record TaskEnd(StageInfo stage, TaskEnded ended) implements ListenerEvent {}
+  /** @param level how near its data the attempt ran */
+  record TaskEnd(StageInfo stage, TaskEnded ended, Locality level) implements ListenerEvent {}
 
   /** A running attempt says what it is doing. */
   record TaskStatusChanged(TaskAttempt attempt, String message) implements ListenerEvent {}

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   private final DagScheduler dag;
+  private final Clock clock;
   private final LinkedBlockingQueue<SchedulerEvent> events = new LinkedBlockingQueue<>();
   private final Thread loop;
   private volatile boolean stopped;
@@ -34,7 +35,14 @@ public final class Scheduler implements AutoCloseable {
 
   /** @param gangs runs the ranks of MPI stages */
   public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs) {
-    this.dag = new DagScheduler(conf, clock, bus, counters, gangs);
+    this(conf, clock, bus, counters, gangs, Topology.FLAT);
+  }
+
+  /** @param topology the racks of hosts, for rack-local placement */
+  public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs,
+      Topology topology) {
+    this.clock = clock;
+    this.dag = new DagScheduler(conf, clock, bus, counters, gangs, topology);
     this.loop = new Thread(this::run, "dflow-scheduler");
     loop.setDaemon(true);
     loop.start();
@@ -103,7 +111,12 @@ public final class Scheduler implements AutoCloseable {
     List<SchedulerEvent> batch = new ArrayList<>();
     try {
       while (true) {
-        batch.add(events.take());
+        long wake = dag.nextWakeNanos();
+        SchedulerEvent first = wake == Long.MAX_VALUE ? events.take()
+            : events.poll(Math.max(0, wake - clock.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (first != null) {
+          batch.add(first); // else a slot's locality wait ended: offer again
+        }
         events.drainTo(batch);
         for (SchedulerEvent e : batch) {
           guarded(e);

@@ -9,13 +9,16 @@ import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.StageAttemptId;
 import io.dflow.executor.protocol.TaskAttempt;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Matches free executor slots to task sets: every round gives each executor with a free slot
@@ -24,6 +27,24 @@ import java.util.Set;
  * the registration of any stage attempt it has not seen. Keeps which attempt runs where. An
  * executor whose slots are all busy may still be sent one task per slot ahead, from a task set
  * whose tasks are short: it then starts the next one as soon as one ends.
+ *
+ * <p>An offer looks only at the executors that may take something they could not take at the
+ * last one: those whose slots were freed since, those just added, and those whose locality wait
+ * for some level ended (executors with a free slot that found nothing they may take wait in a
+ * queue ordered by when that is; how long a slot has waited is the {@link LocalityTimer}'s to
+ * say). Every executor is looked at again only when the tasks or the levels they may take
+ * changed: a task set opened (submitted, or no longer behind a waiting gang), a partition went
+ * back to pending, a set's tasks became short, or an executor came or went and a set's levels
+ * with it. An executor left out would have been offered nothing, so the launches are those of a
+ * round over every executor, at a cost that follows the slots freed and the tasks launched.
+ *
+ * <pre>
+ * slot: free --offered, takes a task--> busy --its attempt ends--> free, offered at the next offer
+ *         '--offered, nothing it may take yet--> waiting, queued by when its wait at its level ends
+ *                 |--that time comes--> offered again, the next level allowed
+ *                 |--another slot of its executor is freed--> offered again
+ *                 '--a set opened, a task requeued, tasks became short, levels changed--> offered again
+ * </pre>
  *
  * <p>An MPI gang is launched whole or not at all: when there are free slots for every rank, they
  * are all reserved at once and handed to the {@link GangLauncher}. Reservations are granted in
@@ -37,33 +58,204 @@ final class TaskScheduler {
   private static final Comparator<TaskSetManager> ORDER =
       Comparator.<TaskSetManager>comparingInt(t -> t.priority).thenComparingInt(t -> t.id.stage().value());
 
-  /** An executor and its free slots (negative: tasks queued ahead on it). */
+  /**
+   * How long the free slots of an executor have waited, as one task set's locality levels count
+   * it, and what a launch does to that. The waited time must grow with the clock; at a launch it
+   * may change for the executor launched on, and only shrink for the others: the scheduler wakes
+   * a waiting executor when the time it computed for it last has passed.
+   */
+  interface LocalityTimer {
+    /**
+     * dflow's: a slot's wait counts from when that slot became free ({@link LocalityWaits}),
+     * starting at the level of its executor's last launch from the set
+     * ({@link TaskSetManager#waitReached}).
+     */
+    LocalityTimer PER_SLOT = new LocalityTimer() {
+      @Override
+      public long waitedNanos(TaskSetManager set, ExecutorId executor, long freeSinceNanos, long now) {
+        return set.waitReached(executor) + now - freeSinceNanos;
+      }
+
+      @Override
+      public void launched(TaskSetManager set, ExecutorId executor, Locality level, long now) {
+        set.launchedAt(executor, level);
+      }
+    };
+
+    /** A wait that starts from the best level every time a slot is freed: a variant to compare with, not used. */
+    LocalityTimer RESTARTING = (set, executor, freeSinceNanos, now) -> now - freeSinceNanos;
+
+    /** @param freeSinceNanos when the executor's longest-free slot became free */
+    long waitedNanos(TaskSetManager set, ExecutorId executor, long freeSinceNanos, long now);
+
+    /** A task of {@code set} was launched on {@code executor} at {@code level}. */
+    default void launched(TaskSetManager set, ExecutorId executor, Locality level, long now) {}
+  }
+
+  /** An executor, its rack, and its free slots (negative: tasks queued ahead on it) with when each became free. */
   private static final class Slots {
     final ExecutorHandle handle;
+    final String rack;
+    /** Its place in the order executors were added: the order of offers in a round. */
+    final long order;
     int free;
+    /** When each free slot became free, oldest first, from {@code head}: as many entries as free slots. */
+    private final long[] freeSince;
+    private int head;
     final Set<StageAttemptId> registered = new HashSet<>();
+    /** The stage attempt it last launched a task of: registered, and asked about at nearly every launch. */
+    StageAttemptId lastLaunched;
+    /** The launches of the offer under way, sent together at its end; null while it has none. */
+    List<TaskLaunch> batch;
+    /** Whether the next offer looks at it. */
+    boolean candidate;
+    /** When its wait at some level ends, as it is queued in {@code waiting}; Long.MAX_VALUE when not queued. */
+    long wakeAt = Long.MAX_VALUE;
+    boolean removed;
 
-    Slots(ExecutorHandle handle) {
+    Slots(ExecutorHandle handle, String rack, long order, long now) {
       this.handle = handle;
+      this.rack = rack;
+      this.order = order;
       this.free = handle.slots();
+      this.freeSince = new long[Math.max(1, free)];
+      Arrays.fill(freeSince, now);
+    }
+
+    long oldestFreeSince() {
+      return freeSince[head];
+    }
+
+    /** Takes a free slot, the one free longest, or queues a task ahead when none is free. */
+    void take() {
+      if (free > 0) {
+        head = (head + 1) % freeSince.length;
+      }
+      free--;
+    }
+
+    void release(long now) {
+      free++;
+      if (free > 0) {
+        freeSince[(head + free - 1) % freeSince.length] = now;
+      }
+    }
+
+    /** Whether some task set may give it a task: a free slot, or room to queue one ahead for short tasks. */
+    boolean canTake(boolean anyShort) {
+      return free > 0 || (anyShort && free > -handle.slots());
     }
   }
 
   private final GangLauncher gangs;
+  private final Clock clock;
+  private final Topology topology;
+  private final LocalityTimer timer;
   private final Map<ExecutorId, Slots> executors = new LinkedHashMap<>();
+  private final Map<String, Integer> executorsOnHost = new HashMap<>();
+  private final Map<String, Integer> executorsInRack = new HashMap<>();
+  private final TaskSetManager.Cluster cluster = new TaskSetManager.Cluster() {
+    @Override
+    public boolean hasExecutor(ExecutorId executor) {
+      return executors.containsKey(executor);
+    }
+
+    @Override
+    public boolean hasExecutorOn(String host) {
+      return executorsOnHost.containsKey(host);
+    }
+
+    @Override
+    public boolean hasExecutorIn(String rack) {
+      return executorsInRack.containsKey(rack);
+    }
+  };
+  private long nextOrder;
+  private int totalSlots;
+  /** Free slots over all executors (those queued ahead not counted against it). */
+  private int freeSlots;
+  /** The executors the next offer looks at (see the class comment). */
+  private final List<Slots> candidates = new ArrayList<>();
+  /** Executors with a free slot that found nothing they may take, by when their wait at some level ends. */
+  private final TreeSet<Slots> waiting =
+      new TreeSet<>(Comparator.<Slots>comparingLong(s -> s.wakeAt).thenComparingLong(s -> s.order));
+  /** Whether the next offer looks at every executor: the levels of a set changed. */
+  private boolean offerAll;
+  /** Whether every offer looks at every executor (see {@link #lookAtEveryExecutor}). */
+  private boolean everyExecutor;
+  /** The task sets the last offer offered to, and which of them had short tasks. */
+  private final Set<TaskSetManager> openBefore = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<TaskSetManager> shortBefore = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<TaskSetManager> taskSets = new ArrayList<>();
   private final Map<Long, Launched> attempts = new HashMap<>();
   private long nextTaskId;
 
-  /** A running attempt: its task set and where it runs. */
-  private record Launched(TaskSetManager taskSet, ExecutorId executor) {}
+  /** A running attempt: its task set, where it runs, and how near its data. */
+  static final class Launched {
+    private final TaskSetManager taskSet;
+    /** Its executor's slots, held so an end frees them without a look-up. */
+    private final Slots slots;
+    private final Locality level;
 
-  TaskScheduler(GangLauncher gangs) {
+    private Launched(TaskSetManager taskSet, Slots slots, Locality level) {
+      this.taskSet = taskSet;
+      this.slots = slots;
+      this.level = level;
+    }
+
+    TaskSetManager taskSet() {
+      return taskSet;
+    }
+
+    ExecutorId executor() {
+      return slots.handle.id();
+    }
+
+    Locality level() {
+      return level;
+    }
+  }
+
+  TaskScheduler(GangLauncher gangs, Clock clock, Topology topology) {
+    this(gangs, clock, topology, LocalityTimer.PER_SLOT);
+  }
+
+  /** @param timer how slots' locality waits count: {@link LocalityTimer#PER_SLOT} but in simulations of other policies */
+  TaskScheduler(GangLauncher gangs, Clock clock, Topology topology, LocalityTimer timer) {
     this.gangs = gangs;
+    this.clock = clock;
+    this.topology = topology;
+    this.timer = timer;
+  }
+
+  /**
+   * Makes every offer look at every executor, as offers did before they kept candidates: a
+   * reference to check the candidates against, not for use in a driver.
+   */
+  void lookAtEveryExecutor() {
+    everyExecutor = true;
   }
 
   void addExecutor(ExecutorHandle executor) {
-    executors.put(executor.id(), new Slots(executor));
+    Slots before = executors.get(executor.id());
+    if (before != null) {
+      forgetSlots(before);
+    }
+    // one added again keeps its place in the map, and so in the order of offers
+    long order = before != null ? before.order : nextOrder++;
+    Slots s = new Slots(executor, topology.rackOf(executor.host()), order, clock.nanoTime());
+    executors.put(executor.id(), s);
+    executorsOnHost.merge(executor.host(), 1, Integer::sum);
+    executorsInRack.merge(s.rack, 1, Integer::sum);
+    totalSlots += executor.slots();
+    freeSlots += Math.max(0, s.free);
+    updateLevels();
+    markCandidate(s);
+  }
+
+  /** When the scheduler should offer slots again though nothing happened (a slot's locality wait ends). */
+  long nextWakeNanos() {
+    return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().wakeAt;
   }
 
   ExecutorHandle executor(ExecutorId id) {
@@ -77,12 +269,18 @@ final class TaskScheduler {
 
   /** The slots of every executor, busy or not. */
   int totalSlots() {
-    return executors.values().stream().mapToInt(s -> s.handle.slots()).sum();
+    return totalSlots;
   }
 
   /** Forgets an executor; returns the attempts that were running on it. */
   List<Long> removeExecutor(ExecutorId id) {
-    executors.remove(id);
+    Slots s = executors.remove(id);
+    if (s != null) {
+      executorsOnHost.computeIfPresent(s.handle.host(), (h, n) -> n == 1 ? null : n - 1);
+      executorsInRack.computeIfPresent(s.rack, (r, n) -> n == 1 ? null : n - 1);
+      forgetSlots(s);
+      updateLevels();
+    }
     List<Long> lost = new ArrayList<>();
     attempts.forEach((taskId, launched) -> {
       if (launched.executor().equals(id)) {
@@ -92,39 +290,85 @@ final class TaskScheduler {
     return lost;
   }
 
+  private void forgetSlots(Slots s) {
+    s.removed = true;
+    unqueue(s);
+    totalSlots -= s.handle.slots();
+    freeSlots -= Math.max(0, s.free);
+  }
+
+  /** The executors changed: a set whose levels changed may now be taken by slots that waited, or not yet. */
+  private void updateLevels() {
+    for (TaskSetManager t : taskSets) {
+      offerAll |= t.updateLevels(cluster);
+    }
+  }
+
   void submit(TaskSetManager taskSet) {
+    taskSet.updateLevels(cluster);
     taskSets.add(taskSet);
-    taskSets.sort(ORDER);
+    taskSets.sort(ORDER); // the next offer finds it newly open and looks at every executor
   }
 
   /** Stops offering {@code taskSet}'s tasks and tells the executors that registered it to forget it. */
   void remove(TaskSetManager taskSet) {
     if (taskSets.remove(taskSet)) {
+      openBefore.remove(taskSet);
+      shortBefore.remove(taskSet);
       for (Slots s : executors.values()) {
         if (s.registered.remove(taskSet.id)) {
           s.handle.send(new ForgetStage(taskSet.id));
+        }
+        if (s.lastLaunched == taskSet.id) {
+          s.lastLaunched = null;
         }
       }
     }
   }
 
-  /** An attempt ended: frees its slot; returns its task set, or null if it is unknown (its executor was lost). */
-  TaskSetManager ended(long taskId) {
+  /** An attempt ended: frees its slot; returns what was launched, or null if it is unknown (its executor was lost). */
+  Launched ended(long taskId) {
     Launched launched = attempts.remove(taskId);
     if (launched == null) {
       return null;
     }
-    Slots s = executors.get(launched.executor());
-    if (s != null) {
-      s.free++;
+    if (!launched.slots.removed) {
+      release(launched.slots);
     }
-    return launched.taskSet();
+    return launched;
+  }
+
+  /** What a running attempt is: its task set, where it runs, at what level; null once it ended. */
+  Launched launched(long taskId) {
+    return attempts.get(taskId);
   }
 
   /** The task set of a running attempt (for an attempt lost with its executor), removing it. */
   TaskSetManager forget(long taskId) {
     Launched launched = attempts.remove(taskId);
     return launched == null ? null : launched.taskSet();
+  }
+
+  private void take(Slots s) {
+    if (s.free > 0) {
+      freeSlots--;
+    }
+    s.take();
+  }
+
+  private void release(Slots s) {
+    s.release(clock.nanoTime());
+    if (s.free > 0) {
+      freeSlots++;
+    }
+    markCandidate(s);
+  }
+
+  private void markCandidate(Slots s) {
+    if (!s.candidate) {
+      s.candidate = true;
+      candidates.add(s);
+    }
   }
 
   /** Fills free slots; returns how many attempts were launched. */
@@ -141,49 +385,170 @@ final class TaskScheduler {
         total += t.size();
       }
     }
-    Map<Slots, List<TaskLaunch>> batches = new LinkedHashMap<>();
-    boolean launchedAny = true;
-    while (launchedAny) {
-      launchedAny = false;
-      for (Slots s : executors.values()) {
-        if (s.free <= -s.handle.slots()) {
-          continue;
-        }
-        for (TaskSetManager t : open) {
-          if (s.free <= 0 && !t.tasksAreShort()) {
-            continue;
-          }
-          long taskId = nextTaskId;
-          int index = t.offer(s.handle.id(), s.handle.host(), taskId);
-          if (index < 0) {
-            continue;
-          }
-          nextTaskId++;
-          s.free--;
-          attempts.put(taskId, new Launched(t, s.handle.id()));
-          TaskSetManager.Task task = t.task(index);
-          TaskAttempt attempt = new TaskAttempt(taskId, t.id, task.partition(), t.running(taskId).attempt());
-          if (s.registered.add(t.id)) {
-            batches.computeIfAbsent(s, k -> new ArrayList<>()); // keep executor order
-            s.handle.send(t.registration);
-          }
-          // a first attempt reads its input from the stage's registration when that carries them all
-          byte[] inputs = attempt.attempt() == 0 && t.registration.inputs() != null ? null : task.inputs();
-          batches.computeIfAbsent(s, k -> new ArrayList<>()).add(new TaskLaunch(attempt, inputs, task.cached()));
-          launchedAny = true;
+    long now = clock.nanoTime();
+    boolean all = offerAll || everyExecutor;
+    boolean anyShort = false;
+    for (TaskSetManager t : open) {
+      boolean isShort = t.tasksAreShort();
+      anyShort |= isShort;
+      boolean requeued = t.takeRequeued();
+      all |= requeued || !openBefore.contains(t) || (isShort && !shortBefore.contains(t));
+    }
+    List<Slots> round = offeredNow(all, anyShort, now);
+    List<Slots> batched = new ArrayList<>();
+    List<Slots> active = new ArrayList<>(round);
+    while (!active.isEmpty()) {
+      int kept = 0;
+      for (int i = 0; i < active.size(); i++) {
+        Slots s = active.get(i);
+        if (launchOne(s, open, now, batched)) {
           total++;
-          break;
+          active.set(kept++, s); // one that got nothing would get nothing in a later round either
         }
       }
+      active.subList(kept, active.size()).clear();
     }
-    batches.forEach((s, launches) -> s.handle.send(new LaunchTasks(launches)));
+    for (Slots s : batched) {
+      s.handle.send(new LaunchTasks(s.batch));
+      s.batch = null;
+    }
+    scheduleWakes(round, open, now);
+    openBefore.clear();
+    openBefore.addAll(open);
+    shortBefore.clear();
+    for (TaskSetManager t : open) {
+      if (t.tasksAreShort()) {
+        shortBefore.add(t);
+      }
+    }
     return total;
+  }
+
+  /**
+   * The executors this offer looks at, in the order they were added: every one that may take a
+   * task when {@code all}, else the candidates and those whose wait ends by {@code now}.
+   */
+  private List<Slots> offeredNow(boolean all, boolean anyShort, long now) {
+    List<Slots> round = new ArrayList<>();
+    if (all) {
+      for (Slots s : executors.values()) {
+        if (s.canTake(anyShort)) {
+          round.add(s);
+        } else {
+          unqueue(s);
+        }
+      }
+    } else {
+      while (!waiting.isEmpty() && waiting.first().wakeAt <= now) {
+        Slots s = waiting.pollFirst();
+        s.wakeAt = Long.MAX_VALUE;
+        markCandidate(s);
+      }
+      for (Slots s : candidates) {
+        if (!s.removed && s.canTake(anyShort)) {
+          round.add(s);
+        } else {
+          unqueue(s);
+        }
+      }
+      round.sort(Comparator.comparingLong(s -> s.order));
+    }
+    for (Slots s : candidates) {
+      s.candidate = false;
+    }
+    candidates.clear();
+    offerAll = false;
+    return round;
+  }
+
+  /** Gives {@code s} the best task of the first set that has one it may take; returns whether one was launched. */
+  private boolean launchOne(Slots s, List<TaskSetManager> open, long now, List<Slots> batched) {
+    if (s.free <= -s.handle.slots()) {
+      return false;
+    }
+    for (TaskSetManager t : open) {
+      if (s.free <= 0 && !t.tasksAreShort()) {
+        continue;
+      }
+      // a slot queued ahead is not free yet: it takes only what it would take at once
+      long waited = s.free > 0 ? timer.waitedNanos(t, s.handle.id(), s.oldestFreeSince(), now) : 0;
+      long taskId = nextTaskId;
+      int index = t.offer(s.handle.id(), s.handle.host(), s.rack, t.allowedLevel(waited), taskId);
+      if (index < 0) {
+        continue;
+      }
+      nextTaskId++;
+      take(s);
+      Locality level = t.lastLevel();
+      attempts.put(taskId, new Launched(t, s, level));
+      timer.launched(t, s.handle.id(), level, now);
+      TaskSetManager.Task task = t.task(index);
+      TaskAttempt attempt = new TaskAttempt(taskId, t.id, task.partition(), t.running(taskId).attempt());
+      if (s.batch == null) {
+        s.batch = new ArrayList<>();
+        batched.add(s);
+      }
+      if (s.lastLaunched != t.id) {
+        if (s.registered.add(t.id)) {
+          s.handle.send(t.registration);
+        }
+        s.lastLaunched = t.id;
+      }
+      // a first attempt reads its input from the stage's registration when that carries them all
+      byte[] inputs = attempt.attempt() == 0 && t.registration.inputs() != null ? null : task.inputs();
+      s.batch.add(new TaskLaunch(attempt, inputs, task.cached()));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Queues each executor of {@code offered} that kept a free slot by when its wait ends at the
+   * next level of a set with tasks pending; with none pending anywhere, no slot waits.
+   */
+  private void scheduleWakes(List<Slots> offered, List<TaskSetManager> open, long now) {
+    List<TaskSetManager> withPending = new ArrayList<>();
+    for (TaskSetManager t : open) {
+      if (t.hasPending()) {
+        withPending.add(t);
+      }
+    }
+    if (withPending.isEmpty()) {
+      for (Slots s : waiting) {
+        s.wakeAt = Long.MAX_VALUE;
+      }
+      waiting.clear();
+      return;
+    }
+    for (Slots s : offered) {
+      unqueue(s);
+      if (s.free <= 0) {
+        continue;
+      }
+      long wake = Long.MAX_VALUE;
+      for (TaskSetManager t : withPending) {
+        long wait = t.nanosUntilNextLevel(timer.waitedNanos(t, s.handle.id(), s.oldestFreeSince(), now));
+        if (wait >= 0) {
+          wake = Math.min(wake, now + wait);
+        }
+      }
+      if (wake != Long.MAX_VALUE) {
+        s.wakeAt = wake;
+        waiting.add(s);
+      }
+    }
+  }
+
+  private void unqueue(Slots s) {
+    if (s.wakeAt != Long.MAX_VALUE) {
+      waiting.remove(s);
+      s.wakeAt = Long.MAX_VALUE;
+    }
   }
 
   /** Reserves a free slot for every rank of {@code gang} and launches it, or returns false when there are too few. */
   private boolean launchGang(TaskSetManager gang) {
-    int free = executors.values().stream().mapToInt(s -> Math.max(0, s.free)).sum();
-    if (free < gang.size()) {
+    if (freeSlots < gang.size()) {
       return false;
     }
     TaskLaunch[] launches = new TaskLaunch[gang.size()];
@@ -193,8 +558,9 @@ final class TaskScheduler {
       while (s.free > 0 && launched < gang.size()) {
         long taskId = nextTaskId++;
         int index = gang.offer(s.handle.id(), s.handle.host(), taskId);
-        s.free--;
-        attempts.put(taskId, new Launched(gang, s.handle.id()));
+        take(s);
+        markCandidate(s); // its longest-free slot was taken: its wake-up moves later
+        attempts.put(taskId, new Launched(gang, s, gang.lastLevel()));
         TaskSetManager.Task task = gang.task(index);
         int rank = task.partition(); // a gang's task set holds every partition: rank i computes partition i
         launches[rank] = new TaskLaunch(new TaskAttempt(taskId, gang.id, task.partition(),

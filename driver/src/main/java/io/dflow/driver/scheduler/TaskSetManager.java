@@ -4,20 +4,21 @@ import io.dflow.executor.protocol.CachedBlockLocation;
 import io.dflow.executor.protocol.ControlMessage.RegisterStage;
 import io.dflow.executor.protocol.ExecutorId;
 import io.dflow.executor.protocol.StageAttemptId;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The tasks of one stage attempt: which partitions wait for a slot (indexed by the executors and
- * hosts they prefer), which attempts run where, how often each partition failed. It answers a
- * free slot with its best task for that slot: one whose cached input is on that executor, then
- * one whose input is on that host, then any. Once its tasks show themselves short, executors may
- * be sent one task ahead of their free slots ({@link #tasksAreShort}).
+ * The tasks of one stage attempt: which partitions wait for a slot (indexed by the executors,
+ * hosts and racks they prefer), which attempts run where, how often each partition failed. It
+ * answers a free slot with its best task for that slot, at most as far from its data as the
+ * slot's wait allows ({@link #allowedLevel}): one whose cached input is on that executor, then
+ * one whose input is on that host, then one with no preference, then one whose input is in that
+ * rack, then any. Once its tasks show themselves short, executors may be sent one task ahead of
+ * their free slots ({@link #tasksAreShort}).
  *
  * <pre>
  * partition: pending --offer--> running --success--> done
@@ -58,11 +59,28 @@ final class TaskSetManager {
   private final boolean[] done;
   private final int[] attempts;
   private final int[] failures;
-  private final Map<ExecutorId, Deque<Integer>> byExecutor = new HashMap<>();
-  private final Map<String, Deque<Integer>> byHost = new HashMap<>();
-  private final Deque<Integer> any = new ArrayDeque<>();
+  private final Map<ExecutorId, IndexQueue> byExecutor = new HashMap<>();
+  private final Map<String, IndexQueue> byHost = new HashMap<>();
+  private final Map<String, IndexQueue> byRack = new HashMap<>();
+  private final IndexQueue noPref = new IndexQueue();
+  private final IndexQueue any = new IndexQueue();
+  private final Topology topology;
+  /** Per executor, the wait before the level of its last launch from this set ({@link #waitReached}). */
+  private final Map<ExecutorId, Long> waitReached = new HashMap<>();
+  private final LocalityWaits waits;
+  /**
+   * The levels this set's tasks can run at on the executors there are, best first: what a free
+   * slot waits through. A level none of its tasks can reach (no executor on any of their hosts)
+   * is not waited for.
+   */
+  private List<Locality> levels = List.of(Locality.ANY);
+  /** The level of the task the last {@link #offer} gave. */
+  private Locality lastLevel;
   private final Map<Long, Running> running = new HashMap<>();
-  private final Map<Integer, ExecutorId> succeededOn = new HashMap<>();
+  /** Where each done partition succeeded (its map output lives there); null while not done. */
+  private final ExecutorId[] succeededOn;
+  /** Whether a partition went back to pending since {@link #takeRequeued} was last asked. */
+  private boolean requeued;
   /** Whether the tasks are the ranks of one MPI gang, launched together and retried together. */
   final boolean gang;
   /** Gangs: how many times the gang failed, and which launch failed last (a launch counts once). */
@@ -79,7 +97,15 @@ final class TaskSetManager {
 
   TaskSetManager(StageAttemptId id, ScheduledStage stage, RegisterStage registration, List<Task> tasks,
       int maxAttempts, int priority, long submittedNanos, boolean gang) {
+    this(id, stage, registration, tasks, maxAttempts, priority, submittedNanos, gang, Topology.FLAT,
+        LocalityWaits.NONE);
+  }
+
+  TaskSetManager(StageAttemptId id, ScheduledStage stage, RegisterStage registration, List<Task> tasks,
+      int maxAttempts, int priority, long submittedNanos, boolean gang, Topology topology, LocalityWaits waits) {
     this.id = id;
+    this.topology = topology;
+    this.waits = waits;
     this.gang = gang;
     this.submittedNanos = submittedNanos;
     this.stage = stage;
@@ -92,9 +118,132 @@ final class TaskSetManager {
     this.done = new boolean[n];
     this.attempts = new int[n];
     this.failures = new int[n];
+    this.succeededOn = new ExecutorId[n];
     for (int i = 0; i < n; i++) {
       enqueue(i);
     }
+    requeued = false;
+  }
+
+  /** What the cluster has now, for {@link #updateLevels}. */
+  interface Cluster {
+    boolean hasExecutor(ExecutorId executor);
+
+    boolean hasExecutorOn(String host);
+
+    boolean hasExecutorIn(String rack);
+  }
+
+  /**
+   * Works out again which levels this set's tasks can run at: the executors changed, or the
+   * set was just submitted. Returns whether they changed.
+   */
+  boolean updateLevels(Cluster cluster) {
+    List<Locality> out = new ArrayList<>();
+    if (byExecutor.keySet().stream().anyMatch(cluster::hasExecutor)) {
+      out.add(Locality.PROCESS_LOCAL);
+    }
+    if (byHost.keySet().stream().anyMatch(cluster::hasExecutorOn)) {
+      out.add(Locality.NODE_LOCAL);
+    }
+    if (byRack.keySet().stream().anyMatch(cluster::hasExecutorIn)) {
+      out.add(Locality.RACK_LOCAL);
+    }
+    out.add(Locality.ANY);
+    if (out.equals(levels)) {
+      return false;
+    }
+    levels = List.copyOf(out);
+    return true;
+  }
+
+  /**
+   * How much of the wait a slot of {@code executor} has behind it before its own: the wait
+   * before the level of its last launch from this set. A slot that found nothing better and took
+   * a less local task does not wait through the better levels again on its next turn (a better
+   * task, when one appears, is still taken first, and brings it back to the best level).
+   */
+  long waitReached(ExecutorId executor) {
+    Long reached = waitReached.get(executor);
+    return reached == null ? 0 : reached;
+  }
+
+  /** A task of this set was launched on {@code executor} at {@code level}. */
+  void launchedAt(ExecutorId executor, Locality level) {
+    if (level != Locality.NO_PREF) {
+      long reached = waitBefore(level);
+      if (reached == 0) {
+        waitReached.remove(executor);
+      } else {
+        waitReached.put(executor, reached);
+      }
+    }
+  }
+
+  /** How long a slot waits, through the levels of this set that are better than {@code level}, to reach it. */
+  long waitBefore(Locality level) {
+    long sum = 0;
+    for (Locality l : levels) {
+      if (l.compareTo(level) < 0) {
+        sum += waits.at(l);
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The least local level a slot free for {@code idleNanos} may take from this set: it waits
+   * through each level this set has, best first, for that level's wait.
+   */
+  Locality allowedLevel(long idleNanos) {
+    long waited = idleNanos;
+    for (Locality level : levels) {
+      long wait = waits.at(level);
+      if (level == Locality.ANY || waited < wait) {
+        return level;
+      }
+      waited -= wait;
+    }
+    return Locality.ANY;
+  }
+
+  /**
+   * How much longer a slot free for {@code idleNanos} must wait before {@link #allowedLevel}
+   * allows a less local level, or -1 if it allows every level already.
+   */
+  long nanosUntilNextLevel(long idleNanos) {
+    long threshold = 0;
+    for (Locality level : levels) {
+      if (level == Locality.ANY) {
+        return -1;
+      }
+      threshold += waits.at(level);
+      if (idleNanos < threshold) {
+        return threshold - idleNanos;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether a task is pending that is not yet running. */
+  boolean hasPending() {
+    if (zombie) {
+      return false;
+    }
+    while (!any.isEmpty() && !pending[any.peek()]) {
+      any.poll(); // entries of launched tasks are dropped lazily
+    }
+    return !any.isEmpty();
+  }
+
+  /**
+   * Whether a partition went back to pending (a failure, a lost map output) since the last call:
+   * then slots that found nothing here before may find something now.
+   */
+  boolean takeRequeued() {
+    boolean was = requeued;
+    requeued = false;
+    return was;
   }
 
   int size() {
@@ -120,34 +269,74 @@ final class TaskSetManager {
 
   private void enqueue(int index) {
     pending[index] = true;
+    requeued = true;
     Task t = tasks.get(index);
     for (ExecutorId e : t.preferredExecutors()) {
-      byExecutor.computeIfAbsent(e, k -> new ArrayDeque<>()).add(index);
+      byExecutor.computeIfAbsent(e, k -> new IndexQueue()).add(index);
     }
-    for (String h : t.preferredHosts()) {
-      byHost.computeIfAbsent(h, k -> new ArrayDeque<>()).add(index);
+    List<String> hosts = t.preferredHosts();
+    String[] racks = new String[hosts.size()];
+    int distinct = 0;
+    for (String h : hosts) {
+      byHost.computeIfAbsent(h, k -> new IndexQueue()).add(index);
+      String rack = topology.rackOf(h);
+      // no topology configured: racks say nothing
+      if (!rack.equals(Topology.DEFAULT_RACK) && !among(racks, distinct, rack)) {
+        racks[distinct++] = rack;
+        byRack.computeIfAbsent(rack, k -> new IndexQueue()).add(index);
+      }
+    }
+    if (t.preferredExecutors().isEmpty() && hosts.isEmpty()) {
+      noPref.add(index);
     }
     any.add(index);
   }
 
-  /**
-   * The best pending task for a free slot of {@code executor} on {@code host}, marked as running
-   * as attempt {@code taskId}; or -1 when none is pending.
-   */
+  private static boolean among(String[] values, int count, String value) {
+    for (int i = 0; i < count; i++) {
+      if (values[i].equals(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The best pending task for a free slot of {@code executor} on {@code host}, at any level. */
   int offer(ExecutorId executor, String host, long taskId) {
+    return offer(executor, host, topology.rackOf(host), Locality.ANY, taskId);
+  }
+
+  /**
+   * The best pending task for a free slot of {@code executor} on {@code host} in {@code rack}, no
+   * less local than {@code max} (a task with no preference is always allowed), marked as running
+   * as attempt {@code taskId}; or -1 when there is none. {@link #lastLevel} then says its level.
+   */
+  int offer(ExecutorId executor, String host, String rack, Locality max, long taskId) {
     if (zombie) {
       return -1;
     }
-    int index = poll(byExecutor.get(executor));
+    int index = byExecutor.isEmpty() ? -1 : poll(byExecutor.get(executor));
+    Locality level = Locality.PROCESS_LOCAL;
     if (index < 0) {
       index = poll(byHost.get(host));
+      level = Locality.NODE_LOCAL;
     }
     if (index < 0) {
+      index = poll(noPref);
+      level = Locality.NO_PREF;
+    }
+    if (index < 0 && max.compareTo(Locality.RACK_LOCAL) >= 0) {
+      index = poll(byRack.get(rack));
+      level = Locality.RACK_LOCAL;
+    }
+    if (index < 0 && max == Locality.ANY) {
       index = poll(any);
+      level = Locality.ANY;
     }
     if (index < 0) {
       return -1;
     }
+    lastLevel = level;
     pending[index] = false;
     running.put(taskId, new Running(index, attempts[index]++, executor));
     return index;
@@ -171,13 +360,18 @@ final class TaskSetManager {
     gangLaunches++;
   }
 
+  /** The locality level of the task the last successful {@link #offer} gave. */
+  Locality lastLevel() {
+    return lastLevel;
+  }
+
   /** The attempt number the last {@link #offer} gave {@code taskId}. */
   Running running(long taskId) {
     return running.get(taskId);
   }
 
   /** Takes the first still-pending index off {@code queue} (entries of launched tasks are dropped lazily). */
-  private int poll(Deque<Integer> queue) {
+  private int poll(IndexQueue queue) {
     if (queue == null) {
       return -1;
     }
@@ -188,6 +382,48 @@ final class TaskSetManager {
       }
     }
     return -1;
+  }
+
+  /**
+   * A first-in first-out queue of task indexes in one int array: a task set of a million tasks
+   * with three replicas each holds some seven million entries, which boxed would cost five times
+   * the memory.
+   */
+  private static final class IndexQueue {
+    private int[] items = new int[4];
+    private int head;
+    private int tail;
+
+    boolean isEmpty() {
+      return head == tail;
+    }
+
+    void add(int index) {
+      if (tail == items.length) {
+        int size = tail - head;
+        if (size > items.length / 2) {
+          items = Arrays.copyOfRange(items, head, head + 2 * items.length);
+        } else {
+          System.arraycopy(items, head, items, 0, size); // reuse the room taken entries left
+        }
+        head = 0;
+        tail = size;
+      }
+      items[tail++] = index;
+    }
+
+    int peek() {
+      return items[head];
+    }
+
+    int poll() {
+      int index = items[head++];
+      if (head == tail) {
+        head = 0;
+        tail = 0;
+      }
+      return index;
+    }
   }
 
   /**
@@ -210,7 +446,7 @@ final class TaskSetManager {
     doneRunMillis += runMillis;
     done[r.index()] = true;
     pending[r.index()] = false;
-    succeededOn.put(r.index(), r.executor());
+    succeededOn[r.index()] = r.executor();
     doneCount++;
     return r.index();
   }
@@ -258,10 +494,9 @@ final class TaskSetManager {
       return 0;
     }
     int n = 0;
-    for (Map.Entry<Integer, ExecutorId> e : new ArrayList<>(succeededOn.entrySet())) {
-      if (e.getValue().equals(executor)) {
-        int index = e.getKey();
-        succeededOn.remove(index);
+    for (int index = 0; index < succeededOn.length; index++) {
+      if (executor.equals(succeededOn[index])) {
+        succeededOn[index] = null;
         done[index] = false;
         doneCount--;
         enqueue(index);

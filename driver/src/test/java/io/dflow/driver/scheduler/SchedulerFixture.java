@@ -60,8 +60,18 @@ final class SchedulerFixture implements AutoCloseable {
 
   SchedulerFixture(int maxTaskAttempts, int maxStageAttempts, Map<String, List<InputFile>> files,
       GangLauncher gangs) {
-    dag = new DagScheduler(new SchedulerConf(null, Map.of(), maxTaskAttempts, maxStageAttempts, 2), clock, bus,
-        counters, gangs);
+    this(Map.of(), maxTaskAttempts, maxStageAttempts, files, gangs, Topology.FLAT);
+  }
+
+  /** A fixture whose scheduler has settings {@code conf} (locality waits) and knows the racks of {@code topology}. */
+  SchedulerFixture(Map<String, String> conf, Map<String, List<InputFile>> files, Topology topology) {
+    this(conf, 1, 4, files, GangLauncher.NONE, topology);
+  }
+
+  private SchedulerFixture(Map<String, String> conf, int maxTaskAttempts, int maxStageAttempts,
+      Map<String, List<InputFile>> files, GangLauncher gangs, Topology topology) {
+    dag = new DagScheduler(new SchedulerConf(null, conf, maxTaskAttempts, maxStageAttempts, 2), clock, bus,
+        counters, gangs, topology);
     bus.add(events::add);
     planner = new Planner(new PlannerConf(4, 128L << 20, 1), path -> {
       List<InputFile> listed = files.get(path);
@@ -96,6 +106,12 @@ final class SchedulerFixture implements AutoCloseable {
         action.describe(), run.outcome));
     dag.afterEvents();
     return run;
+  }
+
+  /** Moves the clock on, then lets the scheduler act on it, as its event loop does when it wakes. */
+  void advanceMillis(long millis) {
+    clock.advanceMillis(millis);
+    dag.afterEvents();
   }
 
   /** Ends {@code launch} on {@code executor} with {@code reason}. */
