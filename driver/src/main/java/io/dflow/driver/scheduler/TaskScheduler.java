@@ -96,6 +96,8 @@ final class TaskScheduler {
   private static final class Slots {
     final ExecutorHandle handle;
     final String rack;
+    /** The executor's IP address when it is not its host name: split hosts given as addresses match it too. */
+    final String alias;
     /** Its place in the order executors were added: the order of offers in a round. */
     final long order;
     int free;
@@ -116,6 +118,9 @@ final class TaskScheduler {
     Slots(ExecutorHandle handle, String rack, long order, long now) {
       this.handle = handle;
       this.rack = rack;
+      String address = handle.address();
+      this.alias = address != null && !address.equals(handle.host())
+          && (address.matches("\\d{1,3}(\\.\\d{1,3}){3}") || address.contains(":")) ? address : null;
       this.order = order;
       this.free = handle.slots();
       this.freeSince = new long[Math.max(1, free)];
@@ -246,6 +251,9 @@ final class TaskScheduler {
     Slots s = new Slots(executor, topology.rackOf(executor.host()), order, clock.nanoTime());
     executors.put(executor.id(), s);
     executorsOnHost.merge(executor.host(), 1, Integer::sum);
+    if (s.alias != null) {
+      executorsOnHost.merge(s.alias, 1, Integer::sum);
+    }
     executorsInRack.merge(s.rack, 1, Integer::sum);
     totalSlots += executor.slots();
     freeSlots += Math.max(0, s.free);
@@ -277,6 +285,9 @@ final class TaskScheduler {
     Slots s = executors.remove(id);
     if (s != null) {
       executorsOnHost.computeIfPresent(s.handle.host(), (h, n) -> n == 1 ? null : n - 1);
+      if (s.alias != null) {
+        executorsOnHost.computeIfPresent(s.alias, (h, n) -> n == 1 ? null : n - 1);
+      }
       executorsInRack.computeIfPresent(s.rack, (r, n) -> n == 1 ? null : n - 1);
       forgetSlots(s);
       updateLevels();
@@ -473,7 +484,7 @@ final class TaskScheduler {
       // a slot queued ahead is not free yet: it takes only what it would take at once
       long waited = s.free > 0 ? timer.waitedNanos(t, s.handle.id(), s.oldestFreeSince(), now) : 0;
       long taskId = nextTaskId;
-      int index = t.offer(s.handle.id(), s.handle.host(), s.rack, t.allowedLevel(waited), taskId);
+      int index = t.offer(s.handle.id(), s.handle.host(), s.alias, s.rack, t.allowedLevel(waited), taskId);
       if (index < 0) {
         continue;
       }

@@ -303,15 +303,16 @@ final class TaskSetManager {
 
   /** The best pending task for a free slot of {@code executor} on {@code host}, at any level. */
   int offer(ExecutorId executor, String host, long taskId) {
-    return offer(executor, host, topology.rackOf(host), Locality.ANY, taskId);
+    return offer(executor, host, null, topology.rackOf(host), Locality.ANY, taskId);
   }
 
   /**
-   * The best pending task for a free slot of {@code executor} on {@code host} in {@code rack}, no
-   * less local than {@code max} (a task with no preference is always allowed), marked as running
-   * as attempt {@code taskId}; or -1 when there is none. {@link #lastLevel} then says its level.
+   * The best pending task for a free slot of {@code executor} on {@code host} (also known by its
+   * address {@code alias}, or null) in {@code rack}, no less local than {@code max} (a task with
+   * no preference is always allowed), marked as running as attempt {@code taskId}; or -1 when
+   * there is none. {@link #lastLevel} then says its level.
    */
-  int offer(ExecutorId executor, String host, String rack, Locality max, long taskId) {
+  int offer(ExecutorId executor, String host, String alias, String rack, Locality max, long taskId) {
     if (zombie) {
       return -1;
     }
@@ -319,6 +320,9 @@ final class TaskSetManager {
     Locality level = Locality.PROCESS_LOCAL;
     if (index < 0) {
       index = poll(byHost.get(host));
+      if (index < 0 && alias != null) {
+        index = poll(byHost.get(alias));
+      }
       level = Locality.NODE_LOCAL;
     }
     if (index < 0) {

@@ -67,6 +67,18 @@ class LocalitySchedulingTest {
   }
 
   @Test
+  void aSplitHostGivenAsAnAddressMatchesTheExecutorThere() {
+    FakeExecutor probe = new FakeExecutor("e1", "h1", 1);
+    f = new SchedulerFixture(Map.of("dflow.locality.wait", "60000"), file(probe.address(), "h2"), RACKS);
+    FakeExecutor e1 = f.executor("e1", "h1", 1);
+    FakeExecutor e2 = f.executor("e2", "h2", 1);
+    countLines();
+    assertEquals(List.of(0), e1.takeLaunched().stream().map(t -> t.attempt().partition()).toList(),
+        "the block on " + e1.address() + " is on h1's executor");
+    assertEquals(List.of(1), e2.takeLaunched().stream().map(t -> t.attempt().partition()).toList());
+  }
+
+  @Test
   void aSlotWithNoLocalTaskWaitsThenTakesFromItsRackThenAny() {
     f = new SchedulerFixture(Map.of("dflow.locality.wait", "3000"), file("h1", "h1", "h1"), RACKS);
     FakeExecutor e1 = f.executor("e1", "h1", 1);
