@@ -71,16 +71,10 @@ public final class DagScheduler {
   private final Set<ScheduledStage> toResubmit = new LinkedHashSet<>();
   private int nextStageId;
 
-  public DagScheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters) {
-    this(conf, clock, bus, counters, GangLauncher.NONE);
-  }
-
-  /** @param gangs runs the ranks of MPI stages */
-  public DagScheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs) {
-    this(conf, clock, bus, counters, gangs, Topology.FLAT);
-  }
-
-  /** @param topology the racks of hosts, for rack-local placement */
+  /**
+   * @param gangs runs the ranks of MPI stages
+   * @param topology the racks of hosts, for rack-local placement
+   */
   public DagScheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs,
       Topology topology) {
     this.tasks = new TaskScheduler(gangs, clock, topology);

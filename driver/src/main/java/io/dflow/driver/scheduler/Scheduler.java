@@ -29,16 +29,10 @@ public final class Scheduler implements AutoCloseable {
   private final Thread loop;
   private volatile boolean stopped;
 
-  public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters) {
-    this(conf, clock, bus, counters, GangLauncher.NONE);
-  }
-
-  /** @param gangs runs the ranks of MPI stages */
-  public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs) {
-    this(conf, clock, bus, counters, gangs, Topology.FLAT);
-  }
-
-  /** @param topology the racks of hosts, for rack-local placement */
+  /**
+   * @param gangs runs the ranks of MPI stages
+   * @param topology the racks of hosts, for rack-local placement
+   */
   public Scheduler(SchedulerConf conf, Clock clock, ListenerBus bus, Counters counters, GangLauncher gangs,
       Topology topology) {
     this.clock = clock;

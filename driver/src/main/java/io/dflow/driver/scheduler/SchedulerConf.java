@@ -20,8 +20,4 @@ public record SchedulerConf(String jarSha256, Map<String, String> conf, int maxT
           + ", " + maxGangAttempts);
     }
   }
-
-  public SchedulerConf(String jarSha256, Map<String, String> conf, int maxTaskAttempts, int maxStageAttempts) {
-    this(jarSha256, conf, maxTaskAttempts, maxStageAttempts, 2);
-  }
 }

@@ -96,12 +96,6 @@ final class TaskSetManager {
   static final double SHORT_MILLIS = 5;
 
   TaskSetManager(StageAttemptId id, ScheduledStage stage, RegisterStage registration, List<Task> tasks,
-      int maxAttempts, int priority, long submittedNanos, boolean gang) {
-    this(id, stage, registration, tasks, maxAttempts, priority, submittedNanos, gang, Topology.FLAT,
-        LocalityWaits.NONE);
-  }
-
-  TaskSetManager(StageAttemptId id, ScheduledStage stage, RegisterStage registration, List<Task> tasks,
       int maxAttempts, int priority, long submittedNanos, boolean gang, Topology topology, LocalityWaits waits) {
     this.id = id;
     this.topology = topology;

@@ -171,4 +171,29 @@ class LocalitySchedulingTest {
     assertEquals(2, e1.takeLaunched().size());
     assertEquals(2, e2.takeLaunched().size());
   }
+
+  @Test
+  void aSlotWaitingForALevelNoExecutorServesAnyMoreTakesItsTaskAtOnce() {
+    // an offer looks only at executors that may take something new: an executor leaving, which
+    // takes a level away from the task set, must make the next offer look at the waiting slot
+    f = new SchedulerFixture(Map.of("dflow.locality.wait", "3000"), file("h1", "h9"), RACKS);
+    FakeExecutor a = f.executor("a", "h1", 1);
+    FakeExecutor b = f.executor("b", "h2", 1);
+    countLines();
+    List<TaskLaunch> onA = a.takeLaunched();
+    assertEquals(List.of(0), onA.stream().map(t -> t.attempt().partition()).toList());
+    assertTrue(b.takeLaunched().isEmpty(), "h9's block waits for a slot on h1's host or rack");
+    f.clock.advanceMillis(1000);
+    f.succeed(a, onA.get(0));
+    assertTrue(a.takeLaunched().isEmpty(), "a waits 3 s before it takes h9's block from its rack");
+    f.clock.advanceMillis(500);
+    f.dag.handle(new SchedulerEvent.ExecutorLost(a.id(), "decommissioned", false));
+    f.dag.afterEvents();
+    List<TaskLaunch> onB = b.takeLaunched();
+    assertEquals(List.of(1), onB.stream().map(t -> t.attempt().partition()).toList(),
+        "no executor is left on h1 or in /r1: b, free for 1.5 s, has nothing better to wait for");
+    f.succeed(b, onB.get(0));
+    assertEquals(List.of(Locality.NODE_LOCAL, Locality.ANY),
+        f.events(ListenerEvent.TaskEnd.class).stream().map(ListenerEvent.TaskEnd::level).toList());
+  }
 }
