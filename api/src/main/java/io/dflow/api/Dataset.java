@@ -12,7 +12,12 @@ import io.dflow.api.mpi.MpiStep;
 import io.dflow.api.pipe.ChildCommand;
 import io.dflow.api.pipe.LineEncoder;
 import io.dflow.api.pipe.PipeStep;
+import io.dflow.api.io.BatchFunction;
+import io.dflow.api.io.Columns;
+import io.dflow.api.io.CsvOptions;
 import io.dflow.api.plan.Action;
+import io.dflow.api.plan.BatchStep;
+import io.dflow.api.plan.FileFormat;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.api.plan.Step;
 import io.dflow.api.plan.Steps;
@@ -234,7 +239,43 @@ public class Dataset<T> {
 
   /** Writes one text file per partition under {@code path}: a pair as {@code key<TAB>value}, anything else as its string. */
   public void saveAsTextFile(String path) {
-    context.run(node, new Action.SaveText(path));
+    save(path, new FileFormat.Text(false));
+  }
+
+  /**
+   * Writes one CSV (or TSV) file per partition under {@code path}: a {@code String[]} or a
+   * {@code List} is a row of its fields, a pair its key's fields then its value's, anything else
+   * one field; null an empty field. Fields holding the separator, the quote or a line break are
+   * quoted. The {@code header} names, when given, make the first line of every part file.
+   */
+  public void saveAsCsvFile(String path, CsvOptions options, String... header) {
+    save(path, new FileFormat.Csv(options, java.util.List.of(header)));
+  }
+
+  /** Writes one Arrow IPC file per partition under {@code path}, with the columns {@link Columns} names. */
+  public void saveAsArrowFile(String path) {
+    Columns.requireScalars("saveAsArrowFile", node.encoder());
+    save(path, new FileFormat.Arrow(java.util.List.of()));
+  }
+
+  /** Writes one Parquet file per partition under {@code path}, with the columns {@link Columns} names. */
+  public void saveAsParquetFile(String path) {
+    Columns.requireScalars("saveAsParquetFile", node.encoder());
+    save(path, new FileFormat.Parquet(java.util.List.of()));
+  }
+
+  void save(String path, FileFormat format) {
+    context.run(node, new Action.Save(path, format, node.encoder()));
+  }
+
+  /**
+   * Applies {@code fn} to each Arrow record batch of every partition, without an object per
+   * record: a partition read from an Arrow or Parquet file gives its batches as read; any other
+   * is packed into batches by this dataset's encoder. See {@link BatchFunction} for how long a
+   * batch stays valid.
+   */
+  public <R> Dataset<R> mapBatches(BatchFunction<R> fn, Encoder<R> encoder) {
+    return narrow(new BatchStep(fn, node.encoder()), encoder);
   }
 
   public long count() {

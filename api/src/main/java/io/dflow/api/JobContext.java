@@ -1,6 +1,9 @@
 package io.dflow.api;
 
+import io.dflow.api.io.Columns;
+import io.dflow.api.io.CsvOptions;
 import io.dflow.api.plan.Action;
+import io.dflow.api.plan.FileFormat;
 import io.dflow.api.plan.JobRunner;
 import io.dflow.api.plan.LogicalNode;
 import java.io.Serializable;
@@ -10,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What a job builds its datasets from (text files, in-memory collections) and the
+ * What a job builds its datasets from (text, CSV, SequenceFile, Arrow and Parquet files, in-memory collections) and the
  * application-wide helpers its functions use (broadcast values, counters). Given to a job's
  * {@link DflowJob#run} by the driver; actions on its datasets run on the driver's cluster.
  *
@@ -34,7 +37,7 @@ public final class JobContext {
 
   /** Lines of a text file, of every file in a folder (names starting with _ or . skipped), or of a glob. */
   public Dataset<String> textFile(String path) {
-    return new Dataset<>(this, new LogicalNode.TextSource(nextId(), path, false));
+    return new Dataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Text(false), Encoders.strings()));
   }
 
   /**
@@ -42,7 +45,60 @@ public final class JobContext {
    * {@link #textFile}): for work that must pass bytes through unchanged, whatever their encoding.
    */
   public Dataset<byte[]> textFileAsBytes(String path) {
-    return new Dataset<>(this, new LogicalNode.TextSource(nextId(), path, true));
+    return new Dataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Text(true), Encoders.bytes()));
+  }
+
+  /** The rows of CSV (or, by {@code options}, TSV) files, each row its fields. */
+  public Dataset<String[]> csvFile(String path, CsvOptions options) {
+    return new Dataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Csv(options, List.of()),
+        Encoders.javaUnchecked(String[].class)));
+  }
+
+  /**
+   * The key/value pairs of Hadoop SequenceFiles: the files' Writable classes must be those of
+   * the encoders ({@code Text} for strings, {@code LongWritable}, {@code IntWritable},
+   * {@code DoubleWritable}, {@code BooleanWritable}, {@code BytesWritable} for byte arrays).
+   */
+  public <K, V> PairDataset<K, V> sequenceFile(String path, Encoder<K> key, Encoder<V> value) {
+    Encoder<Pair<K, V>> pair = Encoders.pairs(key, value);
+    Columns.requireScalars("sequenceFile", pair);
+    return new PairDataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Sequence(), pair));
+  }
+
+  /**
+   * The rows of Arrow IPC files as records of {@code encoder} (a scalar, or a pair of scalars):
+   * the file columns named in {@code columns} bind to the record's fields in order (a pair's key,
+   * then its value); with none named, the file's columns bind by position.
+   */
+  public <T> Dataset<T> arrowFile(String path, Encoder<T> encoder, String... columns) {
+    Columns.requireColumns("arrowFile", encoder, columns);
+    return new Dataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Arrow(List.of(columns)), encoder));
+  }
+
+  /** Like {@link #arrowFile(String, Encoder, String...)}, as pairs: the first column the key, the second the value. */
+  public <K, V> PairDataset<K, V> arrowFile(String path, Encoder<K> key, Encoder<V> value, String... columns) {
+    Encoder<Pair<K, V>> pair = Encoders.pairs(key, value);
+    Columns.requireColumns("arrowFile", pair, columns);
+    return new PairDataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Arrow(List.of(columns)), pair));
+  }
+
+  /**
+   * The rows of Parquet files as records of {@code encoder} (a scalar, or a pair of scalars):
+   * the columns named in {@code columns} bind to the record's fields in order and are the only
+   * ones read; with none named, the file's columns bind by position.
+   */
+  public <T> Dataset<T> parquetFile(String path, Encoder<T> encoder, String... columns) {
+    Columns.requireColumns("parquetFile", encoder, columns);
+    return new Dataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Parquet(List.of(columns)),
+        encoder));
+  }
+
+  /** Like {@link #parquetFile(String, Encoder, String...)}, as pairs: the first column the key, the second the value. */
+  public <K, V> PairDataset<K, V> parquetFile(String path, Encoder<K> key, Encoder<V> value, String... columns) {
+    Encoder<Pair<K, V>> pair = Encoders.pairs(key, value);
+    Columns.requireColumns("parquetFile", pair, columns);
+    return new PairDataset<>(this, new LogicalNode.FileSource(nextId(), path, new FileFormat.Parquet(List.of(columns)),
+        pair));
   }
 
   /** An in-memory collection, sliced into a few tasks per executor slot. */

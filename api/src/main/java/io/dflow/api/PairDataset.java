@@ -46,6 +46,15 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     return node.partitioner();
   }
 
+  /**
+   * Writes one Hadoop SequenceFile per partition under {@code path}, of the Writables of the key
+   * and value encoders (see {@link JobContext#sequenceFile}).
+   */
+  public void saveAsSequenceFile(String path) {
+    io.dflow.api.io.Columns.requireScalars("saveAsSequenceFile", node.encoder());
+    save(path, new io.dflow.api.plan.FileFormat.Sequence());
+  }
+
   // ---- aggregations
 
   /** Merges the values of each key with {@code fn}, map side first, into the default partitions. */

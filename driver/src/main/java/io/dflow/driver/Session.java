@@ -158,7 +158,7 @@ public final class Session implements JobRunner, AutoCloseable {
       return take(plan, take, partitions);
     }
     JobId job = new JobId(nextJob.getAndIncrement());
-    if (action instanceof Action.SaveText save) {
+    if (action instanceof Action.Save save) {
       String commitJob = appId + "_" + job;
       return files.commitOutput(save.path(), commitJob, overwrite(), partitions,
           () -> runJob(job, plan, 0, partitions, commitJob));

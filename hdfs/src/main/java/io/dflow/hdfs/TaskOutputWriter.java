@@ -1,19 +1,15 @@
 package io.dflow.hdfs;
 
-import io.dflow.api.pipe.LineEncoder;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
 
 /**
- * The executor side of all-or-nothing text output: one task attempt writes its partition's
- * records as UTF-8 lines under the job's temporary folder, then commits or aborts. A
- * {@link Pair} is written as {@code key<TAB>value}, anything else as {@code String.valueOf}.
+ * The executor side of all-or-nothing file output: one task attempt writes its partition's
+ * records into one part file (in the format a {@link PartFormat} writes) under the job's
+ * temporary folder, then commits or aborts.
  *
  * <pre>
  * open ──► write* ──► commit ──► COMMITTED (or discarded: another attempt committed first)
@@ -24,50 +20,38 @@ import org.apache.hadoop.io.compress.CompressionCodec;
  * attempt numbers and a Hadoop Configuration. Not thread safe.
  */
 public final class TaskOutputWriter implements Closeable {
-  private static final int BUFFER_BYTES = 64 << 10;
-
   private enum State { OPEN, COMMITTED, ABORTED }
 
   private final FileSystem fs;
   private final OutputLayout layout;
   private final int partition;
   private final Path attemptDir;
-  private final OutputStream writer;
+  private final PartWriter writer;
   private long records;
   private State state = State.OPEN;
 
-  private TaskOutputWriter(FileSystem fs, OutputLayout layout, int partition, long attempt, CompressionCodec codec)
-      throws IOException {
+  private TaskOutputWriter(FileSystem fs, OutputLayout layout, int partition, long attempt, PartFormat format,
+      Configuration conf) throws IOException {
     this.fs = fs;
     this.layout = layout;
     this.partition = partition;
     this.attemptDir = layout.attemptDir(partition, attempt);
-    String name = OutputLayout.partName(partition) + (codec == null ? "" : codec.getDefaultExtension());
-    OutputStream file = fs.create(new Path(attemptDir, name), false);
-    if (codec != null) {
-      try {
-        file = codec.createOutputStream(file);
-      } catch (IOException | RuntimeException e) {
-        file.close();
-        throw new IOException("cannot compress " + name + " with " + Codecs.name(codec) + ": " + e.getMessage(), e);
-      }
-    }
-    this.writer = new BufferedOutputStream(file, BUFFER_BYTES);
+    this.writer = format.create(fs, new Path(attemptDir, OutputLayout.partName(partition) + format.extension()), conf);
   }
 
   /**
-   * Starts task attempt {@code attempt} of {@code partition}, creating its (empty) part file.
+   * Starts task attempt {@code attempt} of {@code partition}, creating its (empty) text part file.
    *
    * @throws IOException if the job's temporary folder is missing (job not set up, or aborted)
    */
   public static TaskOutputWriter open(String outputPath, String jobId, int partition, long attempt,
       Configuration conf) throws IOException {
-    return open(outputPath, jobId, partition, attempt, conf, null);
+    return open(outputPath, jobId, partition, attempt, conf, new TextPartFormat(null));
   }
 
-  /** Like {@link #open(String, String, int, long, Configuration)}, compressing with {@code codec} (null: none). */
+  /** Like {@link #open(String, String, int, long, Configuration)}, writing a part file in {@code format}. */
   public static TaskOutputWriter open(String outputPath, String jobId, int partition, long attempt,
-      Configuration conf, CompressionCodec codec) throws IOException {
+      Configuration conf, PartFormat format) throws IOException {
     Path path = new Path(outputPath);
     FileSystem fs = FileSystems.forPath(path, conf);
     OutputLayout layout = new OutputLayout(fs.makeQualified(path), jobId);
@@ -79,22 +63,17 @@ public final class TaskOutputWriter implements Closeable {
       throw new IOException("Job " + jobId + " has no temporary output folder " + layout.jobDir()
           + " (not set up, or already committed or aborted)");
     }
-    return new TaskOutputWriter(fs, layout, partition, attempt, codec);
+    return new TaskOutputWriter(fs, layout, partition, attempt, format, conf);
   }
 
-  /**
-   * Appends one record as one line, as {@link LineEncoder#TEXT} renders it: {@code byte[]} as
-   * they are, a pair as {@code key<TAB>value}, anything else as UTF-8 text.
-   */
+  /** Appends one record to the part file. */
   public void write(Object record) throws IOException {
     if (state != State.OPEN) {
       throw new IllegalStateException("task output already " + state.name().toLowerCase());
     }
-    LineEncoder.writeText(record, writer);
-    writer.write('\n');
+    writer.write(record);
     records++;
   }
-
   /** How many records were written. */
   public long records() {
     return records;

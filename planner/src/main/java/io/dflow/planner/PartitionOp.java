@@ -2,6 +2,7 @@ package io.dflow.planner;
 
 import io.dflow.api.Encoder;
 import io.dflow.api.StorageLevel;
+import io.dflow.api.plan.FileFormat;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.Step;
 import java.io.Serializable;
@@ -70,20 +71,14 @@ public sealed interface PartitionOp extends Serializable {
     }
   }
 
-  /**
-   * Lines of text files, one split per partition (the splits travel with the tasks).
-   *
-   * @param raw lines as their undecoded bytes rather than strings
-   */
-  record ScanText(int key, int nodeId, String path, int numPartitions, boolean raw) implements Leaf {
-    @Override
-    public Encoder<?> encoder() {
-      return raw ? io.dflow.api.Encoders.bytes() : io.dflow.api.Encoders.strings();
-    }
-
+  /** The records of files in {@code format}, one split per partition (the splits travel with the tasks). */
+  record ScanFiles(int key, int nodeId, String path, int numPartitions, FileFormat format, Encoder<?> encoder)
+      implements Leaf {
     @Override
     public String describe() {
-      return (raw ? "textFileAsBytes " : "textFile ") + path + " (" + plural(numPartitions, "split") + ")";
+      String detail = format.detail();
+      return format.sourceName() + " " + path + (detail.isEmpty() ? "" : " [" + detail + "]")
+          + " (" + plural(numPartitions, "split") + ")";
     }
   }
 

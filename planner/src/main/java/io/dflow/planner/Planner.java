@@ -5,6 +5,7 @@ import io.dflow.api.Partitioner;
 import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Action;
 import io.dflow.api.plan.FileSplit;
+import io.dflow.api.plan.InputFile;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.Step;
@@ -136,8 +137,8 @@ public final class Planner {
         return known;
       }
       int n;
-      if (node instanceof LogicalNode.TextSource text) {
-        n = splitsOf(text).size();
+      if (node instanceof LogicalNode.FileSource files) {
+        n = splitsOf(files).size();
       } else if (node instanceof LogicalNode.CollectionSource coll) {
         n = slices(coll);
       } else if (node instanceof LogicalNode.Narrow narrow) {
@@ -156,10 +157,13 @@ public final class Planner {
       return n;
     }
 
-    private List<FileSplit> splitsOf(LogicalNode.TextSource text) {
-      return splits.computeIfAbsent(text.id(), id -> {
+    private List<FileSplit> splitsOf(LogicalNode.FileSource source) {
+      return splits.computeIfAbsent(source.id(), id -> {
         try {
-          return SplitPlanner.plan(catalog.list(text.path()), conf.maxSplitBytes());
+          List<InputFile> files = catalog.list(source.path()).stream()
+              .map(f -> new InputFile(f.path(), f.length(), f.blocks(), source.format().splittable(f)))
+              .toList();
+          return SplitPlanner.plan(files, conf.maxSplitBytes());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -309,11 +313,11 @@ public final class Planner {
       }
 
       private PartitionOp compute(LogicalNode node) {
-        if (node instanceof LogicalNode.TextSource text) {
-          List<FileSplit> s = splitsOf(text);
+        if (node instanceof LogicalNode.FileSource files) {
+          List<FileSplit> s = splitsOf(files);
           int key = nextKey++;
           sources.put(key, s.stream().map(split -> (TaskInput) new TaskInput.ReadSplit(split)).toList());
-          return new PartitionOp.ScanText(key, text.id(), text.path(), s.size(), text.raw());
+          return new PartitionOp.ScanFiles(key, files.id(), files.path(), s.size(), files.format(), files.encoder());
         }
         if (node instanceof LogicalNode.CollectionSource coll) {
           List<List<Object>> slices = Slicer.slice(coll.data(), slices(coll));

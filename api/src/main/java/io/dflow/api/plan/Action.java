@@ -11,8 +11,11 @@ import io.dflow.api.function.VoidFunction;
  */
 public sealed interface Action extends java.io.Serializable {
 
-  /** Text files, one {@code part-NNNNN} per partition, committed all-or-nothing. */
-  record SaveText(String path) implements Action {}
+  /**
+   * Files in {@code format}, one {@code part-NNNNN} per partition, committed all-or-nothing;
+   * {@code encoder} lays out the records of typed formats.
+   */
+  record Save(String path, FileFormat format, io.dflow.api.Encoder<?> encoder) implements Action {}
 
   /** Counts the records. */
   record Count() implements Action {}
@@ -61,8 +64,8 @@ public sealed interface Action extends java.io.Serializable {
 
   /** Plan text for the action. */
   default String describe() {
-    if (this instanceof SaveText s) {
-      return "saveAsTextFile " + s.path();
+    if (this instanceof Save s) {
+      return s.format().saveName() + " " + s.path();
     }
     if (this instanceof Collect c) {
       return "collect (limit " + c.maxBytes() + " bytes)";

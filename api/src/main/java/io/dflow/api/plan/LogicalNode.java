@@ -1,7 +1,6 @@
 package io.dflow.api.plan;
 
 import io.dflow.api.Encoder;
-import io.dflow.api.Encoders;
 import io.dflow.api.Partitioner;
 import java.util.List;
 
@@ -12,7 +11,7 @@ import java.util.List;
  * input of a {@link CoGroup} that is not already partitioned as the cogroup needs.
  */
 public sealed interface LogicalNode
-    permits LogicalNode.TextSource, LogicalNode.CollectionSource, LogicalNode.Narrow,
+    permits LogicalNode.FileSource, LogicalNode.CollectionSource, LogicalNode.Narrow,
         LogicalNode.Shuffle, LogicalNode.CoGroup, LogicalNode.Union, LogicalNode.Coalesce {
 
   /** Unique within a job context, in creation order: names the node in plans, caches and shuffles. */
@@ -30,16 +29,10 @@ public sealed interface LogicalNode
   }
 
   /**
-   * Lines of text files: a file, a folder of files, or a glob, on any Hadoop file system.
-   *
-   * @param raw whether lines are their undecoded bytes ({@code byte[]}) rather than strings
+   * The records of files in {@code format}: a file, a folder of files, or a glob, on any Hadoop
+   * file system.
    */
-  record TextSource(int id, String path, boolean raw) implements LogicalNode {
-    @Override
-    public Encoder<?> encoder() {
-      return raw ? Encoders.bytes() : Encoders.strings();
-    }
-
+  record FileSource(int id, String path, FileFormat format, Encoder<?> encoder) implements LogicalNode {
     @Override
     public List<LogicalNode> children() {
       return List.of();

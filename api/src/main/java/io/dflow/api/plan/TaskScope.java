@@ -39,6 +39,11 @@ public final class TaskScope {
     default io.dflow.api.mpi.Communicator communicator() {
       return null;
     }
+
+    /** The records {@code step}'s function makes of the Arrow record batches of {@code input}. */
+    default java.util.Iterator<Object> mapBatches(java.util.Iterator<Object> input, BatchStep step) {
+      throw new UnsupportedOperationException("this task cannot give mapBatches Arrow batches");
+    }
   }
 
   private static final ThreadLocal<Services> CURRENT = new ThreadLocal<>();

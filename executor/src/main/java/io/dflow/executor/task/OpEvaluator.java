@@ -9,6 +9,9 @@ import io.dflow.executor.shuffle.Merger;
 import io.dflow.executor.shuffle.ShuffleReader;
 import io.dflow.executor.storage.BlockStore;
 import io.dflow.executor.storage.PartitionBuffer;
+import io.dflow.formats.ColumnarSplit;
+import io.dflow.formats.FormatReaders;
+import io.dflow.formats.SplitRecords;
 import io.dflow.hdfs.TextSplitReader;
 import io.dflow.planner.PartitionOp;
 import io.dflow.planner.PartitionOp.InputPartition;
@@ -61,18 +64,16 @@ final class OpEvaluator {
   }
 
   private Iterator<Object> evaluate(PartitionOp op, int partition) throws IOException {
-    if (op instanceof PartitionOp.ScanText scan) {
+    if (op instanceof PartitionOp.ScanFiles scan) {
       TaskInput.ReadSplit read = (TaskInput.ReadSplit) source(op, partition);
       int maxLine = Integer.parseInt(ctx.conf(TextSplitReader.MAX_LINE_BYTES_KEY,
           String.valueOf(TextSplitReader.DEFAULT_MAX_LINE_BYTES)));
       ctx.inputBytes += read.split().totalBytes();
-      TextSplitReader<?> lines = ctx.closeLater(scan.raw()
-          ? new TextSplitReader<>(read.split(), ctx.hadoop(), maxLine, TextSplitReader.BYTES)
-          : new TextSplitReader<>(read.split(), ctx.hadoop(), maxLine, TextSplitReader.TEXT));
-      ctx.reading(read.split(), lines::describePosition);
-      @SuppressWarnings("unchecked")
-      Iterator<Object> records = (Iterator<Object>) lines;
-      return ctx.counting(records);
+      SplitRecords records = ctx.closeLater(FormatReaders.open(scan.format(), scan.encoder(), read.split(),
+          ctx.hadoop(), maxLine, ctx.allocator(), ctx::progressed));
+      ctx.reading(read.split(), records::describePosition);
+      // a columnar split stays itself, so that mapBatches can take its batches as they are
+      return records instanceof ColumnarSplit ? records : ctx.counting(records);
     }
     if (op instanceof PartitionOp.ScanCollection) {
       return ctx.counting(((TaskInput.ReadSlice) source(op, partition)).records().iterator());

@@ -240,6 +240,11 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   }
 
   @Override
+  public Iterator<Object> mapBatches(Iterator<Object> input, io.dflow.api.plan.BatchStep step) {
+    return new BatchMapper(input, step, this);
+  }
+
+  @Override
   public void closeAtEnd(Closeable resource) {
     closeLater(resource);
     killable.add(resource);

@@ -4,7 +4,9 @@ import io.dflow.api.Optional;
 import io.dflow.api.UserCodeException;
 import io.dflow.api.plan.Action;
 import io.dflow.executor.serde.JavaSerde;
+import io.dflow.formats.FormatWriters;
 import io.dflow.hdfs.Codecs;
+import io.dflow.hdfs.PartFormat;
 import io.dflow.hdfs.TaskOutputWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +22,8 @@ public final class TaskOutputs {
   private TaskOutputs() {}
 
   static byte[] result(TaskContext ctx, Action action, Iterator<Object> records) throws IOException {
-    if (action instanceof Action.SaveText save) {
-      saveText(ctx, save.path(), records);
+    if (action instanceof Action.Save save) {
+      save(ctx, save, records);
       return null;
     }
     if (action instanceof Action.Count) {
@@ -95,10 +97,12 @@ public final class TaskOutputs {
     return bytes;
   }
 
-  private static void saveText(TaskContext ctx, String path, Iterator<Object> records) throws IOException {
+  private static void save(TaskContext ctx, Action.Save save, Iterator<Object> records) throws IOException {
     var attempt = ctx.launch.attempt();
-    try (TaskOutputWriter writer = TaskOutputWriter.open(path, ctx.stage.commitJob(),
-        attempt.partition(), attempt.taskId(), ctx.hadoop(), Codecs.forOutput(ctx.stage.conf(), ctx.hadoop()))) {
+    PartFormat format = FormatWriters.of(save.format(), save.encoder(),
+        Codecs.forOutput(ctx.stage.conf(), ctx.hadoop()), ctx.allocator());
+    try (TaskOutputWriter writer = TaskOutputWriter.open(save.path(), ctx.stage.commitJob(),
+        attempt.partition(), attempt.taskId(), ctx.hadoop(), format)) {
       while (records.hasNext()) {
         writer.write(records.next());
       }

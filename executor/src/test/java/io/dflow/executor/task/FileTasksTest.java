@@ -83,7 +83,7 @@ class FileTasksTest extends InProcessExecutorTest {
     committer.setupJob(false);
     Stage stage = planning.plan(planning.context.parallelize(List.of(0L, 1L, 10L, 11L), Encoders.longs(), 2)
             .mapToPair(x -> Pair.of("k" + x, x * x), Encoders.strings(), Encoders.longs()),
-        new Action.SaveText(out)).resultStage();
+        new Action.Save(out, new io.dflow.api.plan.FileFormat.Text(false), io.dflow.api.Encoders.strings())).resultStage();
     assertEquals(2, stage.numTasks());
 
     List<TaskEnded> tasks = Tasks.runAll(executor, reports,
@@ -102,7 +102,7 @@ class FileTasksTest extends InProcessExecutorTest {
   void aSaveWithoutItsJobSetUpFailsNamingTheJob() throws Exception {
     String out = tmp.resolve("never-set-up").toString();
     PhysicalPlan plan = planning.plan(planning.context.parallelize(List.of("x"), Encoders.strings(), 1),
-        new Action.SaveText(out));
+        new Action.Save(out, new io.dflow.api.plan.FileFormat.Text(false), io.dflow.api.Encoders.strings()));
     ExceptionFailure failure = Tasks.failure(Tasks.run(executor, reports,
         Tasks.register(plan.resultStage(), null, Map.of(), Map.of(), "job-9"), 0), ExceptionFailure.class);
     assertTrue(failure.message().startsWith("Job job-9 has no temporary output folder"), failure.message());
