@@ -95,6 +95,18 @@ class GoldenPlanTest {
   }
 
   @Test
+  void columnarSourcesNameTheColumnsTheyReadAndMultiLineCsvIsReadWhole() throws IOException {
+    long total = ctx.parquetFile("/data/big.txt", Encoders.longs(), "amount")
+        .mapBatches(batch -> List.of((long) batch.getRowCount()).iterator(), Encoders.longs())
+        .count();
+    ctx.csvFile("/data/big.txt", io.dflow.api.io.CsvOptions.csv().withHeader(true).withMultiLine(true))
+        .map(row -> row[0], Encoders.strings())
+        .saveAsArrowFile("/out/first-fields");
+    assertEquals(0L, total);
+    assertGolden("formats.txt", capture.plans.get(0) + "\n" + capture.plans.get(1));
+  }
+
+  @Test
   void aCollectionIsSlicedAFewTasksPerSlotNotOnePerElement() throws IOException {
     List<Long> numbers = LongStream.range(0, 3000).boxed().toList();
     Dataset<Long> squares = ctx.parallelize(numbers, Encoders.longs()).map(x -> x * x, Encoders.longs());

@@ -61,7 +61,8 @@ public record CsvOptions(char separator, char quote, boolean header, boolean mul
 
   /** A short description for plan text. */
   public String describe() {
-    StringBuilder s = new StringBuilder("separator ").append(separator == '\t' ? "\\t" : String.valueOf(separator));
+    StringBuilder s = new StringBuilder("separator '").append(separator == '\t' ? "\\t" : String.valueOf(separator))
+        .append('\'');
     if (header) {
       s.append(", header");
     }
