@@ -94,6 +94,25 @@ class FormatsEndToEndTest {
     check(cluster.getFileSystem(), cluster.getURI() + "/formats", "local-cluster[2,1]");
   }
 
+  @Test
+  void aBadCsvRowFailsTheJobNamingFileAndLineAndLeavesNoOutput() throws IOException {
+    java.nio.file.Path in = java.nio.file.Files.createDirectories(dir.resolve("bad-csv"));
+    StringBuilder text = new StringBuilder("name,n\n");
+    for (int i = 0; i < 200; i++) {
+      text.append("row").append(i).append(',').append(i).append('\n');
+    }
+    long offset = text.length();
+    text.append("ragged\n").append("last,1\n");
+    java.nio.file.Files.writeString(in.resolve("data.csv"), text);
+    java.nio.file.Path out = dir.resolve("bad-csv-out");
+    CliRun run = CliRun.of("run", "--master", "local[2]", "--class", "dflowtest.jobs.CsvFieldsJob",
+        TestJars.testJobs(dir).toString(), in.toString(), out.toString());
+    assertTrue(run.exit() != 0, run.err());
+    assertTrue(run.err().contains("data.csv line 202, at byte offset " + offset)
+        && run.err().contains("1 fields, the header 2"), run.err());
+    assertTrue(!java.nio.file.Files.exists(out), "nothing is left of the failed job's output");
+  }
+
   private void check(FileSystem fs, String root, String master) throws IOException {
     Expected want = writeInputs(fs, root + "/in");
     CliRun run = CliRun.of("run", "--master", master, "--class", "dflowtest.jobs.FormatsJob",

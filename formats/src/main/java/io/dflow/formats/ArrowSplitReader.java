@@ -2,6 +2,7 @@ package io.dflow.formats;
 
 import io.dflow.api.Encoder;
 import io.dflow.api.plan.FileSplit;
+import io.dflow.hdfs.BadInputException;
 import io.dflow.hdfs.FileSystems;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ final class ArrowSplitReader extends ColumnarSplit {
       nextBlock = 0;
     } catch (IOException | RuntimeException e) {
       opened.close();
-      throw new IOException("not an Arrow IPC file, or damaged, or not what the job reads: " + e.getMessage(), e);
+      throw new BadInputException("not an Arrow IPC file, or damaged, or not what the job reads: " + e.getMessage(), e);
     }
     reader = opened;
     return true;

@@ -2,6 +2,7 @@ package io.dflow.formats;
 
 import io.dflow.api.Encoder;
 import io.dflow.arrow.BatchRows;
+import io.dflow.hdfs.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -100,6 +101,8 @@ public abstract class ColumnarSplit implements SplitRecords {
   }
 
   private UncheckedIOException failure(Exception e) {
-    return new UncheckedIOException(new IOException("cannot read " + describePosition() + ": " + e.getMessage(), e));
+    String message = "cannot read " + describePosition() + ": " + e.getMessage();
+    boolean data = e instanceof BadInputException || e instanceof IllegalArgumentException;
+    return new UncheckedIOException(data ? new BadInputException(message, e) : new IOException(message, e));
   }
 }

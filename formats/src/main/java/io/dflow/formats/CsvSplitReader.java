@@ -2,6 +2,7 @@ package io.dflow.formats;
 
 import io.dflow.api.io.CsvOptions;
 import io.dflow.api.plan.TaskScope;
+import io.dflow.hdfs.BadInputException;
 import io.dflow.hdfs.TextSplitReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,7 +118,7 @@ final class CsvSplitReader implements SplitRecords {
       }
       return null;
     }
-    throw new IOException("bad CSV row in " + where() + ": " + why
+    throw new BadInputException("bad CSV row in " + where() + ": " + why
         + " (skip bad rows with CsvOptions.withSkipBadRows(true))");
   }
 

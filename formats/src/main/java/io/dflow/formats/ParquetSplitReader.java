@@ -3,6 +3,7 @@ package io.dflow.formats;
 import io.dflow.api.Encoder;
 import io.dflow.api.plan.FileSplit;
 import io.dflow.arrow.BatchLimits;
+import io.dflow.hdfs.BadInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,7 +142,7 @@ final class ParquetSplitReader extends ColumnarSplit {
       opened = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf),
           HadoopReadOptions.builder(conf, path).withRange(segment.start(), segment.start() + segment.length()).build());
     } catch (IOException | RuntimeException e) {
-      throw new IOException("not a Parquet file, or damaged (" + e.getMessage() + ")", e);
+      throw new BadInputException("not a Parquet file, or damaged (" + e.getMessage() + ")", e);
     }
     try {
       MessageType file = opened.getFooter().getFileMetaData().getSchema();
@@ -153,7 +154,7 @@ final class ParquetSplitReader extends ColumnarSplit {
       }
     } catch (RuntimeException e) {
       opened.close();
-      throw new IOException(e.getMessage(), e);
+      throw new BadInputException(e.getMessage(), e);
     }
     reader = opened;
     return true;

@@ -3,6 +3,7 @@ package io.dflow.formats;
 import io.dflow.api.Encoder;
 import io.dflow.api.Pair;
 import io.dflow.api.plan.FileSplit;
+import io.dflow.hdfs.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -61,8 +62,9 @@ final class SequenceSplitReader implements SplitRecords {
       }
       return true;
     } catch (IOException e) {
-      throw new UncheckedIOException(new IOException("cannot read SequenceFile " + describePosition()
-          + ": " + e.getMessage(), e));
+      String message = "cannot read SequenceFile " + describePosition() + ": " + e.getMessage();
+      throw new UncheckedIOException(e instanceof BadInputException || e instanceof java.io.EOFException
+          ? new BadInputException(message, e) : new IOException(message, e));
     }
   }
 
@@ -86,7 +88,7 @@ final class SequenceSplitReader implements SplitRecords {
     try {
       opened = new SequenceFile.Reader(conf, SequenceFile.Reader.file(new Path(segment.path())));
     } catch (IOException e) {
-      throw new IOException("not a SequenceFile, or damaged (" + e.getMessage() + ")", e);
+      throw new BadInputException("not a SequenceFile, or damaged (" + e.getMessage() + ")", e);
     }
     try {
       check(opened.getKeyClassName(), keyType, "keys");
@@ -106,7 +108,7 @@ final class SequenceSplitReader implements SplitRecords {
   private void check(String found, Encoder.Scalar<?> expected, String what) throws IOException {
     String wanted = Writables.classOf(expected).getName();
     if (!found.equals(wanted)) {
-      throw new IOException("it holds " + what + " of " + found + ", but the job reads them as "
+      throw new BadInputException("it holds " + what + " of " + found + ", but the job reads them as "
           + expected.describe() + " (" + wanted + ")");
     }
   }

@@ -42,7 +42,7 @@ final class BlockCompressedLines implements SegmentLines {
     try {
       more = reader.nextKeyValue();
     } catch (IOException | RuntimeException e) {
-      throw new IOException("Cannot decompress " + path + " (bzip2): " + e.getMessage() + ", near compressed byte offset "
+      throw new BadInputException("Cannot decompress " + path + " (bzip2): " + e.getMessage() + ", near compressed byte offset "
           + Math.max(0, lineStart), e);
     }
     if (!more) {
@@ -51,7 +51,7 @@ final class BlockCompressedLines implements SegmentLines {
     lineStart = reader.getCurrentKey().get();
     Text line = reader.getCurrentValue();
     if (line.getLength() > maxLineBytes) {
-      throw new IOException("Line of " + line.getLength() + " bytes in " + path + " after compressed byte offset "
+      throw new BadInputException("Line of " + line.getLength() + " bytes in " + path + " after compressed byte offset "
           + lineStart + " is longer than the limit of " + maxLineBytes + " bytes (raise "
           + TextSplitReader.MAX_LINE_BYTES_KEY + ")");
     }

@@ -123,7 +123,7 @@ public final class Codecs {
       } catch (IOException unknown) {
         at = -1;
       }
-      return new IOException("Cannot decompress " + path + " (" + codec + "): " + e.getMessage()
+      return new BadInputException("Cannot decompress " + path + " (" + codec + "): " + e.getMessage()
           + (at < 0 ? "" : ", at compressed byte offset " + at), e);
     }
   }

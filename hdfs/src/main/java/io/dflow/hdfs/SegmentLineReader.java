@@ -199,7 +199,7 @@ final class SegmentLineReader implements SegmentLines {
   }
 
   private IOException tooLong(long startOffset) {
-    return new IOException("Line longer than " + maxLineBytes + " bytes in file " + path
+    return new BadInputException("Line longer than " + maxLineBytes + " bytes in file " + path
         + " at byte offset " + startOffset + " (raise " + TextSplitReader.MAX_LINE_BYTES_KEY
         + " to allow longer lines)");
   }

@@ -13,6 +13,7 @@ import io.dflow.executor.protocol.TaskMetrics;
 import io.dflow.executor.serde.JavaSerde;
 import io.dflow.executor.shuffle.FetchFailedException;
 import io.dflow.executor.shuffle.MapOutputWriter;
+import io.dflow.hdfs.BadInputException;
 import io.dflow.planner.Stage;
 import io.dflow.planner.StageOutput;
 import io.dflow.planner.TaskInput;
@@ -191,8 +192,16 @@ public final class TaskRunner {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
-  /** The user's own exception when it came from user code, with its stack trace. */
+  /**
+   * The user's own exception when it came from user code, with its stack trace; bad input by its
+   * message alone, which names the file and where (the fault is in the data, not the code).
+   */
   static String describe(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof BadInputException bad) {
+        return bad.getMessage();
+      }
+    }
     Throwable shown = t instanceof UserCodeException && t.getCause() != null ? t.getCause() : t;
     StringWriter trace = new StringWriter();
     shown.printStackTrace(new PrintWriter(trace));

@@ -525,6 +525,7 @@ public final class CommunicatorProbe {
     comm.barrier();
     out.println("aborting");
     out.flush();
+    comm.barrier(); // every rank has written its line before rank 0 ends them all
     if (rank == 0) {
       NativeCommunicator.abort(7);
     }
