@@ -61,6 +61,9 @@ public final class DagScheduler {
   private final Counters counters;
   private final Topology topology;
   private final LocalityWaits waits;
+  private final Speculation speculation;
+  /** When stragglers were last looked for, on the clock. */
+  private long lastStragglerCheck;
   final MapOutputTracker outputs = new MapOutputTracker();
   final CacheTracker cache = new CacheTracker();
   final TaskScheduler tasks;
@@ -80,6 +83,7 @@ public final class DagScheduler {
     this.tasks = new TaskScheduler(gangs, clock, topology);
     this.topology = topology;
     this.waits = LocalityWaits.from(conf.conf());
+    this.speculation = Speculation.from(conf.conf());
     this.conf = conf;
     this.clock = clock;
     this.bus = bus;
@@ -123,7 +127,11 @@ public final class DagScheduler {
 
   /** When {@link #afterEvents} should run again though no event came: a free slot's locality wait ends. */
   long nextWakeNanos() {
-    return tasks.nextWakeNanos();
+    long wake = tasks.nextWakeNanos();
+    if (speculation.enabled() && tasks.anyRunning()) {
+      wake = Math.min(wake, lastStragglerCheck + Speculation.CHECK_NANOS);
+    }
+    return wake;
   }
 
   /** After a batch of events: submits stages again whose inputs were lost, then fills free slots. */
@@ -137,6 +145,11 @@ public final class DagScheduler {
           submitStage(s);
         }
       }
+    }
+    long now = clock.nanoTime();
+    if (speculation.enabled() && now - lastStragglerCheck >= Speculation.CHECK_NANOS) {
+      lastStragglerCheck = now;
+      tasks.findStragglers(speculation);
     }
     tasks.offer();
   }
@@ -464,9 +477,15 @@ public final class DagScheduler {
   }
 
   private void succeeded(TaskSetManager taskSet, TaskEnded ended, TaskEndReason.Success ok) {
-    int index = taskSet.succeeded(ended.attempt().taskId(), ended.metrics().runMillis());
+    long taskId = ended.attempt().taskId();
+    int index = taskSet.succeeded(taskId, ended.metrics().runMillis());
     if (index < 0) {
       return;
+    }
+    List<Long> copies = taskSet.otherAttempts(index, taskId);
+    if (!copies.isEmpty()) {
+      tasks.killAttempts(taskSet, copies, "another attempt of partition " + taskSet.partitionOf(index)
+          + " succeeded first");
     }
     ScheduledStage stage = taskSet.stage;
     int partition = taskSet.partitionOf(index);

@@ -201,11 +201,14 @@ final class TaskScheduler {
     /** Its executor's slots, held so an end frees them without a look-up. */
     private final Slots slots;
     private final Locality level;
+    /** When it was launched, on the scheduler's clock: how long it has run, for speculation. */
+    private final long startNanos;
 
-    private Launched(TaskSetManager taskSet, Slots slots, Locality level) {
+    private Launched(TaskSetManager taskSet, Slots slots, Locality level, long startNanos) {
       this.taskSet = taskSet;
       this.slots = slots;
       this.level = level;
+      this.startNanos = startNanos;
     }
 
     TaskSetManager taskSet() {
@@ -491,7 +494,7 @@ final class TaskScheduler {
       nextTaskId++;
       take(s);
       Locality level = t.lastLevel();
-      attempts.put(taskId, new Launched(t, s, level));
+      attempts.put(taskId, new Launched(t, s, level, now));
       timer.launched(t, s.handle.id(), level, now);
       TaskSetManager.Task task = t.task(index);
       TaskAttempt attempt = new TaskAttempt(taskId, t.id, task.partition(), t.running(taskId).attempt());
@@ -571,7 +574,7 @@ final class TaskScheduler {
         int index = gang.offer(s.handle.id(), s.handle.host(), taskId);
         take(s);
         markCandidate(s); // its longest-free slot was taken: its wake-up moves later
-        attempts.put(taskId, new Launched(gang, s, gang.lastLevel()));
+        attempts.put(taskId, new Launched(gang, s, gang.lastLevel(), clock.nanoTime()));
         TaskSetManager.Task task = gang.task(index);
         int rank = task.partition(); // a gang's task set holds every partition: rank i computes partition i
         launches[rank] = new TaskLaunch(new TaskAttempt(taskId, gang.id, task.partition(),
@@ -583,6 +586,47 @@ final class TaskScheduler {
     gang.gangLaunched();
     gangs.launch(new GangLauncher.Gang(gang.registration, List.of(launches), List.of(where)));
     return true;
+  }
+
+  /**
+   * Marks the stragglers of every task set as {@code speculation} sees them; when any were
+   * found, the next offer looks at every executor, so a free slot elsewhere takes a copy.
+   */
+  void findStragglers(Speculation speculation) {
+    long now = clock.nanoTime();
+    java.util.function.LongUnaryOperator started = id -> {
+      Launched l = attempts.get(id);
+      return l == null ? -1 : l.startNanos;
+    };
+    for (TaskSetManager t : taskSets) {
+      if (t.findStragglers(speculation, started, now) > 0) {
+        offerAll = true;
+      }
+    }
+  }
+
+  /** Whether an attempt of some task set that is not a gang is running: then stragglers may appear. */
+  boolean anyRunning() {
+    for (Launched l : attempts.values()) {
+      if (!l.taskSet.gang) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Asks the executors running attempts {@code taskIds} of {@code taskSet} to kill them, saying {@code reason}. */
+  void killAttempts(TaskSetManager taskSet, List<Long> taskIds, String reason) {
+    Map<ExecutorId, List<TaskAttempt>> byExecutor = new LinkedHashMap<>();
+    for (long taskId : taskIds) {
+      Launched launched = attempts.get(taskId);
+      TaskSetManager.Running r = taskSet.running(taskId);
+      if (launched != null && r != null) {
+        byExecutor.computeIfAbsent(launched.executor(), e -> new ArrayList<>())
+            .add(new TaskAttempt(taskId, taskSet.id, taskSet.partitionOf(r.index()), r.attempt()));
+      }
+    }
+    sendKills(byExecutor, reason);
   }
 
   /** Asks the executors running attempts of {@code taskSet} to kill them, saying {@code reason}. */
@@ -599,6 +643,10 @@ final class TaskScheduler {
             .add(new TaskAttempt(taskId, taskSet.id, taskSet.partitionOf(r.index()), r.attempt()));
       }
     });
+    sendKills(byExecutor, reason);
+  }
+
+  private void sendKills(Map<ExecutorId, List<TaskAttempt>> byExecutor, String reason) {
     byExecutor.forEach((executor, killed) -> {
       Slots s = executors.get(executor);
       if (s != null) {

@@ -23,7 +23,10 @@ import java.util.Set;
  * <pre>
  * partition: pending --offer--> running --success--> done
  *                                  |--failure, attempts left--> pending
- *                                  '--failure, none left--> the stage attempt aborts
+ *                                  |--failure, none left--> the stage attempt aborts
+ *                                  '--runs past the straggler threshold--> speculatable
+ *                                        --offered to another executor--> two copies running;
+ *                                        the first success wins, the other is killed
  * task set:  active --every partition done--> finished
  *               '--fetch failure or abort--> zombie (launches nothing more; running attempts may still report)
  *
@@ -63,6 +66,16 @@ final class TaskSetManager {
   private final Map<String, IndexQueue> byHost = new HashMap<>();
   private final Map<String, IndexQueue> byRack = new HashMap<>();
   private final IndexQueue noPref = new IndexQueue();
+  /** Running partitions whose copy may be launched on another executor, oldest straggler first. */
+  private final IndexQueue speculatable = new IndexQueue();
+  /** Running attempts per partition; with one, {@code runningOn} says where. */
+  private final int[] copiesRunning;
+  private final ExecutorId[] runningOn;
+  /** Whether a partition's copy was asked for since it last started alone. */
+  private final boolean[] speculated;
+  /** The run times of the successes so far, in nanoseconds ({@code doneCount} of them, unordered). */
+  private long[] successNanos = new long[8];
+  private int successes;
   private final IndexQueue any = new IndexQueue();
   private final Topology topology;
   /** Per executor, the wait before the level of its last launch from this set ({@link #waitReached}). */
@@ -113,6 +126,9 @@ final class TaskSetManager {
     this.attempts = new int[n];
     this.failures = new int[n];
     this.succeededOn = new ExecutorId[n];
+    this.copiesRunning = new int[n];
+    this.runningOn = new ExecutorId[n];
+    this.speculated = new boolean[n];
     for (int i = 0; i < n; i++) {
       enqueue(i);
     }
@@ -332,12 +348,91 @@ final class TaskSetManager {
       level = Locality.ANY;
     }
     if (index < 0) {
+      index = pollSpeculatable(executor);
+      level = Locality.ANY;
+    }
+    if (index < 0) {
       return -1;
     }
     lastLevel = level;
     pending[index] = false;
-    running.put(taskId, new Running(index, attempts[index]++, executor));
+    start(index, taskId, executor);
     return index;
+  }
+
+  private void start(int index, long taskId, ExecutorId executor) {
+    running.put(taskId, new Running(index, attempts[index]++, executor));
+    if (copiesRunning[index]++ == 0) {
+      runningOn[index] = executor;
+    }
+  }
+
+  private void stopped(Running r) {
+    if (--copiesRunning[r.index()] == 1) {
+      for (Running other : running.values()) {
+        if (other.index() == r.index()) {
+          runningOn[r.index()] = other.executor();
+        }
+      }
+    }
+  }
+
+  /** A straggler that runs alone, elsewhere than on {@code executor}: the one to copy there; or -1. */
+  private int pollSpeculatable(ExecutorId executor) {
+    if (speculatable.isEmpty() || gang) {
+      return -1;
+    }
+    int tried = 0;
+    int n = speculatable.size();
+    while (tried++ < n) {
+      int i = speculatable.poll();
+      if (done[i] || pending[i] || copiesRunning[i] != 1) {
+        continue; // it finished, failed or was copied already: no longer a straggler to copy
+      }
+      if (!executor.equals(runningOn[i])) {
+        return i;
+      }
+      speculatable.add(i); // its copy must run elsewhere
+    }
+    return -1;
+  }
+
+  /**
+   * Marks the running attempts that have run longer than {@code speculation} allows, given when
+   * each running attempt started ({@code startedNanos} of its task id, -1 if unknown); returns
+   * how many partitions became speculatable.
+   */
+  int findStragglers(Speculation speculation, java.util.function.LongUnaryOperator startedNanos, long now) {
+    if (gang || zombie || successes == 0 || successes < speculation.quantile() * tasks.size()) {
+      return 0;
+    }
+    long[] sorted = Arrays.copyOf(successNanos, successes);
+    Arrays.sort(sorted);
+    long threshold = speculation.thresholdNanos(sorted[sorted.length / 2]);
+    int found = 0;
+    for (Map.Entry<Long, Running> e : running.entrySet()) {
+      int i = e.getValue().index();
+      long started = startedNanos.applyAsLong(e.getKey());
+      if (started >= 0 && !done[i] && !speculated[i] && copiesRunning[i] == 1 && now - started > threshold) {
+        speculated[i] = true;
+        speculatable.add(i);
+        found++;
+      }
+    }
+    return found;
+  }
+
+  /** The other running attempts of partition index {@code index} than {@code taskId}: copies to kill. */
+  List<Long> otherAttempts(int index, long taskId) {
+    List<Long> others = new ArrayList<>();
+    if (copiesRunning[index] > 0) {
+      running.forEach((id, r) -> {
+        if (r.index() == index && id != taskId) {
+          others.add(id);
+        }
+      });
+    }
+    return others;
   }
 
   /** A gang whose every partition waits for a slot: it may be launched, all at once. */
@@ -414,6 +509,10 @@ final class TaskSetManager {
       return items[head];
     }
 
+    int size() {
+      return tail - head;
+    }
+
     int poll() {
       int index = items[head++];
       if (head == tail) {
@@ -438,9 +537,17 @@ final class TaskSetManager {
    */
   int succeeded(long taskId, long runMillis) {
     Running r = running.remove(taskId);
-    if (r == null || done[r.index()]) {
+    if (r == null) {
       return -1;
     }
+    stopped(r);
+    if (done[r.index()]) {
+      return -1;
+    }
+    if (successes == successNanos.length) {
+      successNanos = Arrays.copyOf(successNanos, 2 * successes);
+    }
+    successNanos[successes++] = runMillis * 1_000_000;
     doneRunMillis += runMillis;
     done[r.index()] = true;
     pending[r.index()] = false;
@@ -455,7 +562,11 @@ final class TaskSetManager {
    */
   Outcome failed(long taskId, boolean counts) {
     Running r = running.remove(taskId);
-    if (r == null || done[r.index()]) {
+    if (r == null) {
+      return Outcome.IGNORED;
+    }
+    stopped(r);
+    if (done[r.index()]) {
       return Outcome.IGNORED;
     }
     if (gang) {
@@ -477,8 +588,9 @@ final class TaskSetManager {
       zombie = true;
       return Outcome.ABORT;
     }
-    if (!zombie) {
-      enqueue(r.index());
+    speculated[r.index()] = false;
+    if (!zombie && copiesRunning[r.index()] == 0) {
+      enqueue(r.index()); // with a copy still running, that copy carries on alone
     }
     return Outcome.RETRY;
   }
