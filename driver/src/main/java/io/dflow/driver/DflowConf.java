@@ -72,7 +72,8 @@ public final class DflowConf {
       MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
       LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR,
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
-      io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME);
+      io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
+      io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -81,7 +82,8 @@ public final class DflowConf {
 
   /** Settings that are true or false, nothing else. */
   static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress",
-      EVENT_LOG_ENABLED, io.dflow.driver.scheduler.Speculation.ENABLED);
+      EVENT_LOG_ENABLED, io.dflow.driver.scheduler.Speculation.ENABLED,
+      io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED);
 
   private DflowConf() {}
 
@@ -159,6 +161,7 @@ public final class DflowConf {
     }
     io.dflow.driver.scheduler.LocalityWaits.from(conf); // a bad wait fails here, naming its key
     io.dflow.driver.scheduler.Speculation.from(conf);
+    io.dflow.driver.scheduler.ExcludeOnFailure.from(conf);
     String mpiTimeout = conf.get(MPI_TIMEOUT);
     if (mpiTimeout != null && !mpiTimeout.trim().matches("\\d{1,18}")) {
       throw new IllegalArgumentException("setting " + MPI_TIMEOUT + "=" + mpiTimeout

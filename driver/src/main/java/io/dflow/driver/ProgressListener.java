@@ -2,6 +2,7 @@ package io.dflow.driver;
 
 import io.dflow.api.pipe.PipedProcess;
 import io.dflow.driver.scheduler.Counters;
+import io.dflow.driver.scheduler.ExcludeOnFailure;
 import io.dflow.driver.scheduler.ListenerEvent;
 import io.dflow.driver.scheduler.Locality;
 import io.dflow.driver.scheduler.SchedulerListener;
@@ -101,6 +102,9 @@ final class ProgressListener implements SchedulerListener {
           label(k.stage()), k.shuffle(), k.partition(), ProgressReporter.bytes("", k.bytes()),
           k.median() == 0 ? Double.POSITIVE_INFINITY : (double) k.bytes() / k.median(),
           ProgressReporter.bytes("", k.median()).isEmpty() ? "0 B" : ProgressReporter.bytes("", k.median())));
+    } else if (event instanceof ListenerEvent.ExecutorExcluded x) {
+      out.printLine("warning: executor " + x.executor().value() + " failed " + x.failures() + " tasks of "
+          + label(x.stage()) + " and gets no more of them (" + ExcludeOnFailure.MAX_FAILED_TASKS + ")");
     } else if (event instanceof ListenerEvent.StageSkipped s) {
       skipped.add(s.stage().attempt().stage().value());
     } else if (event instanceof ListenerEvent.JobStarted) {

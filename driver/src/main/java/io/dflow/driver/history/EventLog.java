@@ -167,6 +167,10 @@ public final class EventLog implements SchedulerListener {
       e.put("partition", k.partition());
       e.put("bytes", k.bytes());
       e.put("medianBytes", k.median());
+    } else if (event instanceof ListenerEvent.ExecutorExcluded x) {
+      e = stage("ExecutorExclude", x.stage());
+      e.put("executor", x.executor().value());
+      e.put("failures", x.failures());
     } else if (event instanceof ListenerEvent.ExecutorAdded a) {
       e = event("ExecutorAdd");
       e.put("executor", a.executor().value());

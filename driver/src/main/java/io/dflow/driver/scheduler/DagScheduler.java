@@ -62,6 +62,7 @@ public final class DagScheduler {
   private final Topology topology;
   private final LocalityWaits waits;
   private final Speculation speculation;
+  private final ExcludeOnFailure exclusion;
   /** When stragglers were last looked for, on the clock. */
   private long lastStragglerCheck;
   final MapOutputTracker outputs = new MapOutputTracker();
@@ -84,6 +85,7 @@ public final class DagScheduler {
     this.topology = topology;
     this.waits = LocalityWaits.from(conf.conf());
     this.speculation = Speculation.from(conf.conf());
+    this.exclusion = ExcludeOnFailure.from(conf.conf());
     this.conf = conf;
     this.clock = clock;
     this.bus = bus;
@@ -584,6 +586,11 @@ public final class DagScheduler {
 
   private void failed(TaskSetManager taskSet, long taskId, TaskEndReason reason, boolean counts) {
     TaskSetManager.Running r = taskSet.running(taskId);
+    if (r != null && counts && !(reason instanceof TaskEndReason.ExecutorLost)
+        && taskSet.blame(r.executor(), exclusion)) {
+      bus.post(new ListenerEvent.ExecutorExcluded(info(taskSet.stage, taskSet), r.executor(),
+          exclusion.maxFailedTasksPerExecutor()));
+    }
     TaskSetManager.Outcome outcome = taskSet.failed(taskId, counts);
     ScheduledStage stage = taskSet.stage;
     if (taskSet.gang && outcome != TaskSetManager.Outcome.IGNORED) {

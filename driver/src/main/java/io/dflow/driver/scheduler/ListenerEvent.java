@@ -37,6 +37,9 @@ public sealed interface ListenerEvent {
   record ShuffleSkewed(StageInfo stage, ShuffleId shuffle, int partition, long bytes, long median)
       implements ListenerEvent {}
 
+  /** {@code executor} failed {@code failures} of a stage attempt's tasks: it is offered no more of them. */
+  record ExecutorExcluded(StageInfo stage, ExecutorId executor, int failures) implements ListenerEvent {}
+
   record ExecutorAdded(ExecutorId executor, String host, int slots) implements ListenerEvent {}
 
   record ExecutorRemoved(ExecutorId executor, String reason) implements ListenerEvent {}

@@ -161,6 +161,11 @@ final class TaskScheduler {
   private final Map<String, Integer> executorsInRack = new HashMap<>();
   private final TaskSetManager.Cluster cluster = new TaskSetManager.Cluster() {
     @Override
+    public int executorCount() {
+      return executors.size();
+    }
+
+    @Override
     public boolean hasExecutor(ExecutorId executor) {
       return executors.containsKey(executor);
     }

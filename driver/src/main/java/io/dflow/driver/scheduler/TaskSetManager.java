@@ -76,6 +76,11 @@ final class TaskSetManager {
   /** The run times of the successes so far, in nanoseconds ({@code doneCount} of them, unordered). */
   private long[] successNanos = new long[8];
   private int successes;
+  /** Failures of this set's tasks per executor, and the executors offered none of its tasks for them. */
+  private final Map<ExecutorId, Integer> failuresOn = new HashMap<>();
+  private final Set<ExecutorId> excluded = new java.util.HashSet<>();
+  /** How many executors the cluster had when the levels were last worked out. */
+  private int executorsNow;
   private final IndexQueue any = new IndexQueue();
   private final Topology topology;
   /** Per executor, the wait before the level of its last launch from this set ({@link #waitReached}). */
@@ -137,6 +142,8 @@ final class TaskSetManager {
 
   /** What the cluster has now, for {@link #updateLevels}. */
   interface Cluster {
+    int executorCount();
+
     boolean hasExecutor(ExecutorId executor);
 
     boolean hasExecutorOn(String host);
@@ -149,6 +156,7 @@ final class TaskSetManager {
    * set was just submitted. Returns whether they changed.
    */
   boolean updateLevels(Cluster cluster) {
+    executorsNow = cluster.executorCount();
     List<Locality> out = new ArrayList<>();
     if (byExecutor.keySet().stream().anyMatch(cluster::hasExecutor)) {
       out.add(Locality.PROCESS_LOCAL);
@@ -323,7 +331,7 @@ final class TaskSetManager {
    * there is none. {@link #lastLevel} then says its level.
    */
   int offer(ExecutorId executor, String host, String alias, String rack, Locality max, long taskId) {
-    if (zombie) {
+    if (zombie || isExcluded(executor)) {
       return -1;
     }
     int index = byExecutor.isEmpty() ? -1 : poll(byExecutor.get(executor));
@@ -433,6 +441,30 @@ final class TaskSetManager {
       });
     }
     return others;
+  }
+
+  /**
+   * Whether {@code executor} is kept from this set's tasks for failing them: only while some
+   * executor is not (an excluded set that had none left would never finish).
+   */
+  boolean isExcluded(ExecutorId executor) {
+    return !excluded.isEmpty() && excluded.contains(executor) && excluded.size() < executorsNow;
+  }
+
+  /**
+   * Counts a failure of one of this set's tasks against {@code executor}; returns true if that
+   * excludes it from the set under {@code rule}.
+   */
+  boolean blame(ExecutorId executor, ExcludeOnFailure rule) {
+    if (!rule.enabled() || gang || excluded.contains(executor)) {
+      return false;
+    }
+    if (failuresOn.merge(executor, 1, Integer::sum) >= rule.maxFailedTasksPerExecutor()
+        && excluded.size() + 1 < executorsNow) {
+      excluded.add(executor);
+      return true;
+    }
+    return false;
   }
 
   /** A gang whose every partition waits for a slot: it may be launched, all at once. */
