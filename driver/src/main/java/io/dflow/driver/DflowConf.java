@@ -73,7 +73,8 @@ public final class DflowConf {
       LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR,
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
       io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
-      io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS);
+      io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS,
+      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -162,6 +163,11 @@ public final class DflowConf {
     io.dflow.driver.scheduler.LocalityWaits.from(conf); // a bad wait fails here, naming its key
     io.dflow.driver.scheduler.Speculation.from(conf);
     io.dflow.driver.scheduler.ExcludeOnFailure.from(conf);
+    String killTimeout = conf.get(io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY);
+    if (killTimeout != null && !killTimeout.trim().matches("\\d{1,15}")) {
+      throw new IllegalArgumentException("setting " + io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY + "="
+          + killTimeout + " is not valid: it must be a whole number of milliseconds, 0 for never");
+    }
     String mpiTimeout = conf.get(MPI_TIMEOUT);
     if (mpiTimeout != null && !mpiTimeout.trim().matches("\\d{1,18}")) {
       throw new IllegalArgumentException("setting " + MPI_TIMEOUT + "=" + mpiTimeout

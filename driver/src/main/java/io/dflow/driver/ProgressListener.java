@@ -102,6 +102,11 @@ final class ProgressListener implements SchedulerListener {
           label(k.stage()), k.shuffle(), k.partition(), ProgressReporter.bytes("", k.bytes()),
           k.median() == 0 ? Double.POSITIVE_INFINITY : (double) k.bytes() / k.median(),
           ProgressReporter.bytes("", k.median()).isEmpty() ? "0 B" : ProgressReporter.bytes("", k.median())));
+    } else if (event instanceof ListenerEvent.ExecutorRemoved r) {
+      String reason = r.reason();
+      int log = reason.indexOf("; the end of its log");
+      out.printLine("warning: executor " + r.executor().value() + " lost: "
+          + (log < 0 ? reason : reason.substring(0, log)) + "; its work is recomputed where it is needed");
     } else if (event instanceof ListenerEvent.ExecutorExcluded x) {
       out.printLine("warning: executor " + x.executor().value() + " failed " + x.failures() + " tasks of "
           + label(x.stage()) + " and gets no more of them (" + ExcludeOnFailure.MAX_FAILED_TASKS + ")");

@@ -19,6 +19,11 @@ record CliRun(int exit, String out, String err) {
     return err.lines().filter(l -> !l.contains(" WARN ")).findFirst().orElse("");
   }
 
+  /** The first line that says what failed ({@code error: ...}), past any warning lines before it. */
+  String errorLine() {
+    return err.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(err);
+  }
+
   String lastErrLine() {
     return err.lines().reduce((a, b) -> b).orElse("");
   }

@@ -102,7 +102,7 @@ class JobFailureTest {
           "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(),
           jobs.toString(), input.toString(), out.toString());
       assertEquals(1, run.exit(), run.err());
-      String first = run.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(run.err());
+      String first = run.errorLine();
       if (master.startsWith("local-cluster")) {
         assertTrue(run.err().contains("failed 2 tasks of job 0 stage 0"), "an executor failing the same task "
             + "twice is excluded from the stage, while the other is left:\n" + run.err());
@@ -126,7 +126,7 @@ class JobFailureTest {
         "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(), "--conf", "dflow.task.maxAttempts=1",
         jobs.toString(), out.toString());
     assertEquals(1, run.exit(), run.err());
-    String first = run.firstErrLine();
+    String first = run.errorLine();
     assertTrue(first.startsWith("error: task failed: job 0 stage 0 (parallelize (4 records in 1 slice) -> map) task 0"
         + " (attempt 1 of 1): executor exec-"), first);
     assertTrue(first.contains(" lost: its connection closed; its process exited with code 3; the end of its log:"), first);
@@ -140,7 +140,7 @@ class JobFailureTest {
     CliRun run = CliRun.of("run", "--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.HaltingJob",
         "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(), jobs.toString(), out.toString());
     assertEquals(1, run.exit(), run.err());
-    String first = run.firstErrLine();
+    String first = run.errorLine();
     assertTrue(first.startsWith("error: task failed: job 0 stage 0 (parallelize (4 records in 1 slice) -> map) task 0"
         + " (attempt 4 of 4): executor exec-"), first); // lost executors are replaced: the attempts run out first
     assertTrue(first.contains("its process exited with code 3"), first);

@@ -85,6 +85,40 @@ public final class Executor implements AutoCloseable {
         KEEP_IN_MEMORY_BYTES, statuses::status, null));
     this.slots = Executors.newFixedThreadPool(conf.slots(), new ThreadFactoryBuilder()
         .setNameFormat(conf.executorId() + "-slot-%d").setDaemon(true).build());
+    runner.onAbandoned(this::abandoned);
+  }
+
+  /**
+   * What an executor JVM does when a killed task would not stop: it reports the attempt ended,
+   * then ends itself, so that its backend starts a fresh one. Null (in-process): the slot pool
+   * grows a thread instead, in place of the one given up.
+   */
+  private volatile Runnable restart;
+  /** Slot threads given up on: closing does not wait for them. */
+  private final java.util.concurrent.atomic.AtomicInteger abandonedThreads = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Makes this executor end its process through {@code restart} when it has given up a task's thread. */
+  public void restartOnAbandonedTask(Runnable restart) {
+    this.restart = restart;
+  }
+
+  private void abandoned(TaskEnded ended) {
+    LOG.error("executor {} gave up {}: {}", id, ended.attempt(), ended.reason().describe());
+    statuses.add(ended);
+    Runnable r = restart;
+    if (r != null) {
+      // the status goes out on the sender thread, in order: wait for it before ending the process
+      try {
+        sender.submit(() -> { }).get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("executor {} could not report {} before restarting: {}", id, ended.attempt(), e.toString());
+      }
+      r.run();
+    } else if (slots instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+      abandonedThreads.incrementAndGet();
+      pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
+      pool.setCorePoolSize(pool.getCorePoolSize() + 1);
+    }
   }
 
   public ExecutorConf conf() {
@@ -142,7 +176,7 @@ public final class Executor implements AutoCloseable {
   public void close() {
     slots.shutdownNow();
     try {
-      slots.awaitTermination(10, TimeUnit.SECONDS);
+      slots.awaitTermination(abandonedThreads.get() > 0 ? 1 : 10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

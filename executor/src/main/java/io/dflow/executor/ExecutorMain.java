@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
     description = "An executor JVM of a dflow application; started by the driver's cluster backend.")
 public final class ExecutorMain implements Callable<Integer> {
   public static final String SECRET_ENV = "DFLOW_SECRET";
+  /** The exit code of an executor that ends itself to be replaced, having given up a task that would not stop. */
+  public static final int EXIT_ABANDONED_TASK = 70;
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorMain.class);
   /** Other executors connect to fetch blocks only; a control message from one is dropped. */
   private static final MessageHandler IGNORE_CONTROL =
@@ -108,6 +110,16 @@ public final class ExecutorMain implements Callable<Integer> {
         TransportServer server = TransportServer.start(bind, 0, transport, IGNORE_CONTROL,
             executor.blockResolver())) {
       link.executor = executor;
+      executor.restartOnAbandonedTask(() -> {
+        try {
+          Thread.sleep(500); // lets the transport write the last status update
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        System.err.println("executor " + conf.executorId() + " exits with code " + EXIT_ABANDONED_TASK
+            + " to be replaced: a task would not stop after its kill");
+        Runtime.getRuntime().halt(EXIT_ABANDONED_TASK); // the stuck thread would keep a normal exit waiting
+      });
       driverClient.send(new RegisterExecutor(executor.id(), conf.host(), bind, server.port(),
           conf.slots()).encode());
       stop.await();

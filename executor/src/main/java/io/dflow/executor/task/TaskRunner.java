@@ -32,7 +32,13 @@ import java.util.Map;
  */
 public final class TaskRunner {
   private final TaskEnvironment env;
-  private final TaskWatchdog watchdog = new TaskWatchdog();
+  /** The job setting that bounds how long a killed task may take to stop, in milliseconds. */
+  public static final String KILL_TIMEOUT_KEY = "dflow.task.killTimeoutMs";
+  static final long DEFAULT_KILL_TIMEOUT_MILLIS = 30_000;
+  private final TaskWatchdog watchdog = new TaskWatchdog(this::killed);
+  /** Gives up on killed attempts that do not stop: see {@link #killed}. */
+  private volatile java.util.concurrent.ScheduledExecutorService reaper;
+  private volatile java.util.function.Consumer<TaskEnded> onAbandoned = ended -> { };
   /** The attempts running now, for a kill from the driver. */
   private final Map<TaskAttempt, TaskContext> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final HadoopConfCache hadoopConfs = new HadoopConfCache();
@@ -51,12 +57,60 @@ public final class TaskRunner {
     TaskContext ctx = running.get(attempt);
     if (ctx != null) {
       ctx.kill(reason, true);
+      killed(ctx);
     }
+  }
+
+  /**
+   * What to do with the end of an attempt that did not stop within {@value #KILL_TIMEOUT_KEY} of
+   * its kill (it ignores interrupts and runs no child): its slot thread is given up, and
+   * {@code action} reports the attempt ended and makes up for the lost thread (a new slot
+   * thread in-process, a new executor JVM otherwise).
+   */
+  public void onAbandoned(java.util.function.Consumer<TaskEnded> action) {
+    this.onAbandoned = action;
+  }
+
+  /** {@code ctx} was just killed: unless it stops within its job's kill timeout, it is abandoned. */
+  private void killed(TaskContext ctx) {
+    long timeout = Long.parseLong(ctx.conf(KILL_TIMEOUT_KEY, String.valueOf(DEFAULT_KILL_TIMEOUT_MILLIS)));
+    if (timeout <= 0) {
+      return;
+    }
+    reaper().schedule(() -> {
+      TaskAttempt attempt = ctx.launch.attempt();
+      if (running.remove(attempt, ctx)) {
+        String why = String.format(java.util.Locale.ROOT,
+            "the task did not stop within %.1f s of being killed (%s); its slot thread was given up (%s=%d ms)",
+            timeout / 1000.0, ctx.killed(), KILL_TIMEOUT_KEY, timeout);
+        TaskEndReason reason = ctx.killedByDriver() ? new TaskEndReason.Killed(why)
+            : new TaskEndReason.ExceptionFailure(TaskKilledException.class.getName(), why, attempt.toString(), why);
+        onAbandoned.accept(new TaskEnded(attempt, env.executor(), reason, TaskMetrics.NONE));
+      }
+    }, timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private java.util.concurrent.ScheduledExecutorService reaper() {
+    if (reaper == null) {
+      synchronized (this) {
+        if (reaper == null) {
+          reaper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "task-reaper");
+            thread.setDaemon(true);
+            return thread;
+          });
+        }
+      }
+    }
+    return reaper;
   }
 
   /** Stops watching for hung tasks: the executor is closing. */
   public void close() {
     watchdog.close();
+    if (reaper != null) {
+      reaper.shutdownNow();
+    }
   }
 
   public TaskEnded run(RegisterStage stage, TaskLaunch launch) {
@@ -99,7 +153,9 @@ public final class TaskRunner {
           : ctx.metrics(millisSince(start));
       return new TaskEnded(launch.attempt(), env.executor(), failure(t, sinks, launch, sources), metrics);
     } finally {
-      running.remove(launch.attempt());
+      if (ctx != null) {
+        running.remove(launch.attempt(), ctx); // an abandoned attempt's late end is ignored by the driver
+      }
       watchdog.forget(watched);
       Thread.interrupted(); // a kill that came as the task ended must not reach the slot's next task
       TaskScope.exit();

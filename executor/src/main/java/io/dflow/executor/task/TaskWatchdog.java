@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * writes no output record for {@value #TIMEOUT_KEY} milliseconds (default ten minutes, as
  * Hadoop's {@code mapreduce.task.timeout}; 0 turns it off) is interrupted and its child
  * processes killed, and it fails saying how long it was silent (its attempt is then retried as
- * any failed one). A task that ignores interrupts and runs no child is not stopped by this.
+ * any failed one). A task that ignores interrupts and runs no child is not stopped by this: the
+ * {@link TaskRunner} gives it up once it outlives its kill timeout.
  *
  * <p>Threading: tasks register from their slot threads; one daemon thread looks at them every
  * second.
@@ -37,7 +38,13 @@ final class TaskWatchdog implements AutoCloseable {
   }
 
   private final Set<Watched> running = ConcurrentHashMap.newKeySet();
+  private final java.util.function.Consumer<TaskContext> onKill;
   private volatile ScheduledExecutorService checker;
+
+  /** @param onKill told of every task this watchdog kills, after the kill */
+  TaskWatchdog(java.util.function.Consumer<TaskContext> onKill) {
+    this.onKill = onKill;
+  }
 
   /** Watches {@code task} until {@link #forget}; returns the handle to forget it by, or null when its job sets no timeout. */
   Object watch(TaskContext task) {
@@ -84,6 +91,7 @@ final class TaskWatchdog implements AutoCloseable {
         running.remove(w);
         w.task.kill(String.format(Locale.ROOT, "no input record read and no output written for %.1f s (%s=%d ms)",
             (now - w.changedAt) / 1e9, TIMEOUT_KEY, TimeUnit.NANOSECONDS.toMillis(w.timeoutNanos)), false);
+        onKill.accept(w.task);
       }
     }
   }
