@@ -116,8 +116,9 @@ public final class JobLauncher {
 
     static Cancellation onStop(Session session, String appId, PrintStream err, CountDownLatch cleanedUp) {
       Thread hook = new Thread(() -> {
-        err.println("cancelling application " + appId + ": the process was asked to stop; its running tasks "
-            + "are killed and its partial output removed");
+        String caller = io.dflow.executor.ExitCaller.describe();
+        err.println("cancelling application " + appId + ": " + (caller != null ? caller
+            : "the process was asked to stop") + "; its running tasks are killed and its partial output removed");
         session.cancel("cancelled: the dflow process was asked to stop");
         try {
           cleanedUp.await(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

@@ -61,6 +61,27 @@ class CancellationTest {
     }
   }
 
+  @Test
+  void systemExitInAMapFunctionIsNamedAndCleansUp() throws Exception {
+    Path out = dir.resolve("out-exit");
+    Path local = Files.createDirectories(dir.resolve("local-exit"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run",
+        "--master", "local[2]", "--class", "dflowtest.jobs.ExitingJob", "--conf", "dflow.local.dir=" + local,
+        TestJars.testJobs(dir).toString(), out.toString())
+        .redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), text);
+    assertEquals(5, p.exitValue(), text);
+    assertTrue(text.contains("cancelling application app-") && text.contains(
+        "user code called System.exit on thread driver-slot-") && text.contains("dflowtest.jobs.ExitingJob.exit("),
+        "the line names the code that ended the process:\n" + text);
+    assertFalse(Files.exists(out.resolve("_temporary")), "no _temporary left:\n" + text);
+    try (Stream<Path> left = Files.list(local)) {
+      assertEquals(List.of(), left.toList(), "no local app folder left");
+    }
+  }
+
   private static String read(Path log) throws IOException {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
   }

@@ -135,6 +135,18 @@ class JobFailureTest {
   }
 
   @Test
+  void systemExitInUserCodeIsNamedAsTheExecutorsEnd() {
+    Path out = dir.resolve("out-exit");
+    CliRun run = CliRun.of("run", "--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.ExitingJob",
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(), "--conf", "dflow.task.maxAttempts=1",
+        jobs.toString(), out.toString());
+    assertEquals(1, run.exit(), run.err());
+    assertTrue(run.errorLine().contains("its process exited with code 5 after user code called System.exit on thread "
+        + "exec-") && run.errorLine().contains("dflowtest.jobs.ExitingJob.exit("), run.errorLine());
+    assertFalse(Files.exists(out), "no output may be left behind by a failed job");
+  }
+
+  @Test
   void aTaskThatKillsEveryExecutorItIsRetriedOnFailsWhenNoneIsLeft() {
     Path out = dir.resolve("out-halt-all");
     CliRun run = CliRun.of("run", "--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.HaltingJob",

@@ -110,6 +110,12 @@ public final class ExecutorMain implements Callable<Integer> {
         TransportServer server = TransportServer.start(bind, 0, transport, IGNORE_CONTROL,
             executor.blockResolver())) {
       link.executor = executor;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        String caller = ExitCaller.describe();
+        if (caller != null) {
+          System.err.println("executor " + conf.executorId() + " ends: " + caller);
+        }
+      }, "exit-caller"));
       executor.restartOnAbandonedTask(() -> {
         try {
           Thread.sleep(500); // lets the transport write the last status update

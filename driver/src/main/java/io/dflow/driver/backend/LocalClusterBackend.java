@@ -187,6 +187,11 @@ public final class LocalClusterBackend implements ClusterBackend {
       exit = "its process was not waited for";
     }
     String tail = logTail(id);
+    int marker = tail.indexOf(io.dflow.executor.ExitCaller.MARKER);
+    if (marker >= 0) {
+      int end = tail.indexOf('\n', marker);
+      exit += " after " + tail.substring(marker, end < 0 ? tail.length() : end);
+    }
     return exit + (tail.isBlank() ? "; its log is empty" : "; the end of its log:\n" + tail);
   }
 
