@@ -102,8 +102,8 @@ final class ParquetSplitReader extends ColumnarSplit {
             store = new ColumnReadStoreImpl(group, new DummyRecordConverter(requested).getRootConverter(),
                 requested, createdBy);
           }
-          ColumnReader reader = store.getColumnReader(column);
-          decoders.add((vector, n) -> fill(vector, reader, n));
+          ColumnReader values = store.getColumnReader(column);
+          decoders.add((vector, n) -> fill(vector, values, n));
         }
       }
       rowsLeftInGroup = group.getRowCount();
