@@ -88,7 +88,7 @@ file_bytes=$(fact bytes)
 
 stamp=$(date -u +%Y%m%d-%H%M%S)
 times=$work/times-$stamp.tsv
-printf 'rep\tsystem\twall_s\tpeak_rss_kb\tjob_s\tsum\n' >"$times"
+printf 'rep\tsystem\twall_s\tpeak_rss_kb\tcpu_s\tjob_s\tsum\n' >"$times"
 
 for ((rep = 1; rep <= reps; rep++)); do
   for system in $(order_for_rep "$rep" dflow-records dflow-batches spark); do
@@ -108,8 +108,8 @@ for ((rep = 1; rep <= reps; rep++)); do
     job_s=$(result_field "$log" job_s)
     [[ $system == spark ]] && spark_version=$(result_field "$log" system)
     [[ $sum == "$expected" ]] || die "$system summed $sum in rep $rep, but the file's column $column sums to $expected (see $log.out)"
-    printf '%d\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$system" "$WALL" "$RSS_KB" "$job_s" "$sum" >>"$times"
-    echo "rep $rep $system: $WALL s (job $job_s s), peak RSS $((RSS_KB / 1024)) MiB, sum $sum" >&2
+    printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$system" "$WALL" "$RSS_KB" "$CPU_S" "$job_s" "$sum" >>"$times"
+    echo "rep $rep $system: $WALL s (job $job_s s, CPU $CPU_S s), peak RSS $((RSS_KB / 1024)) MiB, sum $sum" >&2
   done
 done
 

@@ -62,12 +62,13 @@ warm_up_dflow() {
 
 # timed LOG CMD...: runs CMD under GNU time and `timeout`, stdout and stderr in LOG.out and
 # LOG.err; sets WALL (seconds), RSS_KB (peak resident set of the process tree's largest
-# process) and STATUS (exit code). Does not stop the script when CMD fails.
+# process), CPU_S (user + system CPU seconds of the processes that ended) and STATUS (exit
+# code). Does not stop the script when CMD fails.
 timed() {
   local log=$1 t0 t1
   shift
   t0=$(date +%s.%N)
-  if /usr/bin/time -o "$log.time" -f 'peak_rss_kb=%M' \
+  if /usr/bin/time -o "$log.time" -f $'peak_rss_kb=%M\ncpu_s=%U %S' \
       timeout --foreground --kill-after=30 "$TIMEOUT_S" "$@" >"$log.out" 2>"$log.err"; then
     STATUS=0
   else
@@ -77,6 +78,7 @@ timed() {
   WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   RSS_KB=$(sed -n 's/^peak_rss_kb=//p' "$log.time" | tail -n 1)
   RSS_KB=${RSS_KB:-0}
+  CPU_S=$(awk '/^cpu_s=/ { sub(/^cpu_s=/, ""); printf "%.2f", $1 + $2 }' "$log.time" | tail -n 1)
 }
 
 # timed_dflow LOG ARGS...: a timed `bin/dflow run ARGS...` with dflow's default heap unless
