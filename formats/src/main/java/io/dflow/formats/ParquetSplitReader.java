@@ -265,9 +265,10 @@ final class ParquetSplitReader extends ColumnarSplit {
 
   /**
    * A column of 8- or 4-byte values (INT64, DOUBLE, INT32) decoded page by page straight into the
-   * vector's buffers, without Parquet's per-value reader: plain pages are read as little-endian
-   * words, dictionary pages through the dictionary, other encodings through Parquet's values
-   * reader. Flat columns only (no repetition levels); definition levels mark the nulls.
+   * vector's buffers, without Parquet's per-value reader: a plain page without nulls is copied
+   * into the data buffer as it is (both are little-endian words), other plain pages are read a
+   * word at a time, dictionary pages through the dictionary, other encodings through Parquet's
+   * values reader. Flat columns only (no repetition levels); definition levels mark the nulls.
    */
   private static final class FixedWidthPages implements ColumnDecoder {
     private final ColumnDescriptor column;
@@ -280,6 +281,7 @@ final class ParquetSplitReader extends ColumnarSplit {
     private ByteBuffer plain;  // the values of a plain page, else null
     private ValuesReader values;  // the values of any other page
     private boolean dictionaryPage;
+    private boolean copyPlain;  // a plain page without nulls: its bytes are the vector's, copied as they are
 
     FixedWidthPages(ColumnDescriptor column, PageReader pages) throws IOException {
       this.column = column;
@@ -302,6 +304,7 @@ final class ParquetSplitReader extends ColumnarSplit {
       ArrowBuf data = vector.getDataBuffer();
       ArrowBuf validity = vector.getValidityBuffer();
       boolean wide = type != PrimitiveTypeName.INT32;
+      int width = wide ? 8 : 4;
       int row = 0;
       while (row < n) {
         if (leftInPage == 0) {
@@ -309,6 +312,14 @@ final class ParquetSplitReader extends ColumnarSplit {
         }
         int end = row + Math.min(n - row, leftInPage);
         leftInPage -= end - row;
+        if (copyPlain) {
+          int bytes = (end - row) * width;
+          data.setBytes((long) row * width, plain, plain.position(), bytes);
+          plain.position(plain.position() + bytes);
+          setDefined(validity, row, end);
+          row = end;
+          continue;
+        }
         for (; row < end; row++) {
           if (maxDefinition != 0 && levels.next() < maxDefinition) {
             continue;  // null: the validity bit stays 0
@@ -320,6 +331,22 @@ final class ParquetSplitReader extends ColumnarSplit {
             data.setInt((long) row << 2, nextInt());
           }
         }
+      }
+    }
+
+    /** Marks rows {@code from} to {@code to} (exclusive) as not null, whole bytes at a time. */
+    private static void setDefined(ArrowBuf validity, int from, int to) {
+      int row = from;
+      for (; row < to && (row & 7) != 0; row++) {
+        BitVectorHelper.setBit(validity, row);
+      }
+      int bytes = (to - row) >>> 3;
+      if (bytes > 0) {
+        validity.setOne((long) (row >>> 3), bytes);
+        row += bytes << 3;
+      }
+      for (; row < to; row++) {
+        BitVectorHelper.setBit(validity, row);
       }
     }
 
@@ -373,6 +400,7 @@ final class ParquetSplitReader extends ColumnarSplit {
       }
       plain = null;
       values = null;
+      copyPlain = false;
       dictionaryPage = encoding.usesDictionary();
       if (dictionaryPage) {
         if (dictionary == null) {
@@ -382,6 +410,9 @@ final class ParquetSplitReader extends ColumnarSplit {
         values.initFromPage(leftInPage, in);
       } else if (encoding == Encoding.PLAIN) {
         plain = in.slice(in.available()).order(ByteOrder.LITTLE_ENDIAN);
+        // A plain page holds one value per row that is not null: as many values as rows, no nulls.
+        int width = type == PrimitiveTypeName.INT32 ? 4 : 8;
+        copyPlain = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && plain.remaining() == (long) leftInPage * width;
       } else {
         values = encoding.getValuesReader(column, ValuesType.VALUES);
         values.initFromPage(leftInPage, in);

@@ -142,12 +142,13 @@ class ParquetFileFormatTest extends FormatTestBase {
   }
 
   private static final MessageType NUMBERS = MessageTypeParser.parseMessageType(
-      "message m { optional int64 opt; optional double score; required int32 small; required int64 id; optional int32 few; }");
+      "message m { optional int64 opt; optional double score; required int32 small; required int64 id; optional int32 few; optional int64 whole; }");
 
   /**
    * Every page kind and encoding parquet-hadoop writes numbers in: pages v1 and v2, dictionary
    * pages and plain ones (v1), delta-encoded ints (v2 without a dictionary), many small pages
-   * per row group and batches that end inside a page, nulls among the values.
+   * per row group and batches that end inside a page, nulls among the values, and an optional
+   * column that has none (its plain pages are copied whole).
    */
   @Test
   void numberColumnsReadExactlyInEveryPageKindAndEncoding() throws IOException {
@@ -155,12 +156,14 @@ class ParquetFileFormatTest extends FormatTestBase {
     List<Object> optScore = new ArrayList<>();
     List<Object> smallId = new ArrayList<>();
     List<Object> few = new ArrayList<>();
+    List<Object> wholeSmall = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
       Long opt = i % 7 == 3 ? null : i * 1_000_003L - 5_000_000_000L;
       Double score = i % 5 == 0 ? null : i * -0.25;
       optScore.add(Pair.of(opt, score));
       smallId.add(Pair.of(i % 100 - 50, (long) i));
       few.add(i % 11 == 0 ? null : i % 4);
+      wholeSmall.add(Pair.of(Long.MIN_VALUE + i * 7_777_777_777L, i % 100 - 50));
     }
     java.util.Set<org.apache.parquet.column.Encoding> seen = new java.util.HashSet<>();
     for (ParquetProperties.WriterVersion version : ParquetProperties.WriterVersion.values()) {
@@ -173,7 +176,8 @@ class ParquetFileFormatTest extends FormatTestBase {
           for (int i = 0; i < rows; i++) {
             Pair<?, ?> os = (Pair<?, ?>) optScore.get(i);
             Pair<?, ?> si = (Pair<?, ?>) smallId.get(i);
-            Group g = groups.newGroup().append("small", (Integer) si.key()).append("id", (Long) si.value());
+            Group g = groups.newGroup().append("small", (Integer) si.key()).append("id", (Long) si.value())
+                .append("whole", (Long) ((Pair<?, ?>) wholeSmall.get(i)).key());
             if (os.key() != null) {
               g.append("opt", (Long) os.key());
             }
@@ -196,6 +200,8 @@ class ParquetFileFormatTest extends FormatTestBase {
         assertEquals(smallId, read(new FileFormat.Parquet(List.of("small", "id")),
             Encoders.pairs(Encoders.ints(), Encoders.longs()), whole), what);
         assertEquals(few, read(new FileFormat.Parquet(List.of("few")), Encoders.ints(), whole), what);
+        assertEquals(wholeSmall, read(new FileFormat.Parquet(List.of("whole", "small")),
+            Encoders.pairs(Encoders.longs(), Encoders.ints()), whole), what);
       }
     }
     assertTrue(seen.contains(org.apache.parquet.column.Encoding.PLAIN)
