@@ -75,52 +75,13 @@ classes=$work/classes
 peers=bench/peers
 mkdir -p "$logs" "$out" "$tmp"
 
-die() { echo "shuffle.sh: $*" >&2; exit 1; }
-
-# GNU time, for the peak RSS of each process.
-if [[ ! -x /usr/bin/time ]]; then
-  if ((EUID == 0)); then
-    echo "shuffle.sh: installing GNU time (apt-get install time)..." >&2
-    { apt-get update -q && apt-get install -y -q time; } >"$logs/apt-get.log" 2>&1 \
-      || die "could not install GNU time (see $logs/apt-get.log)"
-  else
-    die "/usr/bin/time (GNU time) is missing: install Debian's 'time' package"
-  fi
-fi
-
-# The peer jobs (Spark, Hadoop MR): built with Maven on first use and when their sources change.
-peers_stamp=$peers/target/.built
-peers_stale() {
-  [[ -f $peers_stamp && -f $peers/spark/target/cp.txt && -f $peers/mr/target/cp.txt ]] || return 0
-  [[ -n $(find "$peers" -name target -prune -o -type f -newer "$peers_stamp" -print -quit) ]]
-}
-if peers_stale; then
-  echo "shuffle.sh: building the peer jobs (mvn -q -B -DskipTests package -f $peers/pom.xml)..." >&2
-  mvn -q -B -DskipTests package -f "$peers/pom.xml" >"$logs/peers-build.log" 2>&1 \
-    || { tail -n 30 "$logs/peers-build.log" >&2; die "the peer jobs did not build (log: $logs/peers-build.log)"; }
-  mkdir -p "$peers/target" && touch "$peers_stamp"
-fi
-peer_cp() { echo "$root/$peers/$1/target/classes:$(cat "$peers/$1/target/cp.txt")"; }
+BENCH_SCRIPT=shuffle.sh LOGS=$logs TIMEOUT_S=$timeout_s
+source bench/src/peer-runs.sh
+require_gnu_time
+build_peers
 spark_cp=$(peer_cp spark)
 mr_cp=$(peer_cp mr)
-# The JVM options Spark's own launcher adds on Java 17 (Spark 3.5's JavaModuleOptions).
-spark_java_opts=(-XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
-
-# Untimed: lets bin/dflow rebuild the project (and write its class-data archive) before anything
-# is timed, and fails early if dflow cannot run at all.
-if ! env -u DFLOW_DRIVER_OPTS -u DFLOW_DRIVER_MEMORY bin/dflow run --master 'local[2]' --class io.dflow.examples.TinyTasks \
-    examples/target/dflow-examples.jar 0 >"$logs/warm-up.out" 2>"$logs/warm-up.err"; then
-  tail -n 20 "$logs/warm-up.err" >&2
-  die "dflow cannot run (log: $logs/warm-up.err); if its build failed while the sources are being changed, retry in a few minutes"
-fi
+warm_up_dflow
 
 # dflow's job jar: ShuffleJob and the shared generator, compiled against the api jar.
 api_jar=$(ls api/target/dflow-api-*.jar 2>/dev/null | head -n 1)
@@ -138,25 +99,6 @@ stamp=$(date -u +%Y%m%d-%H%M%S)
 times=$work/times-$stamp.tsv
 printf 'job\trecords\trep\tsystem\twall_s\tpeak_rss_kb\tjob_s\tcount\tstatus\tnote\n' >"$times"
 
-# timed LOG CMD...: runs CMD under GNU time and `timeout`, stdout and stderr in LOG.out and
-# LOG.err; sets WALL (seconds), RSS_KB (peak resident set of the process tree's largest
-# process) and STATUS (exit code). Does not stop the script when CMD fails.
-timed() {
-  local log=$1 t0 t1
-  shift
-  t0=$(date +%s.%N)
-  if /usr/bin/time -o "$log.time" -f 'peak_rss_kb=%M' \
-      timeout --foreground --kill-after=30 "$timeout_s" "$@" >"$log.out" 2>"$log.err"; then
-    STATUS=0
-  else
-    STATUS=$?
-  fi
-  t1=$(date +%s.%N)
-  WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-  RSS_KB=$(sed -n 's/^peak_rss_kb=//p' "$log.time" | tail -n 1)
-  RSS_KB=${RSS_KB:-0}
-}
-
 # run_system SYSTEM LOG HEAP ARGS...: one timed run of a job (ARGS: job, records, partitions[, out]).
 # HEAP is dflow's -Xmx (empty: its default) or the peers' -Xmx.
 run_system() {
@@ -164,29 +106,16 @@ run_system() {
   shift 3
   case $system in
     dflow)
-      local opts=()
-      [[ -n $heap ]] && opts=(DFLOW_DRIVER_MEMORY="$heap")
-      timed "$log" env -u DFLOW_DRIVER_OPTS -u DFLOW_DRIVER_MEMORY "${opts[@]}" bin/dflow run --master 'local[2]' \
-        --class ShuffleJob "$job_jar" "$@"
-      # bin/dflow rebuilds the project when its sources changed: such a run is no measurement.
-      if grep -q '^dflow: building' "$log.err"; then
-        timed "$log" env -u DFLOW_DRIVER_OPTS -u DFLOW_DRIVER_MEMORY "${opts[@]}" bin/dflow run --master 'local[2]' \
-          --class ShuffleJob "$job_jar" "$@"
-      fi ;;
+      DFLOW_DRIVER_MEMORY=$heap timed_dflow "$log" --class ShuffleJob "$job_jar" "$@" ;;
     mr)
       rm -rf "$tmp/hadoop"
       timed "$log" java "-Xmx$heap" -Dshuffle.tmp="$root/$tmp/hadoop" -cp "$mr_cp" \
         io.dflow.bench.shuffle.MRShuffle "$@" ;;
     spark)
       rm -rf "$tmp/spark"
-      timed "$log" env SPARK_LOCAL_IP=127.0.0.1 java "-Xmx$heap" "${spark_java_opts[@]}" \
+      timed "$log" env SPARK_LOCAL_IP=127.0.0.1 java "-Xmx$heap" "${SPARK_JAVA_OPTS[@]}" \
         -Dspark.local.dir="$root/$tmp/spark" -cp "$spark_cp" io.dflow.bench.shuffle.SparkShuffle "$@" ;;
   esac
-}
-
-# result_field LOG KEY: KEY's value in the RESULT line the job printed on stdout.
-result_field() {
-  sed -nE "s/^RESULT.* $2=([^ ]+).*/\1/p" "$1.out" | tail -n 1
 }
 
 # The most telling line of a failed run's stderr: the last that names an OutOfMemoryError, else
@@ -209,12 +138,6 @@ exit_reason() {  # STATUS: what an exit code means
     137) echo "killed (signal 9; the kernel's OOM killer, or --timeout's last resort)" ;;
     *) if (($1 > 128)); then echo "killed by signal $(($1 - 128))"; else echo "exit code $1"; fi ;;
   esac
-}
-
-order_for_rep() {  # REP SYSTEM...: the systems in order on odd reps, reversed on even ones
-  local rep=$1
-  shift
-  if ((rep % 2)); then echo "$@"; else echo "$@" | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "\n") }'; fi
 }
 
 declare -A first_count first_by
@@ -292,9 +215,8 @@ if $big; then
   done
 fi
 
-machine="$(nproc) CPUs ($(lscpu | sed -nE 's/^Model name:[[:space:]]+//p' | head -n 1)), $(free -h | awk '/^Mem:/ { print $2 }') memory, $(java -version 2>&1 | head -n 1)"
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)
-if [[ -n $(git status --porcelain 2>/dev/null | head -n 1) ]]; then commit="$commit (with uncommitted changes)"; fi
+machine=$(machine_line)
+commit=$(commit_line)
 python3 bench/src/shuffle_results.py --times "$times" --results bench/RESULTS.md \
   --command "$command_line" --commit "$commit" --machine "$machine" --partitions "$partitions" \
   --peer-heap "$peer_heap" --big-heap "$big_heap" --timeout "$timeout_s" \

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dflow.api.Encoders;
 import io.dflow.api.Pair;
 import io.dflow.api.plan.FileFormat;
+import io.dflow.api.plan.FileSplit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -137,5 +139,74 @@ class ParquetFileFormatTest extends FormatTestBase {
     assertEquals(records, back);
     assertEquals(records, read(new FileFormat.Parquet(List.of()), Encoders.pairs(Encoders.strings(), Encoders.longs()),
         split(file, 0, Files.size(file))));
+  }
+
+  private static final MessageType NUMBERS = MessageTypeParser.parseMessageType(
+      "message m { optional int64 opt; optional double score; required int32 small; required int64 id; optional int32 few; optional int64 whole; }");
+
+  /**
+   * Every page kind and encoding parquet-hadoop writes numbers in: pages v1 and v2, dictionary
+   * pages and plain ones (v1), delta-encoded ints (v2 without a dictionary), many small pages
+   * per row group and batches that end inside a page, nulls among the values, and an optional
+   * column that has none (its plain pages are copied whole).
+   */
+  @Test
+  void numberColumnsReadExactlyInEveryPageKindAndEncoding() throws IOException {
+    int rows = 20_000;
+    List<Object> optScore = new ArrayList<>();
+    List<Object> smallId = new ArrayList<>();
+    List<Object> few = new ArrayList<>();
+    List<Object> wholeSmall = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      Long opt = i % 7 == 3 ? null : i * 1_000_003L - 5_000_000_000L;
+      Double score = i % 5 == 0 ? null : i * -0.25;
+      optScore.add(Pair.of(opt, score));
+      smallId.add(Pair.of(i % 100 - 50, (long) i));
+      few.add(i % 11 == 0 ? null : i % 4);
+      wholeSmall.add(Pair.of(Long.MIN_VALUE + i * 7_777_777_777L, i % 100 - 50));
+    }
+    java.util.Set<org.apache.parquet.column.Encoding> seen = new java.util.HashSet<>();
+    for (ParquetProperties.WriterVersion version : ParquetProperties.WriterVersion.values()) {
+      for (boolean dictionary : new boolean[] {true, false}) {
+        Path file = dir.resolve("numbers-" + version + "-" + dictionary + ".parquet");
+        SimpleGroupFactory groups = new SimpleGroupFactory(NUMBERS);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+            .withConf(conf).withType(NUMBERS).withWriterVersion(version).withDictionaryEncoding(dictionary)
+            .withRowGroupSize(96 << 10).withPageSize(1 << 10).build()) {
+          for (int i = 0; i < rows; i++) {
+            Pair<?, ?> os = (Pair<?, ?>) optScore.get(i);
+            Pair<?, ?> si = (Pair<?, ?>) smallId.get(i);
+            Group g = groups.newGroup().append("small", (Integer) si.key()).append("id", (Long) si.value())
+                .append("whole", (Long) ((Pair<?, ?>) wholeSmall.get(i)).key());
+            if (os.key() != null) {
+              g.append("opt", (Long) os.key());
+            }
+            if (os.value() != null) {
+              g.append("score", (Double) os.value());
+            }
+            if (few.get(i) != null) {
+              g.append("few", (Integer) few.get(i));
+            }
+            writer.write(g);
+          }
+        }
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))) {
+          r.getRowGroups().forEach(group -> group.getColumns().forEach(c -> seen.addAll(c.getEncodings())));
+        }
+        FileSplit whole = split(file, 0, Files.size(file));
+        String what = version + (dictionary ? " with" : " without") + " a dictionary";
+        assertEquals(optScore, read(new FileFormat.Parquet(List.of("opt", "score")),
+            Encoders.pairs(Encoders.longs(), Encoders.doubles()), whole), what);
+        assertEquals(smallId, read(new FileFormat.Parquet(List.of("small", "id")),
+            Encoders.pairs(Encoders.ints(), Encoders.longs()), whole), what);
+        assertEquals(few, read(new FileFormat.Parquet(List.of("few")), Encoders.ints(), whole), what);
+        assertEquals(wholeSmall, read(new FileFormat.Parquet(List.of("whole", "small")),
+            Encoders.pairs(Encoders.longs(), Encoders.ints()), whole), what);
+      }
+    }
+    assertTrue(seen.contains(org.apache.parquet.column.Encoding.PLAIN)
+        && seen.contains(org.apache.parquet.column.Encoding.PLAIN_DICTIONARY)
+        && seen.contains(org.apache.parquet.column.Encoding.RLE_DICTIONARY)
+        && seen.contains(org.apache.parquet.column.Encoding.DELTA_BINARY_PACKED), "encodings written: " + seen);
   }
 }
