@@ -58,8 +58,10 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   /** Called after the pipeline has been swapped. */
   protected void authenticated(ChannelHandlerContext ctx) {}
 
-  /** Called once when the handshake fails, before the channel closes. */
-  protected void failed(ChannelHandlerContext ctx, String reason) {}
+  /** Called once when the handshake fails, before the channel closes: logs one WARN unless overridden. */
+  protected void failed(ChannelHandlerContext ctx, String reason) {
+    LOG.warn("closing connection {} before authentication: peer {}", ctx.channel().remoteAddress(), reason);
+  }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
@@ -141,7 +143,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     LOG.debug("authenticated connection {}", ctx.channel().remoteAddress());
   }
 
-  /** Logs one WARN, notifies the subclass and closes the connection. */
+  /** Notifies the subclass (which logs) and closes the connection. */
   protected final void fail(ChannelHandlerContext ctx, String reason) {
     if (state == State.SUCCEEDED || state == State.FAILED) {
       return;
@@ -149,7 +151,6 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     state = State.FAILED;
     field = null;
     cancelTimeout();
-    LOG.warn("closing connection {} before authentication: peer {}", ctx.channel().remoteAddress(), reason);
     failed(ctx, reason);
     ctx.close();
   }

@@ -8,13 +8,15 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
  * Sets up an accepted connection: only the {@link ServerHandshakeHandler} at first; after the
- * client is authenticated, the framing, codec, fetch and control handlers.
+ * client is authenticated, the framing, codec, fetch and control handlers. Its
+ * {@link HandshakeGate} bounds the handshakes under way and the log lines of failed ones.
  */
 final class ServerChannelInitializer extends ChannelInitializer<Channel> {
   private final TransportConf conf;
   private final MessageHandler handler;
   private final BlockResolver resolver;
   private final ChannelGroup channels;
+  private final HandshakeGate gate = new HandshakeGate();
 
   /** @param channels where accepted channels are tracked so the server can close them; may be null */
   ServerChannelInitializer(TransportConf conf, MessageHandler handler, BlockResolver resolver, ChannelGroup channels) {
@@ -29,7 +31,11 @@ final class ServerChannelInitializer extends ChannelInitializer<Channel> {
     if (channels != null) {
       channels.add(ch);
     }
-    ch.pipeline().addLast("handshake", new ServerHandshakeHandler(conf, this::installAuthenticated));
+    if (!gate.admit(ch.remoteAddress())) {
+      ch.close();
+      return;
+    }
+    ch.pipeline().addLast("handshake", new ServerHandshakeHandler(conf, gate, this::installAuthenticated));
   }
 
   private void installAuthenticated(Channel ch) {

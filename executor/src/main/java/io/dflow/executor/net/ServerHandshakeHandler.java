@@ -15,11 +15,25 @@ import java.util.function.Consumer;
  */
 final class ServerHandshakeHandler extends HandshakeHandler {
   private final TransportConf conf;
+  private final HandshakeGate gate;
   private byte[] serverNonce;
 
-  ServerHandshakeHandler(TransportConf conf, Consumer<Channel> installPipeline) {
+  /** @param gate admitted this connection; told when its handshake ends, and logs its failure */
+  ServerHandshakeHandler(TransportConf conf, HandshakeGate gate, Consumer<Channel> installPipeline) {
     super(conf, installPipeline);
     this.conf = conf;
+    this.gate = gate;
+  }
+
+  @Override
+  protected void authenticated(ChannelHandlerContext ctx) {
+    gate.ended();
+  }
+
+  @Override
+  protected void failed(ChannelHandlerContext ctx, String reason) {
+    gate.ended();
+    gate.failed(ctx.channel().remoteAddress(), reason);
   }
 
   @Override

@@ -53,6 +53,41 @@ class TransportSecurityTest {
   }
 
   @Test
+  void silentSocketsPastTheCapAreClosedAtOnceAndAClientStillGetsIn() throws IOException {
+    java.util.List<Socket> silent = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < HandshakeGate.MAX_PENDING; i++) {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        NetTestSupport.readFully(s, Handshake.NONCE_BYTES); // admitted: the server sent its nonce
+        silent.add(s);
+      }
+      try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        long start = System.nanoTime();
+        assertEquals(0, NetTestSupport.awaitClosedByPeer(extra, 5_000), "closed without a nonce");
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_TIMEOUT_MILLIS),
+            "closed at once, not at the handshake timeout");
+      }
+    } finally {
+      for (Socket s : silent) {
+        s.close();
+      }
+    }
+    // the silent ones end (closed or timed out): a real client authenticates again
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    IOException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        TransportClient.connect("127.0.0.1", server.port(), NetTestSupport.conf(), new NetTestSupport.RecordingHandler())
+            .close();
+        return;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new AssertionError("no client got in after the flood", last);
+  }
+
+  @Test
   void clientWithWrongSecretIsRefused() {
     IOException e = assertThrows(IOException.class, () -> TransportClient.connect("127.0.0.1", server.port(),
         NetTestSupport.conf(NetTestSupport.OTHER_SECRET, 2_000), new NetTestSupport.RecordingHandler()));
