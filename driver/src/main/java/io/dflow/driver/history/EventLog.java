@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
@@ -57,13 +59,19 @@ public final class EventLog implements SchedulerListener {
   public static EventLog start(Path dir, String appId, String name, String master, Map<String, String> conf)
       throws IOException {
     EventLog log = new EventLog(dir, appId);
+    log.write(applicationStart(appId, name, master, conf));
+    return log;
+  }
+
+  /** The first event of every log: the application, its name, master and effective configuration. */
+  public static Map<String, Object> applicationStart(String appId, String name, String master,
+      Map<String, String> conf) {
     Map<String, Object> e = event("ApplicationStart");
     e.put("app", appId);
     e.put("name", name);
     e.put("master", master);
     e.put("conf", new TreeMap<>(conf));
-    log.write(e);
-    return log;
+    return e;
   }
 
   /** Where the log is (in progress until {@link #finish}, then where it ended up). */
@@ -130,13 +138,25 @@ public final class EventLog implements SchedulerListener {
   }
 
   /** The JSON form of a scheduler event, or null for one not kept (status messages). */
-  static Map<String, Object> describe(ListenerEvent event) {
+  public static Map<String, Object> describe(ListenerEvent event) {
     Map<String, Object> e;
     if (event instanceof ListenerEvent.JobStarted j) {
       e = event("JobStart");
       e.put("job", j.job().value());
       e.put("description", j.description());
       e.put("stages", j.stages());
+    } else if (event instanceof ListenerEvent.JobStages j) {
+      e = event("JobStages");
+      e.put("job", j.job().value());
+      List<Map<String, Object>> stages = new ArrayList<>();
+      for (ListenerEvent.StageNode s : j.stages()) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("stage", s.stage());
+        node.put("label", s.label());
+        node.put("parents", s.parents());
+        stages.add(node);
+      }
+      e.put("stages", stages);
     } else if (event instanceof ListenerEvent.JobEnded j) {
       e = event("JobEnd");
       e.put("job", j.job().value());
@@ -207,6 +227,7 @@ public final class EventLog implements SchedulerListener {
     TaskMetrics m = ended.metrics();
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("runMillis", m.runMillis());
+    metrics.put("gcMillis", m.gcMillis());
     metrics.put("recordsOut", m.recordsOut());
     metrics.put("inputBytes", m.inputBytes());
     metrics.put("shuffleBytesRead", m.shuffleBytesRead());

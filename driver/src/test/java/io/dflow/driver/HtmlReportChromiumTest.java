@@ -1,0 +1,133 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dflow.driver.history.EventLogs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dflow report} of a real application ({@code dflowtest.jobs.EventLogJob} on local[2]: two
+ * stages, 40 tiny map tasks of which one fails once, a counter), opened in headless Chromium: the
+ * page's script draws one row per stage attempt, one timeline bar per task attempt of the log,
+ * the tiny-task warning and the counter, with no script error; a log cut short still gives a
+ * page that says it is incomplete.
+ */
+class HtmlReportChromiumTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theReportOfARealJobDrawsEveryTaskAttemptAndItsWarnings() throws Exception {
+    Path logs = dir.resolve("events");
+    CliRun run = EventLogTest.runEventLogJob(dir, logs, "dflow.task.maxAttempts=2");
+    Matcher logLine = Pattern.compile("event log: (\\S+)").matcher(run.err());
+    assertTrue(logLine.find(), run.err());
+    Path log = Path.of(logLine.group(1));
+    List<JsonNode> events = EventLogs.read(log);
+    String app = events.get(0).path("app").asText();
+
+    Path html = dir.resolve("report.html");
+    CliRun report = CliRun.of("report", app, "--dir", logs.toString(), "-o", html.toString());
+    assertEquals(0, report.exit(), report.err());
+    assertTrue(report.out().contains(html.toAbsolutePath().toString()), report.out());
+    String page = Files.readString(html);
+    assertFalse(Pattern.compile("(src|href)=\"(https?:)?//").matcher(page).find(), "the page loads nothing");
+
+    String dom = HeadlessChromium.dumpDom(html.toUri().toString(), dir);
+    assertTrue(dom.contains("data-rendered=\"ok\""), "the page's script ran to its end: " + errorOf(dom));
+    assertFalse(dom.contains("id=\"report-error\""), errorOf(dom));
+
+    List<JsonNode> taskEnds = of(events, "TaskEnd");
+    List<String> bars = matches(dom, "<rect class=\"task-bar[^\"]*\"[^>]*>");
+    assertEquals(taskEnds.size(), bars.size(), "one timeline bar per task attempt in the log");
+    assertEquals(taskEnds.stream().map(HtmlReportChromiumTest::attemptKey).sorted().toList(),
+        bars.stream().map(HtmlReportChromiumTest::barKey).sorted().toList(), "the same attempts");
+    List<String> failed = matches(dom, "<rect class=\"task-bar failed\"[^>]*>");
+    assertEquals(1, failed.size(), "the one failed attempt");
+    assertTrue(failed.get(0).contains("data-partition=\"7\"") && failed.get(0).contains("data-attempt=\"0\""),
+        failed.get(0));
+
+    long stageAttempts = of(events, "StageSubmit").stream()
+        .map(e -> e.path("stage").asInt() + "." + e.path("stageAttempt").asInt()).distinct().count();
+    assertEquals(2, stageAttempts);
+    assertEquals(stageAttempts, matches(dom, "<tr class=\"stage-row\"").size(), "one row per stage attempt");
+    assertEquals(2, matches(dom, "<g class=\"dag-node[^\"]*\"").size(), "the two stages in the DAG");
+    assertEquals(1, matches(dom, "<path class=\"dag-edge\"").size(), "the reduce stage reads the map stage");
+
+    List<String> warnings = matches(dom, "<li class=\"warning\" data-kind=\"[^\"]+\"");
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("tasks-too-short")), warnings.toString());
+    assertTrue(dom.contains("tasks too short, so scheduling them costs more than their work"), "the warning's text");
+    assertTrue(dom.contains("fewer slices or bigger splits"), "what to change");
+    assertTrue(Pattern.compile("<tr class=\"counters-row\"><td><code>seen</code></td><td>400</td></tr>")
+        .matcher(dom).find(), "the counter, summed over successful attempts");
+    assertTrue(dom.contains("<code>dflow.task.maxAttempts</code></td><td>2</td>"), "the configuration");
+
+    byte[] whole = Files.readAllBytes(log);
+    Path cut = Files.createDirectories(dir.resolve("crashed")).resolve(app + ".jsonl.inprogress");
+    Files.write(cut, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+    Path partial = dir.resolve("partial.html");
+    CliRun fromCut = CliRun.of("report", cut.toString(), "-o", partial.toString());
+    assertEquals(0, fromCut.exit(), fromCut.err());
+    String cutDom = HeadlessChromium.dumpDom(partial.toUri().toString(), dir);
+    assertTrue(cutDom.contains("data-rendered=\"ok\""), errorOf(cutDom));
+    assertTrue(cutDom.contains("id=\"incomplete\""), "the page says the log is incomplete");
+    int cutTasks = of(EventLogs.read(cut), "TaskEnd").size();
+    assertTrue(cutTasks > 0 && cutTasks < taskEnds.size(), cutTasks + " of " + taskEnds.size());
+    assertEquals(cutTasks, matches(cutDom, "<rect class=\"task-bar[^\"]*\"").size());
+  }
+
+  @Test
+  void aMissingApplicationOrFileIsAnErrorNamingIt() throws IOException {
+    CliRun noApp = CliRun.of("report", "app-19700101000000-0000", "--dir", dir.toString());
+    assertEquals(1, noApp.exit());
+    assertTrue(noApp.err().contains("no event log of application app-19700101000000-0000 in " + dir), noApp.err());
+    Path notALog = Files.writeString(dir.resolve("notes.jsonl"), "{\"event\":\"JobStart\"}\n");
+    CliRun bad = CliRun.of("report", notALog.toString(), "-o", dir.resolve("x.html").toString());
+    assertEquals(1, bad.exit());
+    assertTrue(bad.err().contains(notALog + " is not an event log"), bad.err());
+  }
+
+  private static String attemptKey(JsonNode e) {
+    return e.path("stage").asInt() + "." + e.path("stageAttempt").asInt() + "/" + e.path("partition").asInt() + "."
+        + e.path("attempt").asInt() + ":" + e.path("reason").asText();
+  }
+
+  private static String barKey(String bar) {
+    return attr(bar, "data-stage") + "." + attr(bar, "data-stage-attempt") + "/" + attr(bar, "data-partition") + "."
+        + attr(bar, "data-attempt") + ":" + attr(bar, "data-reason");
+  }
+
+  private static String attr(String tag, String name) {
+    Matcher m = Pattern.compile(" " + name + "=\"([^\"]*)\"").matcher(tag);
+    return m.find() ? m.group(1) : "?";
+  }
+
+  private static String errorOf(String dom) {
+    Matcher m = Pattern.compile("id=\"report-error\">([^<]*)").matcher(dom);
+    return m.find() ? m.group(1) : dom.substring(0, Math.min(2000, dom.length()));
+  }
+
+  private static List<String> matches(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      out.add(m.group());
+    }
+    return out;
+  }
+
+  private static List<JsonNode> of(List<JsonNode> events, String type) {
+    return events.stream().filter(e -> e.path("event").asText().equals(type)).collect(Collectors.toList());
+  }
+}
