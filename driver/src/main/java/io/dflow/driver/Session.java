@@ -10,6 +10,7 @@ import io.dflow.driver.backend.ClusterBackend;
 import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.backend.ExecutorHandle;
 import io.dflow.driver.history.EventLog;
+import io.dflow.driver.report.LiveReport;
 import io.dflow.driver.mpi.GangRunner;
 import io.dflow.driver.scheduler.Clock;
 import io.dflow.driver.scheduler.Counters;
@@ -70,6 +71,8 @@ public final class Session implements JobRunner, AutoCloseable {
   private final Scheduler scheduler;
   private final GangRunner gangs;
   private final EventLog eventLog;
+  /** The report served while the application runs (dflow.ui.port), or null. */
+  private final LiveReport live;
   private final int totalSlots;
   private final Map<Integer, StorageLevel> persisted = new ConcurrentHashMap<>();
   private final Map<Integer, Partitioner> sortBounds = new ConcurrentHashMap<>();
@@ -89,6 +92,15 @@ public final class Session implements JobRunner, AutoCloseable {
         : null;
     if (eventLog != null) {
       bus.add(eventLog);
+    }
+    String uiPort = conf.get(DflowConf.UI_PORT);
+    if (uiPort != null && !uiPort.isBlank()) {
+      this.live = new LiveReport(EventLog.applicationStart(appId, name, master.toString(), conf),
+          conf.get(DflowConf.UI_HOST), Integer.parseInt(uiPort.trim()));
+      bus.add(live);
+      progress.printLine("live report: " + live.url());
+    } else {
+      this.live = null;
     }
     this.conf = Map.copyOf(conf);
     this.backend = backend;
@@ -286,6 +298,9 @@ public final class Session implements JobRunner, AutoCloseable {
     gangs.close();
     backend.close();
     bus.close();
+    if (live != null) {
+      live.close();
+    }
   }
 
   /** What executors send and fetch: status updates go to the scheduler; the job jar and broadcasts are served from here. */

@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
+  // the live view's data URL, "" for a report written to a file
+  var LIVE = document.querySelector("meta[name=dflow-live]").getAttribute("content");
+  var REFRESH_MILLIS = 2000;
   var PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
     "#e15759", "#bab0ac"];
 
@@ -70,13 +73,17 @@
 
   function header(r) {
     var duration = r.endMillis - r.startMillis;
+    var status = r.incomplete && LIVE ? "running" : r.status;
     var parts = [
       el("h1", null, r.name || r.app),
       el("div", { "class": "sub" }, [r.app + " · " + r.master + " · started " + new Date(r.startMillis).toISOString()
         .replace("T", " ").replace(/\..*/, " UTC") + " · ran " + millis(duration) + " · ",
-        el("span", { "class": "status-" + r.status, id: "app-status" }, r.status)])
+        el("span", { "class": "status-" + status, id: "app-status" }, status)])
     ];
-    if (r.incomplete) {
+    if (r.incomplete && LIVE) {
+      parts.push(el("p", { "class": "banner", id: "live" }, "Live: the application is running; this page draws its "
+        + "events so far and refreshes itself every " + REFRESH_MILLIS / 1000 + " s."));
+    } else if (r.incomplete) {
       parts.push(el("p", { "class": "banner", id: "incomplete" }, "This event log is incomplete: the application "
         + "had not ended when it was last written (it still runs, or it crashed). The report shows what it holds."));
     }
@@ -300,14 +307,13 @@
     fail(e && e.stack ? e.stack : String(e));
   }
 
-  var live = document.querySelector("meta[name=dflow-live]").getAttribute("content");
-  if (live) {
+  if (LIVE) {
     setInterval(function () {
-      fetch(live, { cache: "no-store" }).then(function (res) { return res.json(); }).then(function (r) {
+      fetch(LIVE, { cache: "no-store" }).then(function (res) { return res.json(); }).then(function (r) {
         var y = window.scrollY;
         render(r);
         window.scrollTo(0, y);
       }).catch(function () { /* the application ended and its server with it: keep the last page */ });
-    }, 2000);
+    }, REFRESH_MILLIS);
   }
 })();
