@@ -152,7 +152,7 @@
       root.appendChild(svg("g", { "class": "dag-node status-" + n.status, "data-stage": n.stage,
         transform: "translate(" + p.x + "," + p.y + ")" }, [
         svg("rect", { width: W, height: H, rx: 6 }),
-        svg("rect", { width: 6, height: H, fill: stageColor(n.stage) }),
+        svg("rect", { "class": "stripe", width: 6, height: H, style: "fill:" + stageColor(n.stage) }),
         svg("text", { x: 14, y: 17, "font-weight": 600 }, "stage " + n.stage + " · job " + n.job + " · " + n.status),
         svg("text", { x: 14, y: 34 }, label),
         svg("title", null, n.label)
