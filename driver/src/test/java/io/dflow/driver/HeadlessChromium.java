@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
  * Headless Chromium (Debian's {@code chromium}) for tests: the DOM of a page after its scripts
  * ran, and screenshots. A test that needs it fails, naming the package, when it is not installed.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
   private HeadlessChromium() {}
 
   /** The browser's command, failing the test when there is none. */
-  static String command() {
+  public static String command() {
     for (String name : List.of("chromium", "chromium-browser")) {
       for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
         if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
@@ -33,12 +33,12 @@ final class HeadlessChromium {
   }
 
   /** The DOM of {@code url} once loaded and its scripts ran, as Chromium serialises it. */
-  static String dumpDom(String url, Path scratch) throws IOException, InterruptedException {
+  public static String dumpDom(String url, Path scratch) throws IOException, InterruptedException {
     return run(scratch, "--dump-dom", url);
   }
 
   /** Writes a {@code width}x{@code height} PNG of {@code url} to {@code png}. */
-  static void screenshot(String url, Path png, int width, int height, Path scratch)
+  public static void screenshot(String url, Path png, int width, int height, Path scratch)
       throws IOException, InterruptedException {
     run(scratch, "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
         "--hide-scrollbars", url);
