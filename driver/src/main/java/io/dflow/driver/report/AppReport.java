@@ -31,7 +31,8 @@ public record AppReport(String app, String name, String master, long startMillis
   /**
    * An executor: where it ran, its task slots, and why it was lost (null while it serves).
    *
-   * @param lanes the timeline's rows for it: the most of its task attempts that ran at once
+   * @param lanes the timeline's rows for it: the most of its task attempts that ran at once, at
+   *     most its slots
    */
   public record Executor(String id, String host, int slots, long addedMillis, String lostReason, long lostMillis,
       int lanes) {}
@@ -138,7 +139,9 @@ public record AppReport(String app, String name, String master, long startMillis
     }
 
     AppReport build() {
-      List<TaskRun> laid = Timeline.lanes(tasks);
+      Map<String, Integer> slots = new LinkedHashMap<>();
+      executors.values().forEach(x -> slots.put(x.id(), x.slots()));
+      List<TaskRun> laid = Timeline.lanes(tasks, slots);
       Map<String, Integer> lanes = new LinkedHashMap<>();
       for (TaskRun t : laid) {
         lanes.merge(t.executor(), t.lane() + 1, Math::max);
