@@ -3,8 +3,12 @@ package io.dflow.driver.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The warnings of a report, each saying what cost time and what to change: tasks too short to
@@ -21,7 +25,7 @@ public final class Advisor {
   public static final int SKEW_FACTOR = 5;
   /** ...when it reads at least this much (a few stray kilobytes are not skew). */
   public static final long SKEW_MIN_BYTES = 1 << 20;
-  /** A task running more than this many times the median task... */
+  /** A task running more than this many times the median task (not the first on its slot)... */
   public static final int STRAGGLER_FACTOR = 3;
   /** ...and at least this much longer is a straggler. */
   public static final long STRAGGLER_MIN_MILLIS = 1000;
@@ -40,12 +44,13 @@ public final class Advisor {
   public static List<Warning> warnings(List<StageReport> stages, List<TaskRun> tasks, List<AppReport.Executor> executors,
       List<JsonNode> shuffleSkews) {
     List<Warning> out = new ArrayList<>();
+    Set<Long> warmUps = firstOnEachSlot(tasks);
     for (StageReport s : stages) {
       List<TaskRun> ok = tasks.stream().filter(t -> t.stage() == s.stage() && t.stageAttempt() == s.attempt()
           && t.succeeded()).toList();
       tooShort(s, out);
       skew(s, ok, out);
-      stragglers(s, ok, out);
+      stragglers(s, ok.stream().filter(t -> !warmUps.contains(t.task())).toList(), out);
       spill(s, out);
       gc(s, out);
       locality(s, out);
@@ -123,6 +128,20 @@ public final class Advisor {
         slow.size() > NAMED ? ", ..." : ""),
         "look at the executor's host (a slow disk, a busy machine, garbage collection) or at records that cost"
             + " more than others to compute"));
+  }
+
+  /**
+   * The first attempt on each timeline lane: it ran in a JVM still loading classes and compiling,
+   * so it is not judged as a straggler.
+   */
+  private static Set<Long> firstOnEachSlot(List<TaskRun> tasks) {
+    Map<String, TaskRun> first = new HashMap<>();
+    for (TaskRun t : tasks) {
+      first.merge(t.executor() + "/" + t.lane(), t, (a, b) -> b.startMillis() < a.startMillis() ? b : a);
+    }
+    Set<Long> out = new HashSet<>();
+    first.values().forEach(t -> out.add(t.task()));
+    return out;
   }
 
   private static void spill(StageReport s, List<Warning> out) {

@@ -39,6 +39,19 @@ class AdvisorTest {
   }
 
   @Test
+  void aSlotsFirstTaskIsNotAStraggler() {
+    SyntheticLog cold = new SyntheticLog("Cold");
+    cold.stage(0, 10, i -> cold.metrics(i == 0 ? 5000 : 100, SyntheticLog.MIB, 0, 0, "NO_PREF"));
+    assertEquals(List.of(), AppReport.of(cold.events).warnings(), "the application's first task warms its JVM up");
+    SyntheticLog warm = new SyntheticLog("Warm");
+    warm.stage(0, 1, i -> warm.metrics(100, SyntheticLog.MIB, 0, 0, "NO_PREF"));
+    warm.stage(1, 10, i -> warm.metrics(i == 0 ? 5000 : 100, SyntheticLog.MIB, 0, 0, "NO_PREF"));
+    List<Warning> warnings = AppReport.of(warm.events).warnings();
+    assertEquals(List.of("straggler"), warnings.stream().map(Warning::kind).toList(), warnings.toString());
+    assertEquals(1, warnings.get(0).stage());
+  }
+
+  @Test
   void stageFiguresAreTheSumsAndQuantilesOfItsSuccessfulTasks() {
     SyntheticLog log = new SyntheticLog("Synthetic");
     long[] runs = {30, 10, 50, 20, 40, 70, 60};
