@@ -95,8 +95,16 @@ public final class Session implements JobRunner, AutoCloseable {
     }
     String uiPort = conf.get(DflowConf.UI_PORT);
     if (uiPort != null && !uiPort.isBlank()) {
-      this.live = new LiveReport(EventLog.applicationStart(appId, name, master.toString(), conf),
-          conf.get(DflowConf.UI_HOST), Integer.parseInt(uiPort.trim()));
+      try {
+        this.live = new LiveReport(EventLog.applicationStart(appId, name, master.toString(), conf),
+            conf.get(DflowConf.UI_HOST), Integer.parseInt(uiPort.trim()));
+      } catch (IOException e) {
+        if (eventLog != null) {
+          eventLog.finish(false, e.getMessage());
+        }
+        bus.close();
+        throw new IllegalArgumentException(e.getMessage(), e); // a setting names what cannot be: said as a bad one
+      }
       bus.add(live);
       progress.printLine("live report: " + live.url());
     } else {

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dflow.driver.history.EventLog;
 import io.dflow.driver.history.EventLogs;
 import io.dflow.driver.report.AppReport;
 import io.dflow.driver.report.HtmlReport;
+import io.dflow.driver.report.LiveReport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -115,11 +118,28 @@ class LiveReportTest {
   }
 
   @Test
-  void aBadPortIsAnErrorNamingTheSetting() {
+  void aBadPortOrHostIsAnErrorNamingTheSetting() throws IOException {
     CliRun run = CliRun.of("run", "--master", "local[1]", "--class", "dflowtest.jobs.GatedJob", "--conf",
         "dflow.ui.port=http", "no.jar", "gate");
     assertTrue(run.exit() != 0);
     assertTrue(run.err().contains("dflow.ui.port=http is not valid: it must be a port number"), run.err());
+    CliRun badHost = CliRun.of("run", "--master", "local[1]", "--class", "dflowtest.jobs.GatedJob", "--conf",
+        "dflow.ui.port=0", "--conf", "dflow.ui.host=no.such.host.invalid", "--conf", "dflow.eventLog.dir=" + dir,
+        TestJars.testJobs(dir).toString(), dir.resolve("gate").toString());
+    assertEquals(1, badHost.exit());
+    assertEquals("error: cannot serve the live report: dflow.ui.host=no.such.host.invalid is not a known address",
+        badHost.firstErrLine());
+  }
+
+  @Test
+  void aTakenPortIsFollowedByTheNextFreeOne() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        LiveReport live = new LiveReport(EventLog.applicationStart("app-1", "Live", "local[1]", Map.of()),
+            "127.0.0.1", taken.getLocalPort())) {
+      int port = URI.create(live.url()).getPort();
+      assertTrue(port > taken.getLocalPort() && port < taken.getLocalPort() + 16, live.url());
+      assertEquals("incomplete", live.report().status());
+    }
   }
 
   /** Polls the data until the first job has ended and the second's stage runs; fails if the application ends first. */

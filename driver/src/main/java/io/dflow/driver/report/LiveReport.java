@@ -54,16 +54,20 @@ public final class LiveReport implements SchedulerListener, AutoCloseable {
   }
 
   private static HttpServer bind(String host, int port) throws IOException {
+    if (new InetSocketAddress(host, 0).isUnresolved()) {
+      throw new IOException("cannot serve the live report: dflow.ui.host=" + host + " is not a known address");
+    }
     BindException last = null;
-    for (int i = 0; i < (port == 0 ? 1 : PORT_ATTEMPTS); i++) {
+    for (int i = 0; i < (port == 0 ? 1 : PORT_ATTEMPTS) && port + i <= 65535; i++) {
       try {
         return HttpServer.create(new InetSocketAddress(host, port + i), 0);
       } catch (BindException e) {
         last = e;
       }
     }
-    throw new IOException("cannot serve the live report on " + host + " at a port from " + port + " to "
-        + (port + PORT_ATTEMPTS - 1) + " (dflow.ui.port): " + last.getMessage(), last);
+    throw new IOException("cannot serve the live report on " + host + " (dflow.ui.host) at "
+        + (port == 0 ? "any port" : "a port from " + port + " to " + (port + PORT_ATTEMPTS - 1) + " (dflow.ui.port)")
+        + ": " + last.getMessage(), last);
   }
 
   /** Where the page is: {@code http://127.0.0.1:4040/}. */
