@@ -111,6 +111,11 @@ class HtmlReportChromiumTest {
     CliRun bad = CliRun.of("report", notALog.toString(), "-o", dir.resolve("x.html").toString());
     assertEquals(1, bad.exit());
     assertTrue(bad.err().contains(notALog + " is not an event log"), bad.err());
+    Path log = Files.writeString(dir.resolve("app.jsonl"), "{\"event\":\"ApplicationStart\",\"time\":1,\"app\":\"a\"}\n");
+    Path nowhere = dir.resolve("no-such-folder").resolve("r.html");
+    CliRun unwritable = CliRun.of("report", log.toString(), "-o", nowhere.toString());
+    assertEquals(1, unwritable.exit());
+    assertEquals("error: cannot write the report to " + nowhere + ": its folder does not exist", unwritable.firstErrLine());
   }
 
   /** The stage that submitted {@code tasks} tasks. */

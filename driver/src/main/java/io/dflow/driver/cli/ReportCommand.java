@@ -43,7 +43,12 @@ final class ReportCommand implements Callable<Integer> {
         throw new IOException(log + " is " + e.getMessage(), e);
       }
       Path out = output != null ? output : Path.of(report.app() + ".html");
-      Files.writeString(out, HtmlReport.render(report), StandardCharsets.UTF_8);
+      try {
+        Files.writeString(out, HtmlReport.render(report), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IOException("cannot write the report to " + out + ": " + (e instanceof java.nio.file.NoSuchFileException
+            ? "its folder does not exist" : e.getMessage()), e);
+      }
       parent.out.println("report of " + report.app() + " (" + report.status() + ", " + report.stages().size()
           + " stage attempts, " + report.tasks().size() + " task attempts, " + report.warnings().size()
           + (report.warnings().size() == 1 ? " warning" : " warnings") + "): " + out.toAbsolutePath());
