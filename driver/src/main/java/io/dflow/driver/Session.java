@@ -87,17 +87,14 @@ public final class Session implements JobRunner, AutoCloseable {
   Session(String appId, String name, Map<String, String> conf, Master master, ClusterBackend backend, JobJar jar,
       ProgressReporter progress) throws IOException {
     this.appId = appId;
+    Map<String, Object> start = EventLog.applicationStart(appId, name, master.toString(), conf);
     this.eventLog = DflowConf.booleanValue(conf, DflowConf.EVENT_LOG_ENABLED)
-        ? EventLog.start(Path.of(conf.get(DflowConf.EVENT_LOG_DIR)), appId, name, master.toString(), conf)
+        ? EventLog.start(Path.of(conf.get(DflowConf.EVENT_LOG_DIR)), appId, start)
         : null;
-    if (eventLog != null) {
-      bus.add(eventLog);
-    }
     String uiPort = conf.get(DflowConf.UI_PORT);
     if (uiPort != null && !uiPort.isBlank()) {
       try {
-        this.live = new LiveReport(EventLog.applicationStart(appId, name, master.toString(), conf),
-            conf.get(DflowConf.UI_HOST), Integer.parseInt(uiPort.trim()));
+        this.live = new LiveReport(start, conf.get(DflowConf.UI_HOST), Integer.parseInt(uiPort.trim()));
       } catch (IOException e) {
         if (eventLog != null) {
           eventLog.finish(false, e.getMessage());
@@ -105,10 +102,12 @@ public final class Session implements JobRunner, AutoCloseable {
         bus.close();
         throw new IllegalArgumentException(e.getMessage(), e); // a setting names what cannot be: said as a bad one
       }
-      bus.add(live);
       progress.printLine("live report: " + live.url());
     } else {
       this.live = null;
+    }
+    if (eventLog != null || live != null) {
+      bus.add(this::record);
     }
     this.conf = Map.copyOf(conf);
     this.backend = backend;
@@ -308,6 +307,20 @@ public final class Session implements JobRunner, AutoCloseable {
     bus.close();
     if (live != null) {
       live.close();
+    }
+  }
+
+  /** Gives a scheduler event, described once, to the event log and the live report (on the listener bus's thread). */
+  private void record(ListenerEvent event) {
+    Map<String, Object> e = EventLog.describe(event);
+    if (e == null) {
+      return;
+    }
+    if (eventLog != null) {
+      eventLog.append(e);
+    }
+    if (live != null) {
+      live.append(e);
     }
   }
 

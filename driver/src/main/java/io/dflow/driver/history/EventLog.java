@@ -2,7 +2,6 @@ package io.dflow.driver.history;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dflow.driver.scheduler.ListenerEvent;
-import io.dflow.driver.scheduler.SchedulerListener;
 import io.dflow.driver.scheduler.StageInfo;
 import io.dflow.executor.protocol.ControlMessage.TaskEnded;
 import io.dflow.executor.protocol.TaskEndReason;
@@ -32,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * readable prefix; at the end it becomes {@code <app>.jsonl}, gzipped to
  * {@code <app>.jsonl.gz} when it is larger than {@value #COMPRESS_ABOVE} bytes.
  *
- * <p>Threading: {@link #onEvent} runs on the listener bus's thread; {@link #start} and
+ * <p>Threading: {@link #append} runs on the listener bus's thread; {@link #start} and
  * {@link #finish} are called before and after every event.
  */
-public final class EventLog implements SchedulerListener {
+public final class EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
   static final String IN_PROGRESS = ".jsonl.inprogress";
   static final long COMPRESS_ABOVE = 1 << 20;
@@ -55,11 +54,10 @@ public final class EventLog implements SchedulerListener {
     this.out = Files.newBufferedWriter(inProgress, StandardCharsets.UTF_8);
   }
 
-  /** Opens the log of {@code appId} under {@code dir} and writes the application's start. */
-  public static EventLog start(Path dir, String appId, String name, String master, Map<String, String> conf)
-      throws IOException {
+  /** Opens the log of {@code appId} under {@code dir} and writes the application's start ({@link #applicationStart}). */
+  public static EventLog start(Path dir, String appId, Map<String, Object> applicationStart) throws IOException {
     EventLog log = new EventLog(dir, appId);
-    log.write(applicationStart(appId, name, master, conf));
+    log.write(applicationStart);
     return log;
   }
 
@@ -79,12 +77,9 @@ public final class EventLog implements SchedulerListener {
     return finished != null ? finished : inProgress;
   }
 
-  @Override
-  public void onEvent(ListenerEvent event) {
-    Map<String, Object> e = describe(event);
-    if (e != null) {
-      write(e);
-    }
+  /** Writes one event, as {@link #describe} gives it. */
+  public void append(Map<String, Object> event) {
+    write(event);
   }
 
   /** Writes the application's end, closes the log and gives it its final name; returns that. */

@@ -1,6 +1,7 @@
 package io.dflow.driver.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dflow.driver.scheduler.LocalityWaits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,8 +14,8 @@ import java.util.Set;
 /**
  * The warnings of a report, each saying what cost time and what to change: tasks too short to
  * be worth scheduling, a partition far larger than the median one (skew), stragglers, spills,
- * garbage collection over a tenth of task time, tasks that ran away from their data, and lost
- * executors. Thresholds are the constants below.
+ * garbage collection over a tenth of task time, tasks that ran away from their data, slots left
+ * idle while tasks waited for a place near their data, and lost executors. Thresholds are the constants below.
  */
 public final class Advisor {
   /** A stage of fewer successful tasks than this is not judged for short tasks or stragglers. */
@@ -35,14 +36,22 @@ public final class Advisor {
   public static final long GC_MIN_TASK_MILLIS = 1000;
   /** More than this percentage of tasks with a preferred place that ran off it is a locality miss. */
   public static final int LOCALITY_MISS_PERCENT = 10;
+  /** Idle slot time while a stage's tasks waited, at least this much... */
+  public static final long LOCALITY_IDLE_MIN_MILLIS = 1000;
+  /** ...and over this percentage of the stage's task time, is time lost to the locality wait. */
+  public static final int LOCALITY_IDLE_PERCENT = 10;
   /** The most tasks a warning names. */
   static final int NAMED = 3;
 
   private Advisor() {}
 
-  /** The warnings for an application's stages, task attempts, executors and logged shuffle skews. */
+  /**
+   * The warnings for an application's stages, task attempts, executors and logged shuffle skews,
+   * under its configuration {@code conf}.
+   */
   public static List<Warning> warnings(List<StageReport> stages, List<TaskRun> tasks, List<AppReport.Executor> executors,
-      List<JsonNode> shuffleSkews) {
+      List<JsonNode> shuffleSkews, Map<String, String> conf) {
+    boolean waits = waitsForLocality(conf);
     List<Warning> out = new ArrayList<>();
     Set<Long> warmUps = firstOnEachSlot(tasks);
     for (StageReport s : stages) {
@@ -54,6 +63,9 @@ public final class Advisor {
       spill(s, out);
       gc(s, out);
       locality(s, out);
+      if (waits) {
+        localityWait(s, tasks, executors, out);
+      }
     }
     for (JsonNode k : shuffleSkews) {
       long median = k.path("medianBytes").asLong();
@@ -183,6 +195,34 @@ public final class Advisor {
             + " over the network", s.label(), missed, preferred),
         "the hosts with their data had no free slot within dflow.locality.wait: raise it, or run executors on"
             + " the hosts that hold the input"));
+  }
+
+  private static void localityWait(StageReport s, List<TaskRun> tasks, List<AppReport.Executor> executors,
+      List<Warning> out) {
+    boolean preferred = s.locality().keySet().stream().anyMatch(level -> !level.equals("NO_PREF"));
+    if (!preferred || s.submittedMillis() < 0) {
+      return;
+    }
+    List<TaskRun> mine = tasks.stream().filter(t -> t.stage() == s.stage() && t.stageAttempt() == s.attempt()).toList();
+    long idle = IdleSlots.whileWaiting(s.submittedMillis(), mine, tasks, executors);
+    if (idle < LOCALITY_IDLE_MIN_MILLIS || idle * 100 <= LOCALITY_IDLE_PERCENT * s.taskMillisTotal()) {
+      return;
+    }
+    out.add(new Warning("locality-wait", s.stage(), String.format(Locale.ROOT,
+        "%s: task slots sat idle for %s (slot time, %d%% of its tasks' time) while its tasks waited for a slot"
+            + " near their data", s.label(), millis(idle), Math.round(100.0 * idle / Math.max(1, s.taskMillisTotal()))),
+        "lower dflow.locality.wait (0 takes any free slot at once) when reading over the network costs less than"
+            + " waiting, or run executors on the hosts that hold the input"));
+  }
+
+  /** Whether any locality wait of {@code conf} is above 0 (the default is 3 s). */
+  private static boolean waitsForLocality(Map<String, String> conf) {
+    try {
+      LocalityWaits w = LocalityWaits.from(conf);
+      return w.processNanos() > 0 || w.nodeNanos() > 0 || w.rackNanos() > 0;
+    } catch (IllegalArgumentException e) {
+      return true; // a log of a version whose settings read otherwise: judge by the default
+    }
   }
 
   static long median(List<Long> values) {

@@ -90,7 +90,11 @@ public record AppReport(String app, String name, String master, long startMillis
         case "JobEnd" -> jobs.put(e.path("job").asInt(), new Job(e.path("job").asInt(),
             jobs.containsKey(e.path("job").asInt()) ? jobs.get(e.path("job").asInt()).description() : "",
             e.path("status").asText(), text(e, "error"), e.path("tasksRun").asInt()));
-        case "StageSubmit" -> stage(e).status = "running";
+        case "StageSubmit" -> {
+          StageBuilder s = stage(e);
+          s.status = "running";
+          s.submittedMillis = time - t0;
+        }
         case "StageSkip" -> stage(e).status = "skipped";
         case "StageEnd" -> {
           StageBuilder s = stage(e);
@@ -167,7 +171,7 @@ public record AppReport(String app, String name, String master, long startMillis
       Map<String, String> conf = new TreeMap<>();
       start.path("conf").fields().forEachRemaining(f -> conf.put(f.getKey(), f.getValue().asText()));
       boolean incomplete = end == null;
-      List<Warning> warnings = Advisor.warnings(reports, laid, xs, skews);
+      List<Warning> warnings = Advisor.warnings(reports, laid, xs, skews, conf);
       return new AppReport(start.path("app").asText(), start.path("name").asText(), start.path("master").asText(),
           t0, incomplete ? last : end.path("time").asLong(), incomplete ? "incomplete" : end.path("status").asText(),
           incomplete ? null : text(end, "error"), incomplete, conf, List.copyOf(jobs.values()), nodes, reports, laid,
@@ -185,6 +189,7 @@ public record AppReport(String app, String name, String master, long startMillis
     String status = "running";
     String error;
     long durationMillis = -1;
+    long submittedMillis = -1;
     int succeeded;
     int failed;
     final List<Long> runMillis = new ArrayList<>();
@@ -230,7 +235,7 @@ public record AppReport(String app, String name, String master, long startMillis
     StageReport build(List<Integer> parents) {
       return new StageReport(job, stage, attempt, label, parents, status, error, tasks, succeeded, failed,
           durationMillis, Quantiles.of(runMillis), recordsOut, inputBytes, shuffleRead, shuffleWritten, spills,
-          spillBytes, gc, taskMillis, new TreeMap<>(locality), new TreeMap<>(counters));
+          spillBytes, gc, taskMillis, new TreeMap<>(locality), new TreeMap<>(counters), submittedMillis);
     }
   }
 

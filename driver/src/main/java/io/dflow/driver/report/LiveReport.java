@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dflow.driver.history.EventLog;
-import io.dflow.driver.scheduler.ListenerEvent;
-import io.dflow.driver.scheduler.SchedulerListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -20,13 +18,13 @@ import java.util.concurrent.Executors;
 /**
  * The report of the running application over HTTP: {@code /} is the same page {@code dflow
  * report} writes, drawn from the events so far and fetching {@code /data.json} again every few
- * seconds. It keeps the application's events in memory as the event log writes them, and stops
- * with the application.
+ * seconds. It keeps the application's events in memory, the same ones the event log writes, and
+ * stops with the application.
  *
- * <p>Threading: {@link #onEvent} on the listener bus's thread, requests on the server's one
+ * <p>Threading: {@link #append} on the listener bus's thread, requests on the server's one
  * thread; the events are guarded by {@code this}.
  */
-public final class LiveReport implements SchedulerListener, AutoCloseable {
+public final class LiveReport implements AutoCloseable {
   /** Ports tried from the one set, as Spark's UI tries 4040, 4041...: a second application gets the next. */
   static final int PORT_ATTEMPTS = 16;
 
@@ -77,14 +75,11 @@ public final class LiveReport implements SchedulerListener, AutoCloseable {
     return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/";
   }
 
-  @Override
-  public void onEvent(ListenerEvent event) {
-    Map<String, Object> e = EventLog.describe(event);
-    if (e != null) {
-      JsonNode node = HtmlReport.JSON.valueToTree(e);
-      synchronized (this) {
-        events.add(node);
-      }
+  /** Keeps one event, as {@link EventLog#describe} gives it (the same map the event log writes). */
+  public void append(Map<String, Object> event) {
+    JsonNode node = HtmlReport.JSON.valueToTree(event);
+    synchronized (this) {
+      events.add(node);
     }
   }
 

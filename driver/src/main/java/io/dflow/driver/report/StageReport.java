@@ -15,8 +15,11 @@ import java.util.Map;
  * @param taskMillis the run times of its successful tasks, null with none
  * @param locality successful tasks by locality level ({@code NODE_LOCAL}...)
  * @param counters the counters of its successful tasks, summed
+ * @param submittedMillis when it was submitted, in milliseconds since the application started; -1 when the log does
+ *     not say
  */
 public record StageReport(int job, int stage, int attempt, String label, List<Integer> parents, String status,
     String error, int tasks, int succeeded, int failedAttempts, long durationMillis, Quantiles taskMillis,
     long recordsOut, long inputBytes, long shuffleBytesRead, long shuffleBytesWritten, long spills, long spillBytes,
-    long gcMillis, long taskMillisTotal, Map<String, Integer> locality, Map<String, Long> counters) {}
+    long gcMillis, long taskMillisTotal, Map<String, Integer> locality, Map<String, Long> counters,
+    long submittedMillis) {}

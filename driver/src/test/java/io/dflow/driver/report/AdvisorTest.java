@@ -26,8 +26,10 @@ class AdvisorTest {
       byKind.computeIfAbsent(w.kind(), k -> new ArrayList<>()).add(w.stage());
     }
     assertEquals(Map.of("tasks-too-short", List.of(0), "skew", List.of(1), "straggler", List.of(2),
-        "spill", List.of(3), "gc", List.of(4), "locality", List.of(5), "executor-lost", java.util.Arrays.asList(
-            (Integer) null)), byKind, report.warnings().toString());
+        "spill", List.of(3), "gc", List.of(4), "locality", List.of(5), "locality-wait", List.of(6),
+        "executor-lost", java.util.Arrays.asList((Integer) null)), byKind, report.warnings().toString());
+    Warning wait = report.warnings().stream().filter(w -> w.kind().equals("locality-wait")).findFirst().get();
+    assertTrue(wait.message().contains("sat idle for 3.0 s (slot time, 150% of its tasks' time)"), wait.message());
     Warning skew = report.warnings().stream().filter(w -> w.kind().equals("skew")).findFirst().get();
     assertTrue(skew.message().contains("partition 3 read 10.0 MiB, 10.0x the median task's 1.0 MiB"), skew.message());
     Warning straggler = report.warnings().stream().filter(w -> w.kind().equals("straggler")).findFirst().get();
@@ -36,6 +38,23 @@ class AdvisorTest {
     assertTrue(gc.message().contains("took 30%"), gc.message());
     assertTrue(report.warnings().stream().allMatch(w -> !w.advice().isEmpty()));
     assertEquals("succeeded", report.status());
+  }
+
+  @Test
+  void idleSlotsCountOnlyWhenTheApplicationWaitsForLocalityAndTheStageHadPreferences() {
+    SyntheticLog noWait = new SyntheticLog("NoWait", Map.of("dflow.locality.wait", "0"));
+    noWait.stage(0, 10, 3000, i -> noWait.metrics(200, SyntheticLog.MIB, 0, 0, "NODE_LOCAL"));
+    assertEquals(List.of(), AppReport.of(noWait.events).warnings(), "with no wait, idle slots are not its cost");
+    SyntheticLog noPreference = new SyntheticLog("NoPreference");
+    noPreference.stage(0, 10, 3000, i -> noPreference.metrics(200, SyntheticLog.MIB, 0, 0, "NO_PREF"));
+    assertEquals(List.of(), AppReport.of(noPreference.events).warnings(), "tasks with no preference do not wait");
+    SyntheticLog gaps = new SyntheticLog("Gaps");
+    gaps.stage(0, 41, 0, 30, i -> gaps.metrics(100, SyntheticLog.MIB, 0, 0, "NODE_LOCAL"));
+    assertEquals(List.of(), AppReport.of(gaps.events).warnings(), "1.2 s idle in all, but 30 ms at a time: launching");
+    SyntheticLog spells = new SyntheticLog("Spells");
+    spells.stage(0, 41, 0, 60, i -> spells.metrics(100, SyntheticLog.MIB, 0, 0, "NODE_LOCAL"));
+    assertEquals(List.of("locality-wait"), AppReport.of(spells.events).warnings().stream().map(Warning::kind).toList(),
+        "2.4 s idle, 60 ms at a time");
   }
 
   @Test

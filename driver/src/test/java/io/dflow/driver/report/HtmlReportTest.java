@@ -27,7 +27,7 @@ class HtmlReportTest {
   void thePageDrawsEveryWarningAndKeepsMarkupInTheDataAsText() throws Exception {
     String name = "Synthetic </script><img src=x onerror=\"document.body.dataset.rendered='hacked'\"> & co";
     AppReport report = AppReport.of(SyntheticLog.everyWarning(name).events);
-    assertEquals(7, report.warnings().size(), report.warnings().toString());
+    assertEquals(8, report.warnings().size(), report.warnings().toString());
     Path html = Files.writeString(dir.resolve("report.html"), HtmlReport.render(report));
 
     String dom = HeadlessChromium.dumpDom(html.toUri().toString(), dir);

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
  * An event log written line by line in a test, in the format {@code EventLog} writes: an
- * application on one executor of 4 slots, stages of tasks whose metrics a function of the
+ * application on one executor of one slot, stages of tasks whose metrics a function of the
  * partition gives, each task ending when the previous one did plus its run time.
  */
 final class SyntheticLog {
@@ -19,19 +20,25 @@ final class SyntheticLog {
   private long clock = 1_000_000;
 
   SyntheticLog(String name) {
+    this(name, Map.of("dflow.shuffle.partitions", "10"));
+  }
+
+  SyntheticLog(String name, Map<String, String> conf) {
     ObjectNode start = event("ApplicationStart");
-    start.put("app", "app-1").put("name", name).put("master", "local[4]");
-    start.putObject("conf").put("dflow.shuffle.partitions", "10");
+    start.put("app", "app-1").put("name", name).put("master", "local[1]");
+    ObjectNode settings = start.putObject("conf");
+    conf.forEach(settings::put);
     events.add(start);
     ObjectNode add = event("ExecutorAdd");
-    add.put("executor", "driver").put("host", "localhost").put("slots", 4);
+    add.put("executor", "driver").put("host", "localhost").put("slots", 1);
     events.add(add);
   }
 
   /**
    * The log of an application with a stage for each warning, in {@link Advisor}'s order, and a
    * healthy last stage: tiny tasks (0), skew (1), a straggler (2), spills (3), 30% GC (4), 40%
-   * locality misses (5), a lost executor.
+   * locality misses (5), 3 s idle before any task of stage 6 started (its locality wait), a
+   * lost executor.
    */
   static SyntheticLog everyWarning(String name) {
     SyntheticLog log = new SyntheticLog(name);
@@ -41,7 +48,8 @@ final class SyntheticLog {
     log.stage(3, 10, i -> log.metrics(200, MIB, i < 2 ? 4 * MIB : 0, 0, "NO_PREF"));
     log.stage(4, 10, i -> log.metrics(200, MIB, 0, 60, "NO_PREF"));
     log.stage(5, 10, i -> log.metrics(200, MIB, 0, 0, i < 4 ? "ANY" : "NODE_LOCAL"));
-    log.stage(6, 10, i -> log.metrics(200, MIB, 0, 10, i == 0 ? "RACK_LOCAL" : "NODE_LOCAL")); // 10% misses, 5% GC
+    log.stage(6, 10, 3000, i -> log.metrics(200, MIB, 0, 0, "NODE_LOCAL"));
+    log.stage(7, 10, i -> log.metrics(200, MIB, 0, 10, i == 0 ? "RACK_LOCAL" : "NODE_LOCAL")); // 10% misses, 5% GC
     ObjectNode lost = log.event("ExecutorLoss");
     lost.put("executor", "driver").put("reason", "its process exited with 137 (SIGKILL)");
     log.events.add(lost);
@@ -60,13 +68,24 @@ final class SyntheticLog {
 
   /** Submits stage {@code stage} of job 0 and ends its {@code tasks} tasks, each successful with a counter. */
   void stage(int stage, int tasks, IntFunction<ObjectNode> metrics) {
+    stage(stage, tasks, 0, metrics);
+  }
+
+  /** {@link #stage(int, int, IntFunction)} with its first task starting {@code idleMillis} after the submission. */
+  void stage(int stage, int tasks, long idleMillis, IntFunction<ObjectNode> metrics) {
+    stage(stage, tasks, idleMillis, 0, metrics);
+  }
+
+  /** ...and each next task starting {@code gapMillis} after the one before ended. */
+  void stage(int stage, int tasks, long idleMillis, long gapMillis, IntFunction<ObjectNode> metrics) {
     ObjectNode submit = event("StageSubmit");
     submit.put("job", 0).put("stage", stage).put("stageAttempt", 0).put("label", "stage " + stage + " (map)")
         .put("tasks", tasks);
     events.add(submit);
+    clock += idleMillis;
     for (int p = 0; p < tasks; p++) {
       ObjectNode m = metrics.apply(p);
-      clock += m.path("runMillis").asLong();
+      clock += (p == 0 ? 0 : gapMillis) + m.path("runMillis").asLong();
       events.add(taskEnd(stage, p, m));
     }
   }
