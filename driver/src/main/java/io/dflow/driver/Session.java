@@ -11,7 +11,9 @@ import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.backend.ExecutorHandle;
 import io.dflow.driver.history.EventLog;
 import io.dflow.driver.mpi.GangRunner;
+import io.dflow.driver.report.AppReport;
 import io.dflow.driver.report.LiveReport;
+import io.dflow.driver.report.Warning;
 import io.dflow.driver.scheduler.Clock;
 import io.dflow.driver.scheduler.Counters;
 import io.dflow.driver.scheduler.DagScheduler;
@@ -73,6 +75,8 @@ public final class Session implements JobRunner, AutoCloseable {
   private final EventLog eventLog;
   /** The report served while the application runs (dflow.ui.port), or null. */
   private final LiveReport live;
+  /** The application's report so far, for the warnings printed at its end; guarded by itself. */
+  private final AppReport.Builder analysis;
   private final int totalSlots;
   private final Map<Integer, StorageLevel> persisted = new ConcurrentHashMap<>();
   private final Map<Integer, Partitioner> sortBounds = new ConcurrentHashMap<>();
@@ -106,9 +110,8 @@ public final class Session implements JobRunner, AutoCloseable {
     } else {
       this.live = null;
     }
-    if (eventLog != null || live != null) {
-      bus.add(this::record);
-    }
+    this.analysis = new AppReport.Builder(start);
+    bus.add(this::record);
     this.conf = Map.copyOf(conf);
     this.backend = backend;
     this.jar = jar;
@@ -310,7 +313,21 @@ public final class Session implements JobRunner, AutoCloseable {
     }
   }
 
-  /** Gives a scheduler event, described once, to the event log and the live report (on the listener bus's thread). */
+  /**
+   * The warnings of the report of what the application did so far ({@code dflow report}'s:
+   * tasks too short, skew, stragglers...), once every event posted before is in.
+   */
+  List<Warning> warnings() {
+    bus.flush();
+    synchronized (analysis) {
+      return analysis.build().warnings();
+    }
+  }
+
+  /**
+   * Gives a scheduler event, described once, to the event log, the live report and the analysis
+   * (on the listener bus's thread).
+   */
   private void record(ListenerEvent event) {
     Map<String, Object> e = EventLog.describe(event);
     if (e == null) {
@@ -321,6 +338,9 @@ public final class Session implements JobRunner, AutoCloseable {
     }
     if (live != null) {
       live.append(e);
+    }
+    synchronized (analysis) {
+      analysis.add(e);
     }
   }
 

@@ -45,28 +45,34 @@ class HtmlReportChromiumTest {
     assertEquals(0, report.exit(), report.err());
     assertTrue(report.out().contains(html.toAbsolutePath().toString()), report.out());
     String page = Files.readString(html);
-    assertFalse(Pattern.compile("(src|href)=\"(https?:)?//").matcher(page).find(), "the page loads nothing");
+    assertFalse(Pattern.compile("<(script|link)\\b[^>]*\\b(src|href)\\s*=", Pattern.CASE_INSENSITIVE)
+        .matcher(page).find(), "the page loads no script or stylesheet: ECharts is inlined");
+    assertTrue(page.contains("Apache ECharts") && page.contains("echarts"), "with its notice");
+    assertFalse(Pattern.compile("(src|href)\\s*=\\s*[\"']?(https?:)?//").matcher(page).find(), "the page loads nothing");
 
     String dom = HeadlessChromium.dumpDom(html.toUri().toString(), dir);
     assertTrue(dom.contains("data-rendered=\"ok\""), "the page's script ran to its end: " + errorOf(dom));
     assertFalse(dom.contains("id=\"report-error\""), errorOf(dom));
+    assertFalse(dom.contains("data-errors="), "no script error: " + errorOf(dom));
+    assertEquals(ReportCharts.pinnedEchartsVersion(), attr(dom, "data-echarts"), "the ECharts the lock file pins");
 
     List<JsonNode> taskEnds = of(events, "TaskEnd");
-    List<String> bars = matches(dom, "<rect class=\"task-bar[^\"]*\"[^>]*>");
+    List<String> bars = ReportCharts.timelineBars(dom);
     assertEquals(taskEnds.size(), bars.size(), "one timeline bar per task attempt in the log");
     assertEquals(taskEnds.stream().map(HtmlReportChromiumTest::attemptKey).sorted().toList(),
-        bars.stream().map(HtmlReportChromiumTest::barKey).sorted().toList(), "the same attempts");
-    List<String> failed = matches(dom, "<rect class=\"task-bar failed\"[^>]*>");
-    assertEquals(1, failed.size(), "the one failed attempt");
-    assertTrue(failed.get(0).contains("data-partition=\"7\"") && failed.get(0).contains("data-attempt=\"0\""),
-        failed.get(0));
+        bars.stream().sorted().toList(), "the same attempts");
+    List<String> failed = bars.stream().filter(b -> !b.endsWith(" Success")).toList();
+    assertEquals(1, failed.size(), "the one failed attempt: " + failed);
+    assertTrue(failed.get(0).matches("\\d+\\.0/7\\.0 .*"), failed.get(0));
 
     long stageAttempts = of(events, "StageSubmit").stream()
         .map(e -> e.path("stage").asInt() + "." + e.path("stageAttempt").asInt()).distinct().count();
     assertEquals(2, stageAttempts);
     assertEquals(stageAttempts, matches(dom, "<tr class=\"stage-row\"").size(), "one row per stage attempt");
-    assertEquals(2, matches(dom, "<g class=\"dag-node[^\"]*\"").size(), "the two stages in the DAG");
-    assertEquals(1, matches(dom, "<path class=\"dag-edge\"").size(), "the reduce stage reads the map stage");
+    assertEquals(2, ReportCharts.dagNodes(dom).size(), "the two stages in the DAG: " + ReportCharts.dagNodes(dom));
+    assertEquals(1, ReportCharts.dagEdges(dom), "the reduce stage reads the map stage");
+    assertEquals(ReportCharts.stageAttempts(events).stream().sorted().toList(),
+        ReportCharts.boxplotRows(dom).stream().sorted().toList(), "a box per stage attempt with a successful task");
 
     List<String> drawn = matches(dom, "<li class=\"warning\" data-kind=\"[^\"]+\"").stream()
         .map(w -> w.replaceAll(".*data-kind=\"([^\"]+)\"", "$1")).toList();
@@ -99,7 +105,7 @@ class HtmlReportChromiumTest {
     assertTrue(cutDom.contains("id=\"incomplete\""), "the page says the log is incomplete");
     int cutTasks = of(EventLogs.read(cut), "TaskEnd").size();
     assertTrue(cutTasks > 0 && cutTasks < taskEnds.size(), cutTasks + " of " + taskEnds.size());
-    assertEquals(cutTasks, matches(cutDom, "<rect class=\"task-bar[^\"]*\"").size());
+    assertEquals(cutTasks, ReportCharts.timelineBars(cutDom).size());
   }
 
   @Test
@@ -126,12 +132,7 @@ class HtmlReportChromiumTest {
 
   private static String attemptKey(JsonNode e) {
     return e.path("stage").asInt() + "." + e.path("stageAttempt").asInt() + "/" + e.path("partition").asInt() + "."
-        + e.path("attempt").asInt() + ":" + e.path("reason").asText();
-  }
-
-  private static String barKey(String bar) {
-    return attr(bar, "data-stage") + "." + attr(bar, "data-stage-attempt") + "/" + attr(bar, "data-partition") + "."
-        + attr(bar, "data-attempt") + ":" + attr(bar, "data-reason");
+        + e.path("attempt").asInt() + " " + e.path("reason").asText();
   }
 
   private static String attr(String tag, String name) {

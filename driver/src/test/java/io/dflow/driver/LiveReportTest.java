@@ -86,7 +86,8 @@ class LiveReportTest {
       String dom = HeadlessChromium.dumpDom(base, dir);
       assertTrue(dom.contains("data-rendered=\"ok\""), dom.substring(0, Math.min(3000, dom.length())));
       assertTrue(dom.contains("id=\"live\""), "the page says it is live");
-      assertEquals(4, count(dom, "<rect class=\"task-bar"));
+      assertEquals(4, ReportCharts.timelineBars(dom).size(), "a bar per attempt: " + ReportCharts.timelineBars(dom));
+      assertTrue(!dom.contains("data-errors="), "no script error");
       assertEquals(2, count(dom, "<tr class=\"stage-row\""));
 
       for (InetAddress other : nonLoopbackAddresses()) {

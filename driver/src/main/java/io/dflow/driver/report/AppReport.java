@@ -46,34 +46,50 @@ public record AppReport(String app, String name, String master, long startMillis
     return new Builder(events.get(0)).addAll(events).build();
   }
 
-  /** Reads events in order into the report's parts. */
-  private static final class Builder {
-    final JsonNode start;
-    final long t0;
-    JsonNode end;
-    long last;
-    final Map<Integer, Job> jobs = new LinkedHashMap<>();
-    final Map<Integer, DagNode> dag = new TreeMap<>();
+  /**
+   * The report of a running application, built as its events come: {@link #add} each event after
+   * the application's start, {@link #build} the report of those so far (incomplete until the
+   * application's end is added). Not thread-safe: its owner guards it.
+   */
+  public static final class Builder {
+    private final JsonNode start;
+    private final long t0;
+    private JsonNode end;
+    private long last;
+    private final Map<Integer, Job> jobs = new LinkedHashMap<>();
+    private final Map<Integer, DagNode> dag = new TreeMap<>();
     /** Stage attempts by "stage.attempt", in order of submission. */
-    final Map<String, StageBuilder> stages = new LinkedHashMap<>();
-    final List<TaskRun> tasks = new ArrayList<>();
-    final Map<String, Executor> executors = new LinkedHashMap<>();
-    final List<JsonNode> skews = new ArrayList<>();
+    private final Map<String, StageBuilder> stages = new LinkedHashMap<>();
+    private final List<TaskRun> tasks = new ArrayList<>();
+    private final Map<String, Executor> executors = new LinkedHashMap<>();
+    private final List<JsonNode> skews = new ArrayList<>();
 
-    Builder(JsonNode start) {
+    /** A report of the application that {@code start} (its ApplicationStart event) began. */
+    public Builder(JsonNode start) {
       this.start = start;
       this.t0 = start.path("time").asLong();
       this.last = t0;
     }
 
-    Builder addAll(List<JsonNode> events) {
+    private Builder addAll(List<JsonNode> events) {
       for (JsonNode e : events.subList(1, events.size())) {
         add(e);
       }
       return this;
     }
 
-    void add(JsonNode e) {
+    /** A report of the application that {@code start} began, as {@code EventLog.applicationStart} gives it. */
+    public Builder(Map<String, Object> start) {
+      this(HtmlReport.JSON.<JsonNode>valueToTree(start));
+    }
+
+    /** Adds the application's next event, as {@code EventLog.describe} gives it. */
+    public void add(Map<String, Object> event) {
+      add(HtmlReport.JSON.<JsonNode>valueToTree(event));
+    }
+
+    /** Adds the application's next event. */
+    public void add(JsonNode e) {
       long time = e.path("time").asLong();
       last = Math.max(last, time);
       switch (e.path("event").asText()) {
@@ -142,7 +158,8 @@ public record AppReport(String app, String name, String master, long startMillis
       s.add(t, e.path("counters"));
     }
 
-    AppReport build() {
+    /** The report of the events added so far. */
+    public AppReport build() {
       Map<String, Integer> slots = new LinkedHashMap<>();
       executors.values().forEach(x -> slots.put(x.id(), x.slots()));
       List<TaskRun> laid = Timeline.lanes(tasks, slots);

@@ -6,4 +6,9 @@ package io.dflow.driver.report;
  * @param kind one of {@link Advisor}'s kinds: {@code tasks-too-short}, {@code skew}...
  * @param stage the stage it is about, or null for the application (a lost executor)
  */
-public record Warning(String kind, Integer stage, String message, String advice) {}
+public record Warning(String kind, Integer stage, String message, String advice) {
+  /** The warning as the line an application prints at its end: {@code warning: MESSAGE: ADVICE}. */
+  public String line() {
+    return "warning: " + message + ": " + advice;
+  }
+}

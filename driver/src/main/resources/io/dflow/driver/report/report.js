@@ -1,9 +1,9 @@
 // Draws a dflow application report from the JSON in #dflow-data (or, in the live view, from
-// data.json fetched again every few seconds). Plain DOM and SVG, no library, no network beyond
-// the live view's own server.
+// data.json fetched again every few seconds): tables in plain DOM, the charts (stage DAG, task
+// duration quantiles, task timeline) with Apache ECharts, which the page inlines before this
+// script, in its SVG renderer. Nothing is fetched beyond the live view's own server.
 (function () {
   "use strict";
-  var SVG = "http://www.w3.org/2000/svg";
   // the live view's data URL, "" for a report written to a file
   var LIVE = document.querySelector("meta[name=dflow-live]").getAttribute("content");
   var REFRESH_MILLIS = 2000;
@@ -12,13 +12,6 @@
 
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
-    setAttrs(e, attrs);
-    append(e, children);
-    return e;
-  }
-
-  function svg(tag, attrs, children) {
-    var e = document.createElementNS(SVG, tag);
     setAttrs(e, attrs);
     append(e, children);
     return e;
@@ -100,7 +93,38 @@
       }))]);
   }
 
-  // Stages in columns by their depth (a stage sits right of every stage it reads), edges parent -> child.
+  // Every chart element named "kind key..." carries its name in the drawn SVG as ecmeta_name
+  // (zrender's hook for server-side rendering's metadata, which also marks the SVG it draws in a
+  // browser): so the DOM says which task attempt each timeline bar is, and tests count them.
+  echarts.zrender.registerSSRDataGetter(function (e) {
+    if (typeof e.name !== "string" || !e.name) return undefined;
+    var name = e.name;
+    return { each: function (f) { f(name, "name"); } };
+  });
+
+  var charts = [];
+  var pending = [];
+
+  // A box for a chart of height px, drawn by draw(chart) once the box is in the page (it needs its width).
+  function chart(id, height, draw) {
+    var box = el("div", { "class": "chart", id: id, style: "height:" + height + "px" });
+    pending.push(function () {
+      var c = echarts.init(box, null, { renderer: "svg" });
+      charts.push(c);
+      draw(c);
+    });
+    return box;
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  var STATUS_FILL = { succeeded: "#eef2ff", running: "#fff7ed", waiting: "#f9fafb", skipped: "#f3f4f6",
+    failed: "#fef2f2" };
+
+  // Stages in columns by their depth (a stage sits right of every stage it reads), edges parent -> child:
+  // an ECharts graph laid out here.
   function dag(r) {
     var nodes = r.dag;
     if (!nodes.length) return section("Stages DAG", "dag", [el("p", { "class": "none" }, "No stages.")]);
@@ -124,41 +148,44 @@
       (columns[d] = columns[d] || []).push(n);
     });
     var W = 260, H = 44, GX = 60, GY = 16;
-    var pos = {};
     var rows = 0;
+    var data = [];
     columns.forEach(function (col, c) {
-      col.forEach(function (n, i) { pos[n.stage] = { x: 10 + c * (W + GX), y: 10 + i * (H + GY) }; });
+      col.forEach(function (n, i) {
+        var label = n.label.replace(/^stage \d+ \(/, "").replace(/\)$/, "");
+        if (label.length > 38) label = label.substring(0, 37) + "…";
+        data.push({ id: String(n.stage), name: "stage " + n.stage, x: c * (W + GX), y: i * (H + GY), node: n,
+          label: { formatter: "stage " + n.stage + " · job " + n.job + " · " + n.status + "\n" + label },
+          itemStyle: { color: STATUS_FILL[n.status] || "#eef2ff", borderColor: n.status === "failed" ? "#b91c1c"
+            : stageColor(n.stage), borderType: n.status === "skipped" ? "dashed" : "solid" } });
+      });
       rows = Math.max(rows, col.length);
     });
-    var width = 20 + columns.length * (W + GX) - GX;
-    var height = 20 + rows * (H + GY) - GY;
-    var root = svg("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height, id: "dag-svg" });
-    root.appendChild(svg("defs", null, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5,
-      markerWidth: 7, markerHeight: 7, orient: "auto" }, svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#6b7280" }))));
+    var links = [];
     nodes.forEach(function (n) {
-      n.parents.forEach(function (p) {
-        if (!pos[p]) return;
-        var a = pos[p], b = pos[n.stage];
-        var x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
-        root.appendChild(svg("path", { "class": "dag-edge", "data-from": p, "data-to": n.stage,
-          d: "M" + x1 + "," + y1 + " C" + mx + "," + y1 + " " + mx + "," + y2 + " " + x2 + "," + y2,
-          "marker-end": "url(#arrow)" }));
+      n.parents.forEach(function (p) { if (byId[p]) links.push({ source: String(p), target: String(n.stage) }); });
+    });
+    var width = columns.length * (W + GX) - GX + 20;
+    var height = rows * (H + GY) - GY + 20;
+    var box = chart("dag-chart", height, function (c) {
+      c.setOption({
+        animation: false,
+        tooltip: { formatter: function (p) {
+          return p.dataType === "edge" ? "stage " + p.data.target + " reads stage " + p.data.source
+            : escapeHtml(p.data.node.label) + "<br>job " + p.data.node.job + ", " + p.data.node.status;
+        } },
+        series: [{ type: "graph", layout: "none", roam: false, left: W / 2 + 10, right: null, top: H / 2 + 10,
+          width: Math.max(1, width - W - 20), height: Math.max(1, height - H - 20),
+          symbol: "roundRect", symbolSize: [W, H], edgeSymbol: ["none", "arrow"], edgeSymbolSize: 9,
+          label: { show: true, position: "insideLeft", color: "#1d2330", fontSize: 12, lineHeight: 16,
+            padding: [0, 0, 0, 10] },
+          itemStyle: { borderWidth: 2 }, lineStyle: { color: "#6b7280", width: 1.5, opacity: 1 },
+          emphasis: { disabled: true }, data: data, links: links }]
       });
     });
-    nodes.forEach(function (n) {
-      var p = pos[n.stage];
-      var label = n.label.replace(/^stage \d+ \(/, "").replace(/\)$/, "");
-      if (label.length > 38) label = label.substring(0, 37) + "…";
-      root.appendChild(svg("g", { "class": "dag-node status-" + n.status, "data-stage": n.stage,
-        transform: "translate(" + p.x + "," + p.y + ")" }, [
-        svg("rect", { width: W, height: H, rx: 6 }),
-        svg("rect", { "class": "stripe", width: 6, height: H, style: "fill:" + stageColor(n.stage) }),
-        svg("text", { x: 14, y: 17, "font-weight": 600 }, "stage " + n.stage + " · job " + n.job + " · " + n.status),
-        svg("text", { x: 14, y: 34 }, label),
-        svg("title", null, n.label)
-      ]));
-    });
-    return section("Stages DAG", "dag", [el("div", { "class": "scroll" }, root)]);
+    box.style.width = width + "px";
+    box.style.minWidth = "0";
+    return section("Stages DAG", "dag", [el("div", { "class": "scroll" }, box)]);
   }
 
   function localityShares(counts) {
@@ -193,49 +220,86 @@
         + "Failed counts attempts that failed (killed attempts are not failures).")]);
   }
 
-  // One row per executor slot (lane), one bar per task attempt, x = time since the application started.
+  // Per stage attempt, the quantiles of its successful tasks' run times as an ECharts boxplot.
+  function durations(r) {
+    var judged = r.stages.filter(function (s) { return s.taskMillis; });
+    if (!judged.length) return section("Task durations", "durations", [el("p", { "class": "none" }, "No task ended.")]);
+    var names = judged.map(function (s) { return "stage " + s.stage + "." + s.attempt; });
+    var box = chart("durations-chart", 60 + judged.length * 30, function (c) {
+      c.setOption({
+        animation: false,
+        grid: { left: 90, right: 40, top: 10, bottom: 40 },
+        tooltip: { trigger: "item", formatter: function (p) {
+          var s = judged[p.dataIndex], q = s.taskMillis;
+          return escapeHtml(s.label) + "<br>" + s.succeeded + " tasks: min " + millis(q.min) + ", 25% " + millis(q.p25)
+            + ", median " + millis(q.median) + ", 75% " + millis(q.p75) + ", max " + millis(q.max);
+        } },
+        xAxis: { type: "value", name: "task run time", nameLocation: "middle", nameGap: 26,
+          axisLabel: { formatter: function (v) { return millis(v); } } },
+        yAxis: { type: "category", inverse: true, data: names },
+        series: [{ type: "boxplot", boxWidth: [6, 18], emphasis: { disabled: true },
+          data: judged.map(function (s) {
+            var q = s.taskMillis;
+            return { value: [q.min, q.p25, q.median, q.p75, q.max],
+              itemStyle: { color: stageColor(s.stage) + "55", borderColor: stageColor(s.stage) } };
+          }) }]
+      });
+    });
+    return section("Task durations", "durations", [box, el("p", { "class": "sub" }, "Per stage attempt, the "
+      + "successful tasks' run times: the box from the 25% to the 75% quantile with the median inside, the whiskers"
+      + " to the shortest and the longest.")]);
+  }
+
+  function attemptKey(t) {
+    return t.stage + "." + t.stageAttempt + "/" + t.partition + "." + t.attempt + " " + t.reason;
+  }
+
+  // One row per executor slot (lane), one bar per task attempt (an ECharts custom series), x = time since
+  // the application started.
   function timeline(r) {
     var tasks = r.tasks;
     if (!tasks.length) return section("Task timeline", "timeline", [el("p", { "class": "none" }, "No tasks ran.")]);
     var span = 1;
     tasks.forEach(function (t) { span = Math.max(span, t.startMillis + t.runMillis); });
     span = Math.max(span, r.endMillis - r.startMillis);
-    var LABEL = 150, PLOT = 1100, LANE = 16, TOP = 24;
     var lanes = [];
     r.executors.forEach(function (x) {
-      for (var l = 0; l < x.lanes; l++) lanes.push({ executor: x.id, lane: l, host: x.host });
+      for (var l = 0; l < x.lanes; l++) lanes.push("executor " + x.id + " · slot " + l);
     });
     var row = {};
-    lanes.forEach(function (ln, i) { row[ln.executor + "/" + ln.lane] = i; });
-    var height = TOP + lanes.length * LANE + 8;
-    var root = svg("svg", { width: LABEL + PLOT + 20, height: height, viewBox: "0 0 " + (LABEL + PLOT + 20) + " " + height,
-      id: "timeline-svg" });
-    var scale = PLOT / span;
-    var axis = svg("g", { "class": "axis" });
-    var step = niceStep(span / 10);
-    for (var t = 0; t <= span; t += step) {
-      var x = LABEL + t * scale;
-      axis.appendChild(svg("line", { x1: x, x2: x, y1: TOP - 4, y2: height - 4 }));
-      axis.appendChild(svg("text", { x: x + 2, y: TOP - 8 }, millis(t)));
-    }
-    root.appendChild(axis);
-    lanes.forEach(function (ln, i) {
-      root.appendChild(svg("text", { "class": "lane-label", x: 4, y: TOP + i * LANE + 12 },
-        "executor " + ln.executor + " · slot " + ln.lane));
+    var i = 0;
+    r.executors.forEach(function (x) {
+      for (var l = 0; l < x.lanes; l++) row[x.id + "/" + l] = i++;
     });
-    tasks.forEach(function (t) {
-      var i = row[t.executor + "/" + t.lane];
-      if (i === undefined) return;
-      var failed = t.reason !== "Success";
-      root.appendChild(svg("rect", { "class": "task-bar" + (failed ? " failed" : ""), "data-stage": t.stage,
-        "data-stage-attempt": t.stageAttempt, "data-partition": t.partition, "data-attempt": t.attempt,
-        "data-task": t.task, "data-executor": t.executor, "data-reason": t.reason,
-        x: (LABEL + t.startMillis * scale).toFixed(2), y: TOP + i * LANE + 2,
-        width: Math.max(1, t.runMillis * scale).toFixed(2), height: LANE - 4, fill: stageColor(t.stage) },
-        svg("title", null, "stage " + t.stage + "." + t.stageAttempt + " partition " + t.partition + " attempt "
-          + t.attempt + ": " + t.reason + (t.message ? " (" + t.message + ")" : "") + ", " + millis(t.runMillis)
-          + (t.gcMillis ? ", GC " + millis(t.gcMillis) : "") + ", " + t.locality.toLowerCase() + ", read "
-          + bytes(t.inputBytes + t.shuffleBytesRead))));
+    var drawn = tasks.filter(function (t) { return row[t.executor + "/" + t.lane] !== undefined; });
+    var box = chart("timeline-chart", 70 + lanes.length * 18, function (c) {
+      c.setOption({
+        animation: false,
+        grid: { left: 150, right: 30, top: 30, bottom: 30 },
+        tooltip: { trigger: "item", formatter: function (p) {
+          var t = drawn[p.dataIndex];
+          return "stage " + t.stage + "." + t.stageAttempt + " partition " + t.partition + " attempt " + t.attempt
+            + ": " + escapeHtml(t.reason) + (t.message ? " (" + escapeHtml(t.message) + ")" : "") + "<br>"
+            + millis(t.runMillis) + (t.gcMillis ? ", GC " + millis(t.gcMillis) : "") + ", "
+            + t.locality.toLowerCase() + ", read " + bytes(t.inputBytes + t.shuffleBytesRead);
+        } },
+        xAxis: { type: "value", min: 0, max: span, position: "top", splitLine: { lineStyle: { color: "#d9dde5" } },
+          axisLabel: { formatter: function (v) { return millis(v); } } },
+        yAxis: { type: "category", inverse: true, data: lanes, axisTick: { show: false } },
+        series: [{ type: "custom", clip: true, encode: { x: [1, 2], y: 0 },
+          data: drawn.map(function (t) { return [row[t.executor + "/" + t.lane], t.startMillis, t.startMillis + t.runMillis]; }),
+          renderItem: function (params, api) {
+            var t = drawn[params.dataIndex];
+            var from = api.coord([api.value(1), api.value(0)]);
+            var to = api.coord([api.value(2), api.value(0)]);
+            var h = api.size([0, 1])[1] * 0.75;
+            var failed = t.reason !== "Success";
+            return { type: "rect", name: "task-bar " + attemptKey(t),
+              shape: { x: from[0], y: from[1] - h / 2, width: Math.max(1, to[0] - from[0]), height: h },
+              style: { fill: stageColor(t.stage), opacity: failed ? 0.55 : 1, stroke: failed ? "#b91c1c" : "rgba(0,0,0,.25)",
+                lineWidth: failed ? 2 : 0.5 } };
+          } }]
+      });
     });
     var seen = {};
     var legend = el("div", { "class": "legend" });
@@ -246,13 +310,7 @@
     });
     legend.appendChild(el("span", null, [el("i", { style: "border:2px solid #b91c1c" }), "failed attempt"]));
     return section("Task timeline (" + tasks.length + " attempts)", "timeline", [legend,
-      el("div", { "class": "scroll" }, root)]);
-  }
-
-  function niceStep(raw) {
-    var p = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1))));
-    var m = raw / p;
-    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+      el("div", { "class": "scroll" }, box)]);
   }
 
   function executors(r) {
@@ -285,13 +343,18 @@
   }
 
   function render(r) {
+    charts.forEach(function (c) { c.dispose(); });
+    charts = [];
+    pending = [];
     var main = document.getElementById("report");
     while (main.firstChild) main.removeChild(main.firstChild);
     document.title = "dflow report: " + (r.name || r.app);
-    [header(r), warnings(r), dag(r), jobs(r), stages(r), timeline(r), executors(r),
+    [header(r), warnings(r), dag(r), jobs(r), stages(r), durations(r), timeline(r), executors(r),
       keyValues("Counters", "counters", r.counters, "counters"),
       keyValues("Configuration", "configuration", r.conf, "conf")].forEach(function (s) { main.appendChild(s); });
-    document.body.setAttribute("data-rendered", "ok");
+    pending.forEach(function (draw) { draw(); });
+    document.body.setAttribute("data-echarts", echarts.version);
+    if (document.body.getAttribute("data-rendered") !== "error") document.body.setAttribute("data-rendered", "ok");
   }
 
   function fail(message) {
@@ -300,7 +363,14 @@
     main.appendChild(el("p", { "class": "banner error", id: "report-error" }, "The report could not be drawn: " + message));
   }
 
-  window.addEventListener("error", function (e) { fail(e.message); });
+  // Every script error on the page, the charts' own included, is recorded: data-errors counts them.
+  window.onerror = function (message, source, line, column, error) {
+    var n = Number(document.body.getAttribute("data-errors") || 0) + 1;
+    document.body.setAttribute("data-errors", String(n));
+    fail((error && error.stack) || message + " (" + source + ":" + line + ":" + column + ")");
+    return false;
+  };
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   try {
     render(JSON.parse(document.getElementById("dflow-data").textContent));
   } catch (e) {
@@ -311,9 +381,13 @@
     setInterval(function () {
       fetch(LIVE, { cache: "no-store" }).then(function (res) { return res.json(); }).then(function (r) {
         var y = window.scrollY;
-        render(r);
+        try {
+          render(r);
+        } catch (e) {
+          fail(e && e.stack ? e.stack : String(e));
+        }
         window.scrollTo(0, y);
-      }).catch(function () { /* the application ended and its server with it: keep the last page */ });
+      }, function () { /* the application ended and its server with it: keep the last page */ });
     }, REFRESH_MILLIS);
   }
 })();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dflow.driver.HeadlessChromium;
+import io.dflow.driver.ReportCharts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,9 @@ class HtmlReportTest {
     Path html = Files.writeString(dir.resolve("report.html"), HtmlReport.render(report));
 
     String dom = HeadlessChromium.dumpDom(html.toUri().toString(), dir);
-    assertTrue(dom.contains("<body data-rendered=\"ok\">"), dom.substring(0, Math.min(3000, dom.length())));
-    assertFalse(dom.contains("<img"), "the name is text, not an element");
+    assertTrue(dom.contains("<body data-rendered=\"ok\""), dom.substring(0, Math.min(3000, dom.length())));
+    String drawnPage = dom.substring(dom.indexOf("<main"), dom.indexOf("</main>")); // not the inlined scripts
+    assertFalse(drawnPage.contains("<img"), "the name is text, not an element");
     assertTrue(dom.contains("<h1>" + escape(name) + "</h1>"), "the name as written");
 
     Matcher li = Pattern.compile("<li class=\"warning\" data-kind=\"([^\"]+)\"(?: data-stage=\"(\\d+)\")?>"
@@ -46,8 +48,23 @@ class HtmlReportTest {
       expected.add(w.kind() + "|" + w.stage() + "|" + escape(w.message()) + "|" + escape(w.advice()));
     }
     assertEquals(expected, drawn);
-    assertEquals(report.tasks().size(), count(dom, "<rect class=\"task-bar"), "a bar per attempt");
+    assertFalse(dom.contains("data-errors="), "no script error");
+    List<String> bars = ReportCharts.timelineBars(dom);
+    assertEquals(report.tasks().stream().map(t -> t.stage() + "." + t.stageAttempt() + "/" + t.partition() + "."
+        + t.attempt() + " " + t.reason()).sorted().toList(), bars.stream().sorted().toList(), "a bar per attempt");
     assertEquals(report.stages().size(), count(dom, "<tr class=\"stage-row\""));
+  }
+
+  @Test
+  void aScriptErrorOnThePageIsRecorded() throws Exception {
+    String page = HtmlReport.render(AppReport.of(SyntheticLog.everyWarning("Broken").events));
+    int end = page.lastIndexOf("</body>");
+    page = page.substring(0, end) + "<script>noSuchFunction();</script>" + page.substring(end);
+    Path html = Files.writeString(dir.resolve("broken.html"), page);
+    String dom = HeadlessChromium.dumpDom(html.toUri().toString(), dir);
+    assertTrue(dom.contains("data-errors=\"1\""), "the error is counted");
+    assertTrue(dom.contains("data-rendered=\"error\""));
+    assertTrue(Pattern.compile("id=\"report-error\">[^<]*noSuchFunction").matcher(dom).find(), "and shown");
   }
 
   private static String escape(String text) {
