@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * What the report's ECharts charts drew, read from the DOM headless Chromium serialised: the
- * SVG elements of the timeline bars (each carries its name, {@code task-bar <attempt>}, as
- * {@code ecmeta_name}), the DAG's node labels and edge lines, the boxplot's rows.
+ * SVG elements of the timeline bars, the DAG's nodes and its edges (each carries the name the
+ * page gave it, {@code task-bar <attempt>}, {@code dag-node <stage>}, {@code dag-edge <from> <to>},
+ * as {@code ecmeta_name}), and the boxplot's rows.
  */
 public final class ReportCharts {
   private ReportCharts() {}
@@ -22,14 +23,15 @@ public final class ReportCharts {
     return groups(section(dom, "timeline"), "<path [^>]*ecmeta_name=\"task-bar ([^\"]*)\"");
   }
 
-  /** The stage ids on the DAG's nodes, as their labels were drawn. */
+  /** The stage ids of the DAG's nodes drawn. */
   public static List<String> dagNodes(String dom) {
-    return groups(section(dom, "dag"), "<text[^>]*>stage (\\d+) · job \\d+ · [a-z]+</text>");
+    return groups(section(dom, "dag"), "<path [^>]*ecmeta_name=\"dag-node (\\d+)\"");
   }
 
-  /** How many edges the DAG drew (ECharts names each edge's line "line"). */
-  public static int dagEdges(String dom) {
-    return groups(section(dom, "dag"), "<path [^>]*ecmeta_name=\"(line)\"").size();
+  /** {@code 0->1}: the DAG's edges drawn, from the stage read to the stage reading it. */
+  public static List<String> dagEdges(String dom) {
+    return groups(section(dom, "dag"), "<path [^>]*ecmeta_name=\"dag-edge (\\d+ \\d+)\"").stream()
+        .map(e -> e.replace(" ", "->")).toList();
   }
 
   /** The rows of the task duration boxplot, {@code 1.0} for stage 1's attempt 0, as its axis labels were drawn. */

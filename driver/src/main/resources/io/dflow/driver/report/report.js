@@ -124,7 +124,7 @@
     failed: "#fef2f2" };
 
   // Stages in columns by their depth (a stage sits right of every stage it reads), edges parent -> child:
-  // an ECharts graph laid out here.
+  // ECharts custom series, laid out here.
   function dag(r) {
     var nodes = r.dag;
     if (!nodes.length) return section("Stages DAG", "dag", [el("p", { "class": "none" }, "No stages.")]);
@@ -148,39 +148,53 @@
       (columns[d] = columns[d] || []).push(n);
     });
     var W = 260, H = 44, GX = 60, GY = 16;
+    var pos = {};
     var rows = 0;
-    var data = [];
     columns.forEach(function (col, c) {
-      col.forEach(function (n, i) {
-        var label = n.label.replace(/^stage \d+ \(/, "").replace(/\)$/, "");
-        if (label.length > 38) label = label.substring(0, 37) + "…";
-        data.push({ id: String(n.stage), name: "stage " + n.stage, x: c * (W + GX), y: i * (H + GY), node: n,
-          label: { formatter: "stage " + n.stage + " · job " + n.job + " · " + n.status + "\n" + label },
-          itemStyle: { color: STATUS_FILL[n.status] || "#eef2ff", borderColor: n.status === "failed" ? "#b91c1c"
-            : stageColor(n.stage), borderType: n.status === "skipped" ? "dashed" : "solid" } });
-      });
+      col.forEach(function (n, i) { pos[n.stage] = { x: 10 + c * (W + GX), y: 10 + i * (H + GY) }; });
       rows = Math.max(rows, col.length);
     });
     var links = [];
     nodes.forEach(function (n) {
-      n.parents.forEach(function (p) { if (byId[p]) links.push({ source: String(p), target: String(n.stage) }); });
+      n.parents.forEach(function (p) { if (pos[p]) links.push({ from: p, to: n.stage }); });
     });
-    var width = columns.length * (W + GX) - GX + 20;
-    var height = rows * (H + GY) - GY + 20;
+    var width = 20 + columns.length * (W + GX) - GX;
+    var height = 20 + rows * (H + GY) - GY;
+    // two custom series in pixels (no axes): the edges, then the nodes over them
     var box = chart("dag-chart", height, function (c) {
       c.setOption({
         animation: false,
-        tooltip: { formatter: function (p) {
-          return p.dataType === "edge" ? "stage " + p.data.target + " reads stage " + p.data.source
-            : escapeHtml(p.data.node.label) + "<br>job " + p.data.node.job + ", " + p.data.node.status;
+        tooltip: { trigger: "item", formatter: function (p) {
+          if (p.seriesIndex === 0) return "stage " + links[p.dataIndex].to + " reads stage " + links[p.dataIndex].from;
+          var n = nodes[p.dataIndex];
+          return escapeHtml(n.label) + "<br>job " + n.job + ", " + n.status;
         } },
-        series: [{ type: "graph", layout: "none", roam: false, left: W / 2 + 10, right: null, top: H / 2 + 10,
-          width: Math.max(1, width - W - 20), height: Math.max(1, height - H - 20),
-          symbol: "roundRect", symbolSize: [W, H], edgeSymbol: ["none", "arrow"], edgeSymbolSize: 9,
-          label: { show: true, position: "insideLeft", color: "#1d2330", fontSize: 12, lineHeight: 16,
-            padding: [0, 0, 0, 10] },
-          itemStyle: { borderWidth: 2 }, lineStyle: { color: "#6b7280", width: 1.5, opacity: 1 },
-          emphasis: { disabled: true }, data: data, links: links }]
+        series: [{ type: "custom", coordinateSystem: "none", data: links.map(function (l, i) { return i; }),
+          renderItem: function (params) {
+            var l = links[params.dataIndex], a = pos[l.from], b = pos[l.to];
+            var x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x - 1, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
+            return { type: "group", children: [
+              { type: "bezierCurve", name: "dag-edge " + l.from + " " + l.to,
+                shape: { x1: x1, y1: y1, cpx1: mx, cpy1: y1, cpx2: mx, cpy2: y2, x2: x2 - 6, y2: y2 },
+                style: { stroke: "#6b7280", fill: null, lineWidth: 1.5 } },
+              { type: "polygon", shape: { points: [[x2 - 8, y2 - 4], [x2, y2], [x2 - 8, y2 + 4]] },
+                style: { fill: "#6b7280" } }] };
+          } },
+        { type: "custom", coordinateSystem: "none", data: nodes.map(function (n, i) { return i; }),
+          renderItem: function (params) {
+            var n = nodes[params.dataIndex], p = pos[n.stage];
+            var label = n.label.replace(/^stage \d+ \(/, "").replace(/\)$/, "");
+            if (label.length > 38) label = label.substring(0, 37) + "…";
+            return { type: "group", x: p.x, y: p.y, children: [
+              { type: "rect", name: "dag-node " + n.stage, shape: { width: W, height: H, r: 6 },
+                style: { fill: STATUS_FILL[n.status] || "#eef2ff", stroke: n.status === "failed" ? "#b91c1c"
+                  : n.status === "skipped" ? "#9ca3af" : "#6366f1", lineDash: n.status === "skipped" ? [4, 3] : null } },
+              { type: "rect", shape: { width: 6, height: H, r: [6, 0, 0, 6] }, style: { fill: stageColor(n.stage) } },
+              { type: "text", style: { x: 14, y: 11, text: "stage " + n.stage + " · job " + n.job + " · " + n.status,
+                font: "600 12px system-ui, sans-serif", fill: "#1d2330", verticalAlign: "middle" } },
+              { type: "text", style: { x: 14, y: 30, text: label, font: "12px system-ui, sans-serif", fill: "#1d2330",
+                verticalAlign: "middle" } }] };
+          } }]
       });
     });
     box.style.width = width + "px";
