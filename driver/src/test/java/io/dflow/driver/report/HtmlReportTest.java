@@ -56,6 +56,21 @@ class HtmlReportTest {
   }
 
   @Test
+  void everyOneOfManyAttemptsGetsItsBar() throws Exception {
+    // past 3000 items ECharts would draw a series a few hundred a frame, and the page be dumped half drawn
+    SyntheticLog log = new SyntheticLog("Many");
+    log.stage(0, 5000, i -> log.metrics(2 + i % 7, 1000, 0, 0, "NO_PREF"));
+    log.events.add(log.event("ApplicationEnd").put("status", "succeeded"));
+    AppReport report = AppReport.of(log.events);
+    Path html = Files.writeString(dir.resolve("many.html"), HtmlReport.render(report));
+    String dom = HeadlessChromium.dumpDom(html.toUri().toString(), dir);
+    assertTrue(dom.contains("data-rendered=\"ok\"") && !dom.contains("data-errors="));
+    List<String> bars = ReportCharts.timelineBars(dom);
+    assertEquals(5000, bars.size());
+    assertEquals(5000, bars.stream().distinct().count(), "each attempt once");
+  }
+
+  @Test
   void aScriptErrorOnThePageIsRecorded() throws Exception {
     String page = HtmlReport.render(AppReport.of(SyntheticLog.everyWarning("Broken").events));
     int end = page.lastIndexOf("</body>");
