@@ -45,10 +45,12 @@ public final class HtmlReport {
         "CSS", CSS, "ECHARTS_NOTICE", ECHARTS_NOTICE, "ECHARTS", ECHARTS, "JS", JS, "DATA", json(report));
     Matcher m = PLACEHOLDER.matcher(TEMPLATE);
     StringBuilder page = new StringBuilder(TEMPLATE.length() + ECHARTS.length() + JS.length() + 4096);
+    int copied = 0;
     while (m.find()) {
-      m.appendReplacement(page, Matcher.quoteReplacement(parts.get(m.group(1))));
+      page.append(TEMPLATE, copied, m.start()).append(parts.get(m.group(1)));
+      copied = m.end();
     }
-    return m.appendTail(page).toString();
+    return page.append(TEMPLATE, copied, TEMPLATE.length()).toString();
   }
 
   /** The report as JSON, safe inside a script element: no {@code <} to end it early. */
