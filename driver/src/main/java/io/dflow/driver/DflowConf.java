@@ -30,6 +30,9 @@ public final class DflowConf {
   public static final String HANDSHAKE_TIMEOUT = "dflow.rpc.handshakeTimeoutMs";
   public static final String EVENT_LOG_ENABLED = "dflow.eventLog.enabled";
   public static final String EVENT_LOG_DIR = "dflow.eventLog.dir";
+  /** The live report's port: unset (the default) for none, 0 for any free port. */
+  public static final String UI_PORT = "dflow.ui.port";
+  public static final String UI_HOST = "dflow.ui.host";
   public static final String LOCALITY_WAIT = io.dflow.driver.scheduler.LocalityWaits.WAIT;
   public static final String EXECUTOR_HOSTS = "dflow.executor.hosts";
   public static final String MPI_MAX_ATTEMPTS = "dflow.mpi.maxAttempts";
@@ -74,7 +77,7 @@ public final class DflowConf {
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
       io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
       io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS,
-      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY);
+      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY, UI_PORT, UI_HOST);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -101,6 +104,7 @@ public final class DflowConf {
     conf.put(HANDSHAKE_TIMEOUT, "10000");
     conf.put(EVENT_LOG_ENABLED, "true");
     conf.put(EVENT_LOG_DIR, Path.of(System.getProperty("user.home"), ".dflow", "events").toString());
+    conf.put(UI_HOST, "127.0.0.1");
     conf.put(MPI_MAX_ATTEMPTS, "2");
     conf.put(MPI_START_TIMEOUT, "60000");
     conf.put(MPI_TIMEOUT, "0");
@@ -172,6 +176,12 @@ public final class DflowConf {
     if (mpiTimeout != null && !mpiTimeout.trim().matches("\\d{1,18}")) {
       throw new IllegalArgumentException("setting " + MPI_TIMEOUT + "=" + mpiTimeout
           + " is not valid: it must be a whole number of milliseconds, 0 for none");
+    }
+    String port = conf.get(UI_PORT);
+    if (port != null && !port.isBlank()
+        && !(port.trim().matches("\\d{1,5}") && Integer.parseInt(port.trim()) <= 65535)) {
+      throw new IllegalArgumentException("setting " + UI_PORT + "=" + port
+          + " is not valid: it must be a port number from 1 to 65535, 0 for any free port, or unset for no live report");
     }
     String codec = conf.get(COMPRESS_CODEC);
     if (codec != null) {

@@ -4,6 +4,7 @@ import io.dflow.api.DflowJob;
 import io.dflow.api.JobContext;
 import io.dflow.api.UserCodeException;
 import io.dflow.driver.backend.Backends;
+import io.dflow.driver.report.Warning;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -81,6 +82,9 @@ public final class JobLauncher {
             throw e;
           }
           Path log = session.finishEventLog(true, null);
+          for (Warning w : session.warnings()) {
+            err.println(w.line());
+          }
           if (log != null) {
             err.println("event log: " + log);
           }

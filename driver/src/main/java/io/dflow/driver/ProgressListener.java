@@ -43,8 +43,6 @@ final class ProgressListener implements SchedulerListener {
     final Map<String, Long> counters = new TreeMap<>();
     /** Successful tasks by how near their data they ran. */
     final java.util.EnumMap<Locality, Integer> levels = new java.util.EnumMap<>(Locality.class);
-    /** How long each successful task ran, in milliseconds. */
-    final List<Long> runMillis = new ArrayList<>();
     ProgressReporter.Stage bar;
 
     Running(String label, int tasks) {
@@ -68,7 +66,6 @@ final class ProgressListener implements SchedulerListener {
       if (r != null && t.ended().reason() instanceof TaskEndReason.Success ok) {
         r.done++;
         r.levels.merge(t.level(), 1, Integer::sum);
-        r.runMillis.add(t.ended().metrics().runMillis());
         r.metrics = r.metrics.plus(t.ended().metrics());
         ok.counters().forEach((name, n) -> r.counters.merge(name, n, Long::sum));
         if (r.bar != null) {
@@ -88,20 +85,9 @@ final class ProgressListener implements SchedulerListener {
         }
         if (c.failure() == null) {
           out.printFinished(r.label, r.done, c.nanos() / 1e9, r.metrics, r.counters, locality(r.levels));
-          String tooShort = tooShort(r);
-          if (tooShort != null) {
-            out.printLine(tooShort);
-          }
         }
         showNextBar();
       }
-    } else if (event instanceof ListenerEvent.ShuffleSkewed k) {
-      out.printLine(String.format(java.util.Locale.ROOT,
-          "warning: %s wrote a skewed shuffle %s: partition %d holds %s, %.1fx the median partition (%s);"
-              + " its reduce task will take the longest (more partitions or a better key spread it)",
-          label(k.stage()), k.shuffle(), k.partition(), ProgressReporter.bytes("", k.bytes()),
-          k.median() == 0 ? Double.POSITIVE_INFINITY : (double) k.bytes() / k.median(),
-          ProgressReporter.bytes("", k.median()).isEmpty() ? "0 B" : ProgressReporter.bytes("", k.median())));
     } else if (event instanceof ListenerEvent.ExecutorRemoved r) {
       String reason = r.reason();
       int log = reason.indexOf("; the end of its log");
@@ -144,26 +130,6 @@ final class ProgressListener implements SchedulerListener {
     Running first = running.values().iterator().next();
     first.bar = out.forStage(first.label, first.tasks);
     first.bar.onProgress(first.done, first.tasks);
-  }
-
-  /** Tasks fewer than this are not judged for being short: a few short tasks cost little. */
-  static final int SHORT_TASKS_MIN = 8;
-  /** A stage whose median task ran less than this spends more on scheduling its tasks than in them. */
-  static final long SHORT_TASK_MILLIS = 20;
-
-  /** The warning for a stage of many tasks each too short to be worth scheduling, or null. */
-  static String tooShort(Running r) {
-    if (r.runMillis.size() < SHORT_TASKS_MIN) {
-      return null;
-    }
-    List<Long> sorted = new ArrayList<>(r.runMillis);
-    java.util.Collections.sort(sorted);
-    long median = sorted.get(sorted.size() / 2);
-    if (median >= SHORT_TASK_MILLIS) {
-      return null;
-    }
-    return "warning: " + r.label + ": its " + sorted.size() + " tasks ran " + median + " ms each (median): tasks"
-        + " too short, so scheduling them costs more than their work: fewer slices or bigger splits";
   }
 
   /**

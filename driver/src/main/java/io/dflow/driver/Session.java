@@ -11,6 +11,9 @@ import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.backend.ExecutorHandle;
 import io.dflow.driver.history.EventLog;
 import io.dflow.driver.mpi.GangRunner;
+import io.dflow.driver.report.AppReport;
+import io.dflow.driver.report.LiveReport;
+import io.dflow.driver.report.Warning;
 import io.dflow.driver.scheduler.Clock;
 import io.dflow.driver.scheduler.Counters;
 import io.dflow.driver.scheduler.DagScheduler;
@@ -70,6 +73,10 @@ public final class Session implements JobRunner, AutoCloseable {
   private final Scheduler scheduler;
   private final GangRunner gangs;
   private final EventLog eventLog;
+  /** The report served while the application runs (dflow.ui.port), or null. */
+  private final LiveReport live;
+  /** The application's report so far, for the warnings printed at its end; guarded by itself. */
+  private final AppReport.Builder analysis;
   private final int totalSlots;
   private final Map<Integer, StorageLevel> persisted = new ConcurrentHashMap<>();
   private final Map<Integer, Partitioner> sortBounds = new ConcurrentHashMap<>();
@@ -84,12 +91,27 @@ public final class Session implements JobRunner, AutoCloseable {
   Session(String appId, String name, Map<String, String> conf, Master master, ClusterBackend backend, JobJar jar,
       ProgressReporter progress) throws IOException {
     this.appId = appId;
+    Map<String, Object> start = EventLog.applicationStart(appId, name, master.toString(), conf);
     this.eventLog = DflowConf.booleanValue(conf, DflowConf.EVENT_LOG_ENABLED)
-        ? EventLog.start(Path.of(conf.get(DflowConf.EVENT_LOG_DIR)), appId, name, master.toString(), conf)
+        ? EventLog.start(Path.of(conf.get(DflowConf.EVENT_LOG_DIR)), appId, start)
         : null;
-    if (eventLog != null) {
-      bus.add(eventLog);
+    String uiPort = conf.get(DflowConf.UI_PORT);
+    if (uiPort != null && !uiPort.isBlank()) {
+      try {
+        this.live = new LiveReport(start, conf.get(DflowConf.UI_HOST), Integer.parseInt(uiPort.trim()));
+      } catch (IOException e) {
+        if (eventLog != null) {
+          eventLog.finish(false, e.getMessage());
+        }
+        bus.close();
+        throw new IllegalArgumentException(e.getMessage(), e); // a setting names what cannot be: said as a bad one
+      }
+      progress.printLine("live report: " + live.url());
+    } else {
+      this.live = null;
     }
+    this.analysis = new AppReport.Builder(start);
+    bus.add(this::record);
     this.conf = Map.copyOf(conf);
     this.backend = backend;
     this.jar = jar;
@@ -286,6 +308,40 @@ public final class Session implements JobRunner, AutoCloseable {
     gangs.close();
     backend.close();
     bus.close();
+    if (live != null) {
+      live.close();
+    }
+  }
+
+  /**
+   * The warnings of the report of what the application did so far ({@code dflow report}'s:
+   * tasks too short, skew, stragglers...), once every event posted before is in.
+   */
+  List<Warning> warnings() {
+    bus.flush();
+    synchronized (analysis) {
+      return analysis.build().warnings();
+    }
+  }
+
+  /**
+   * Gives a scheduler event, described once, to the event log, the live report and the analysis
+   * (on the listener bus's thread).
+   */
+  private void record(ListenerEvent event) {
+    Map<String, Object> e = EventLog.describe(event);
+    if (e == null) {
+      return;
+    }
+    if (eventLog != null) {
+      eventLog.append(e);
+    }
+    if (live != null) {
+      live.append(e);
+    }
+    synchronized (analysis) {
+      analysis.add(e);
+    }
   }
 
   /** What executors send and fetch: status updates go to the scheduler; the job jar and broadcasts are served from here. */

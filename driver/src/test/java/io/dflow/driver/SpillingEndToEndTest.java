@@ -12,9 +12,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,7 @@ class SpillingEndToEndTest {
     // every stage that went through a sorter spilled: each map stage, the aggregation's reducers,
     // and the grouping's and sort's unless they merged the map outputs directly
     int stages = 0;
+    Set<String> spilled = new TreeSet<>();
     for (String line : run.err().lines().toList()) {
       Matcher m = STAGE.matcher(line);
       if (m.matches() && (m.group(2).contains("shuffle write") || m.group(1).contains("(read shuffle "))) {
@@ -78,8 +82,20 @@ class SpillingEndToEndTest {
             && (m.group(1).contains("groupByKey") || m.group(1).contains("sortByKey"));
         assertEquals(!merged, m.group(2).contains(" spills of "), "spills or not: " + line + "\n" + run.err());
       }
+      if (m.matches() && m.group(2).contains(" spills of ")) {
+        spilled.add(m.group(1).replaceFirst("^job \\d+ ", ""));
+      }
     }
     assertEquals(7, stages, "four map stages and three reduce stages: " + run.err());
+    // the application ends with a spill warning for each of those stages, just before its last two lines
+    List<String> lines = run.err().lines().filter(l -> !l.contains(" WARN ")).toList();
+    List<String> warnings = lines.stream().filter(l -> l.startsWith("warning: ")).toList();
+    assertEquals(warnings, lines.subList(lines.size() - 2 - warnings.size(), lines.size() - 2), run.err());
+    assertTrue(lines.get(lines.size() - 2).startsWith("event log: "), run.err());
+    Pattern spill = Pattern.compile("warning: (.*): its tasks spilled .* to disk in \\d+ spills?, writing and reading it"
+        + " again: give tasks more memory .*");
+    assertEquals(spilled, warnings.stream().map(spill::matcher).filter(Matcher::matches).map(w -> w.group(1))
+        .collect(Collectors.toCollection(TreeSet::new)), "a spill warning per stage that spilled: " + warnings);
 
     Map<Long, Long> sums = new TreeMap<>();
     Map<Long, List<Long>> groups = new TreeMap<>();

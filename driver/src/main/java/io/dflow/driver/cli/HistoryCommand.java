@@ -30,7 +30,7 @@ final class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path logs = dir != null ? dir : Path.of(DflowConf.load(JobLauncher.dflowHome(), Map.of()).get(DflowConf.EVENT_LOG_DIR));
+    Path logs = logsDir(dir);
     List<EventLogs.Summary> apps = EventLogs.list(logs);
     if (apps.isEmpty()) {
       parent.out.println("no applications logged in " + logs);
@@ -42,5 +42,10 @@ final class HistoryCommand implements Callable<Integer> {
           START.format(Instant.ofEpochMilli(s.startMillis())), s.durationMillis() / 1000.0, s.status());
     }
     return 0;
+  }
+
+  /** {@code dir}, or when null the event log folder the settings name. */
+  static Path logsDir(Path dir) throws java.io.IOException {
+    return dir != null ? dir : Path.of(DflowConf.load(JobLauncher.dflowHome(), Map.of()).get(DflowConf.EVENT_LOG_DIR));
   }
 }

@@ -2,7 +2,6 @@ package io.dflow.driver.history;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dflow.driver.scheduler.ListenerEvent;
-import io.dflow.driver.scheduler.SchedulerListener;
 import io.dflow.driver.scheduler.StageInfo;
 import io.dflow.executor.protocol.ControlMessage.TaskEnded;
 import io.dflow.executor.protocol.TaskEndReason;
@@ -14,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
@@ -30,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * readable prefix; at the end it becomes {@code <app>.jsonl}, gzipped to
  * {@code <app>.jsonl.gz} when it is larger than {@value #COMPRESS_ABOVE} bytes.
  *
- * <p>Threading: {@link #onEvent} runs on the listener bus's thread; {@link #start} and
+ * <p>Threading: {@link #append} runs on the listener bus's thread; {@link #start} and
  * {@link #finish} are called before and after every event.
  */
-public final class EventLog implements SchedulerListener {
+public final class EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
   static final String IN_PROGRESS = ".jsonl.inprogress";
   static final long COMPRESS_ABOVE = 1 << 20;
@@ -53,17 +54,22 @@ public final class EventLog implements SchedulerListener {
     this.out = Files.newBufferedWriter(inProgress, StandardCharsets.UTF_8);
   }
 
-  /** Opens the log of {@code appId} under {@code dir} and writes the application's start. */
-  public static EventLog start(Path dir, String appId, String name, String master, Map<String, String> conf)
-      throws IOException {
+  /** Opens the log of {@code appId} under {@code dir} and writes the application's start ({@link #applicationStart}). */
+  public static EventLog start(Path dir, String appId, Map<String, Object> applicationStart) throws IOException {
     EventLog log = new EventLog(dir, appId);
+    log.write(applicationStart);
+    return log;
+  }
+
+  /** The first event of every log: the application, its name, master and effective configuration. */
+  public static Map<String, Object> applicationStart(String appId, String name, String master,
+      Map<String, String> conf) {
     Map<String, Object> e = event("ApplicationStart");
     e.put("app", appId);
     e.put("name", name);
     e.put("master", master);
     e.put("conf", new TreeMap<>(conf));
-    log.write(e);
-    return log;
+    return e;
   }
 
   /** Where the log is (in progress until {@link #finish}, then where it ended up). */
@@ -71,12 +77,9 @@ public final class EventLog implements SchedulerListener {
     return finished != null ? finished : inProgress;
   }
 
-  @Override
-  public void onEvent(ListenerEvent event) {
-    Map<String, Object> e = describe(event);
-    if (e != null) {
-      write(e);
-    }
+  /** Writes one event, as {@link #describe} gives it. */
+  public void append(Map<String, Object> event) {
+    write(event);
   }
 
   /** Writes the application's end, closes the log and gives it its final name; returns that. */
@@ -130,13 +133,25 @@ public final class EventLog implements SchedulerListener {
   }
 
   /** The JSON form of a scheduler event, or null for one not kept (status messages). */
-  static Map<String, Object> describe(ListenerEvent event) {
+  public static Map<String, Object> describe(ListenerEvent event) {
     Map<String, Object> e;
     if (event instanceof ListenerEvent.JobStarted j) {
       e = event("JobStart");
       e.put("job", j.job().value());
       e.put("description", j.description());
       e.put("stages", j.stages());
+    } else if (event instanceof ListenerEvent.JobStages j) {
+      e = event("JobStages");
+      e.put("job", j.job().value());
+      List<Map<String, Object>> stages = new ArrayList<>();
+      for (ListenerEvent.StageNode s : j.stages()) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("stage", s.stage());
+        node.put("label", s.label());
+        node.put("parents", s.parents());
+        stages.add(node);
+      }
+      e.put("stages", stages);
     } else if (event instanceof ListenerEvent.JobEnded j) {
       e = event("JobEnd");
       e.put("job", j.job().value());
@@ -211,6 +226,7 @@ public final class EventLog implements SchedulerListener {
     TaskMetrics m = ended.metrics();
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("runMillis", m.runMillis());
+    metrics.put("gcMillis", m.gcMillis());
     metrics.put("recordsOut", m.recordsOut());
     metrics.put("inputBytes", m.inputBytes());
     metrics.put("shuffleBytesRead", m.shuffleBytesRead());

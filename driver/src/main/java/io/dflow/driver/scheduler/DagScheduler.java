@@ -181,6 +181,8 @@ public final class DagScheduler {
     job.finalStage = byIndex.get(byIndex.size() - 1);
     jobs.put(job.id, job);
     bus.post(new JobStarted(job.id, job.description, byIndex.size()));
+    bus.post(new ListenerEvent.JobStages(job.id, byIndex.stream().map(s -> new ListenerEvent.StageNode(s.id.value(),
+        s.label, s.parents.stream().map(p -> p.id.value()).toList())).toList()));
     for (Stage planned : j.plan().stages()) {
       int ranks = planned.gangSize();
       if (ranks > tasks.totalSlots()) {

@@ -6,9 +6,15 @@ import io.dflow.executor.protocol.JobId;
 import io.dflow.executor.protocol.TaskAttempt;
 import io.dflow.planner.ShuffleId;
 
-/** What the scheduler tells its listeners (the progress display, later the event log), in order. */
+/** What the scheduler tells its listeners (the progress display, the event log, the live report), in order. */
 public sealed interface ListenerEvent {
   record JobStarted(JobId job, String description, int stages) implements ListenerEvent {}
+
+  /** The stages of a job as planned (the last computes its result), each with those whose output it reads. */
+  record JobStages(JobId job, java.util.List<StageNode> stages) implements ListenerEvent {}
+
+  /** A stage of {@link JobStages}: its id, its progress label, and the ids of the stages it reads. */
+  record StageNode(int stage, String label, java.util.List<Integer> parents) {}
 
   /** @param error null on success */
   record JobEnded(JobId job, int stagesRun, int tasksRun, String error) implements ListenerEvent {}

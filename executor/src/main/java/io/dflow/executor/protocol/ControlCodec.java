@@ -136,6 +136,7 @@ final class ControlCodec {
       out.writeLong(m.peakMemory());
       out.writeLong(m.shuffleRawBytesRead());
       out.writeLong(m.shuffleRawBytesWritten());
+      out.writeLong(m.gcMillis());
       if (e.reason() instanceof TaskEndReason.Success ok) {
         out.writeByte(SUCCESS);
         writeSuccess(ok, out);
@@ -176,14 +177,14 @@ final class ControlCodec {
     for (int i = 0; i < statuses; i++) {
       running.add(new TaskStatus(readAttempt(in), in.utf()));
     }
-    int n = in.count(24 + 2 + 80 + 1);
+    int n = in.count(24 + 2 + 88 + 1);
     List<TaskEnded> ended = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       TaskAttempt attempt = readAttempt(in);
       ExecutorId executor = new ExecutorId(in.utf());
       TaskMetrics metrics = new TaskMetrics(in.data.readLong(), in.data.readLong(), in.data.readLong(),
           in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong(), in.data.readLong(),
-          in.data.readLong(), in.data.readLong());
+          in.data.readLong(), in.data.readLong(), in.data.readLong());
       byte kind = in.data.readByte();
       TaskEndReason reason;
       if (kind == SUCCESS) {

@@ -19,6 +19,8 @@ import io.dflow.planner.StageOutput;
 import io.dflow.planner.TaskInput;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -115,6 +117,7 @@ public final class TaskRunner {
 
   public TaskEnded run(RegisterStage stage, TaskLaunch launch) {
     long start = System.nanoTime();
+    long gcBefore = gcMillis();
     Thread thread = Thread.currentThread();
     ClassLoader before = thread.getContextClassLoader();
     List<Stage.Sink> sinks = null;
@@ -137,7 +140,7 @@ public final class TaskRunner {
       running.put(launch.attempt(), ctx);
       watched = watchdog.watch(ctx);
       TaskEndReason.Success success = runSinks(ctx, sinks, sources);
-      TaskMetrics metrics = ctx.metrics(millisSince(start));
+      TaskMetrics metrics = ctx.metrics(millisSince(start)).withGcMillis(gcMillis() - gcBefore);
       ctx.close();
       return new TaskEnded(launch.attempt(), env.executor(), success, metrics);
     } catch (Throwable t) {
@@ -147,10 +150,10 @@ public final class TaskRunner {
       closeQuietly(ctx, t);
       if (ctx != null && ctx.killedByDriver()) {
         return new TaskEnded(launch.attempt(), env.executor(), new TaskEndReason.Killed(ctx.killed()),
-            ctx.metrics(millisSince(start)));
+            ctx.metrics(millisSince(start)).withGcMillis(gcMillis() - gcBefore));
       }
-      TaskMetrics metrics = ctx == null ? new TaskMetrics(0, 0, 0, 0, millisSince(start))
-          : ctx.metrics(millisSince(start));
+      TaskMetrics metrics = (ctx == null ? new TaskMetrics(0, 0, 0, 0, millisSince(start))
+          : ctx.metrics(millisSince(start))).withGcMillis(gcMillis() - gcBefore);
       return new TaskEnded(launch.attempt(), env.executor(), failure(t, sinks, launch, sources), metrics);
     } finally {
       if (ctx != null) {
@@ -161,6 +164,15 @@ public final class TaskRunner {
       TaskScope.exit();
       thread.setContextClassLoader(before);
     }
+  }
+
+  /** The garbage collection time of this JVM so far, in milliseconds, summed over its collectors. */
+  private static long gcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime()); // -1 when a collector does not say
+    }
+    return total;
   }
 
   private static TaskEndReason.Success runSinks(TaskContext ctx, List<Stage.Sink> sinks,

@@ -39,7 +39,7 @@ class ControlCodecTest {
         List.of(new BlockUpdate(9, 4, true), new BlockUpdate(9, 5, false)), Map.of("lines", 17L, "bad", -2L));
     TaskEndReason.Success empty = new TaskEndReason.Success(null, List.of(), List.of(), Map.of());
     return new StatusUpdate(List.of(
-        new TaskEnded(new TaskAttempt(41, STAGE, 3, 0), new ExecutorId("exec-0"), ok, new TaskMetrics(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)),
+        new TaskEnded(new TaskAttempt(41, STAGE, 3, 0), new ExecutorId("exec-0"), ok, new TaskMetrics(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)),
         new TaskEnded(new TaskAttempt(43, STAGE, 5, 0), new ExecutorId("exec-0"), empty, TaskMetrics.NONE),
         new TaskEnded(new TaskAttempt(44, STAGE, 6, 2), new ExecutorId("exec-1"),
             new TaskEndReason.FetchFailed(new ShuffleId(12, 0), 3, new ExecutorId("exec-2"), "reset"), TaskMetrics.NONE),
