@@ -3,6 +3,7 @@ package io.dflow.executor;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
+import io.dflow.executor.net.ServedClass;
 import io.dflow.executor.net.TransportClient;
 import io.dflow.executor.net.TransportConf;
 import io.dflow.executor.net.TransportOptions;
@@ -101,7 +102,7 @@ public final class ExecutorMain implements Callable<Integer> {
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
         new ControlEndpoint("executor " + conf.executorId(), link));
     JarCache jars = new JarCache(conf.localDir().resolve("jars"),
-        sha -> fetch(driverClient, "jar/" + sha, "job jar " + sha));
+        sha -> fetch(driverClient, "jar/" + sha, "job jar " + sha), name -> fetchClass(driverClient, name));
     try (Executor executor = new Executor(conf, jars, transport,
             id -> fetch(driverClient, "broadcast/" + id, "broadcast " + id),
             update -> driverClient.send(update.encode()));
@@ -125,6 +126,23 @@ public final class ExecutorMain implements Callable<Integer> {
       throw new IOException("cannot fetch " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
       throw new IOException("cannot fetch " + what + ": " + e, e);
+    }
+  }
+
+  /** Fetches a class the driver's shell made, waiting at most five minutes. */
+  public static ServedClass fetchClass(TransportClient driver, String name) throws IOException {
+    try {
+      return driver.fetchClass(name).get(5, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("cannot fetch class " + name + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("cannot fetch class " + name + ": timed out", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching class " + name, e);
     }
   }
 

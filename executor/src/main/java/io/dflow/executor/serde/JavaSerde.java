@@ -47,7 +47,8 @@ public final class JavaSerde {
 
   /**
    * Reads one object, resolving classes with {@code loader} and admitting only JDK value types,
-   * dflow's own types and classes defined by {@code loader} itself (the job jar). Every failure
+   * dflow's own types and classes defined by {@code loader} itself (the job jar) or by a loader it
+   * delegates to short of the system class loader (a shell's jars). Every failure
    * to read, including one thrown by a class's own {@code readObject}, is an {@link IOException}.
    */
   public static <T> T deserialize(byte[] bytes, ClassLoader loader, Class<T> expected)
@@ -93,6 +94,12 @@ public final class JavaSerde {
       }
     }
     ClassLoader own = cls.getClassLoader();
-    return own != null && own == jobLoader && own != ClassLoader.getSystemClassLoader();
+    // the job's loader or one it delegates to below the system loader (a shell's jars under its snippet classes)
+    for (ClassLoader l = jobLoader; l != null && l != ClassLoader.getSystemClassLoader(); l = l.getParent()) {
+      if (own == l) {
+        return true;
+      }
+    }
+    return false;
   }
 }
