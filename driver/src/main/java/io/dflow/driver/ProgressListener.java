@@ -35,6 +35,7 @@ final class ProgressListener implements SchedulerListener {
 
   /** A stage attempt on display. */
   static final class Running {
+    final io.dflow.executor.protocol.JobId job;
     final String label;
     final int tasks;
     int done;
@@ -46,7 +47,8 @@ final class ProgressListener implements SchedulerListener {
     final List<Long> runMillis = new ArrayList<>();
     ProgressReporter.Stage bar;
 
-    Running(String label, int tasks) {
+    Running(io.dflow.executor.protocol.JobId job, String label, int tasks) {
+      this.job = job;
       this.label = label;
       this.tasks = tasks;
     }
@@ -60,7 +62,7 @@ final class ProgressListener implements SchedulerListener {
   @Override
   public void onEvent(ListenerEvent event) {
     if (event instanceof ListenerEvent.StageSubmitted s) {
-      running.put(s.stage().attempt(), new Running(label(s.stage()), s.stage().tasks()));
+      running.put(s.stage().attempt(), new Running(s.stage().job(), label(s.stage()), s.stage().tasks()));
       showNextBar();
     } else if (event instanceof ListenerEvent.TaskEnd t) {
       Running r = running.get(t.stage().attempt());
@@ -105,6 +107,15 @@ final class ProgressListener implements SchedulerListener {
       skipped.add(s.stage().attempt().stage().value());
     } else if (event instanceof ListenerEvent.JobStarted) {
       skipped.clear();
+    } else if (event instanceof ListenerEvent.JobEnded e && e.error() != null) {
+      // a failed or cancelled job's running stages end with it (their tasks are killed): so do their bars
+      running.values().removeIf(r -> {
+        if (r.job.equals(e.job()) && r.bar != null) {
+          r.bar.close();
+        }
+        return r.job.equals(e.job());
+      });
+      showNextBar();
     } else if (event instanceof ListenerEvent.JobEnded e && e.error() == null) {
       if (!skipped.isEmpty()) {
         out.printLine("job " + e.job() + " skipped " + (skipped.size() == 1 ? "stage " : "stages ")

@@ -187,9 +187,9 @@ public final class ShellSession implements AutoCloseable {
           .collect(Collectors.joining(", ")) + " is declared";
     }
     if (s instanceof VarSnippet v && e.value() != null) {
-      return v.name() + " ==> " + e.value();
+      return v.name() + (isIdentity(e.value()) ? " : " + v.typeName() : " ==> " + e.value());
     } else if (s instanceof jdk.jshell.ExpressionSnippet x && e.value() != null) {
-      return x.name() + " ==> " + e.value();
+      return x.name() + (isIdentity(e.value()) ? " : " + x.typeName() : " ==> " + e.value());
     } else if (s instanceof MethodSnippet m) {
       return verb + " method " + m.name() + "(" + m.parameterTypes() + ")" + unresolved;
     } else if (s instanceof TypeDeclSnippet t) {
@@ -197,6 +197,11 @@ public final class ShellSession implements AutoCloseable {
           .replace(" type", "") + " " + t.name() + unresolved;
     }
     return null;
+  }
+
+  /** Whether {@code value} is only {@code Object.toString}'s class and hash (a dataset's, say): its type says more. */
+  private static boolean isIdentity(String value) {
+    return value.matches("[\\w.$]+@[0-9a-f]+");
   }
 
   private String compileError(Snippet s) {
