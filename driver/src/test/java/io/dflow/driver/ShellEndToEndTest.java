@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -119,5 +123,121 @@ class ShellEndToEndTest {
     assertEquals(List.of(String.valueOf(words)), tagged(run.printed(), "first"), run.err());
     assertEquals(List.of(String.valueOf(words)), tagged(run.printed(), "second"), run.err());
     assertTrue(run.out().contains(" on " + master + ": "), run.out());
+  }
+
+  @Test
+  void aGangOfFourRanksRunsFromThePrompt() {
+    double scale = 0.5;
+    int n = 1000;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      total += i * scale;
+    }
+    String input = String.join("\n",
+        "record Partial(int rank, double slice, double total) implements java.io.Serializable {}",
+        "double scale = " + scale + ";",
+        "var nums = new ArrayList<Double>();",
+        "for (int i = 0; i < " + n + "; i++) nums.add((double) i);",
+        "var partials = ctx.parallelize(nums, Encoders.doubles(), 4).mpi(4, (comm, part) -> {",
+        "  double local = 0;",
+        "  while (part.hasNext()) local += part.next() * scale;",
+        "  double[] sum = {local};",
+        "  comm.allReduce(sum, Op.SUM);",
+        "  return List.of(new Partial(comm.rank(), local, sum[0])).iterator();",
+        "}, Encoders.java(Partial.class)).collect();",
+        "for (var p : partials) System.out.println(\"rank \" + p.rank() + \" \" + p.slice() + \" \" + p.total());",
+        "");
+    ShellRun run = shell("local-cluster[2,2]", input, null, List.of());
+    assertEquals(0, run.exit(), run.err());
+    List<String> ranks = tagged(run.printed(), "rank");
+    assertEquals(4, ranks.size(), run.printed() + run.err());
+    double slices = 0;
+    for (String line : ranks) {
+      String[] f = line.split(" ");
+      slices += Double.parseDouble(f[1]);
+      assertEquals(total, Double.parseDouble(f[2]), 1e-6, line);
+    }
+    assertEquals(total, slices, 1e-6, "the slices add up to the total");
+    assertEquals(List.of("0", "1", "2", "3"), ranks.stream().map(l -> l.split(" ")[0]).sorted().toList());
+    assertTrue(run.err().contains("mpi(4)"), run.err());
+  }
+
+  @Test
+  void aScriptRunsFromTheCommandLineAndStopsAtItsFirstFailingSnippet(@TempDir Path dir) throws IOException {
+    Path ok = dir.resolve("ok.jsh");
+    Files.writeString(ok, String.join("\n",
+        "// a comment, then a snippet over three lines",
+        "long evens = ctx.parallelize(List.of(1, 2, 3, 4, 5, 6), Encoders.ints(), 3)",
+        "    .filter(x -> x % 2 == 0)",
+        "    .count();",
+        "System.out.println(\"evens \" + evens);",
+        ""));
+    Path failing = dir.resolve("failing.jsh");
+    Files.writeString(failing, String.join("\n",
+        "var nums = ctx.parallelize(List.of(1, 2, 3, 4), Encoders.ints(), 2);",
+        "System.out.println(\"before \" + nums.count());",
+        "",
+        "nums.map(x -> 12 / (x - 3), Encoders.ints()).collect();",
+        "System.out.println(\"after\");",
+        ""));
+    String cp = "dflow.executor.classpath=" + TestJars.executorClasspath();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    CliRun good;
+    CliRun bad;
+    try {
+      good = CliRun.of("shell", "--master", "local[2]", "--conf", cp, "-f", ok.toString());
+      bad = CliRun.of("shell", "--master", "local-cluster[2,1]", "--conf", cp, "-f", failing.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, good.exit(), good.err());
+    assertEquals(1, bad.exit(), bad.err());
+    assertEquals(List.of("3"), tagged(printed.toString(StandardCharsets.UTF_8), "evens"));
+    assertEquals(List.of("4"), tagged(printed.toString(StandardCharsets.UTF_8), "before"));
+    assertTrue(tagged(printed.toString(StandardCharsets.UTF_8), "after").isEmpty() && !printed.toString().contains("after"),
+        "the snippets after the failing one do not run");
+    String error = bad.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(bad.err());
+    assertTrue(error.startsWith("error: " + failing + ":4: job failed: "), error);
+    assertTrue(error.contains("java.lang.ArithmeticException: / by zero"), error);
+  }
+
+  @Test
+  void badInputIsAClearErrorAndANonZeroExit(@TempDir Path dir) throws IOException {
+    CliRun noScript = CliRun.of("shell", "--master", "local[1]", "-f", dir.resolve("missing.jsh").toString());
+    assertEquals(1, noScript.exit());
+    assertTrue(noScript.firstErrLine().startsWith("error: cannot read script " + dir.resolve("missing.jsh")),
+        noScript.err());
+    Path notAJar = Files.writeString(dir.resolve("lib.jar"), "not a jar");
+    CliRun badJar = CliRun.of("shell", "--master", "local[1]", "--jars", notAJar.toString(), "-f", notAJar.toString());
+    assertEquals(1, badJar.exit());
+    assertTrue(badJar.firstErrLine().contains("cannot read job jar " + notAJar.toAbsolutePath() + ": not a jar file"),
+        badJar.err());
+    CliRun badMaster = CliRun.of("shell", "--master", "yarn[3]", "-f", notAJar.toString());
+    assertEquals(1, badMaster.exit());
+    assertTrue(badMaster.firstErrLine().startsWith("error: ") && badMaster.firstErrLine().contains("yarn[3]"),
+        badMaster.err());
+  }
+
+  @Test
+  void classesOfTheShellsJarsReachTheExecutors(@TempDir Path dir) throws IOException {
+    Path jar = ShellJars.compile(dir, "shelljar.Money", """
+        package shelljar;
+        public record Money(long cents) implements java.io.Serializable {
+          public static Money of(double units) { return new Money(Math.round(units * 100)); }
+          public Money withTax() { return new Money(cents * 6 / 5); }
+        }
+        """);
+    String input = String.join("\n",
+        "var prices = ctx.parallelize(List.of(1.0, 2.5, 10.0), Encoders.doubles(), 3);",
+        "var taxed = prices.map(x -> shelljar.Money.of(x).withTax(), Encoders.java(shelljar.Money.class)).collect();",
+        "for (var m : taxed) System.out.println(\"cents \" + m.cents());",
+        "");
+    ShellRun run = shell("local-cluster[2,1]", input, null, List.of(jar));
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(List.of("120", "300", "1200"), tagged(run.printed(), "cents").stream().sorted(
+        java.util.Comparator.comparingLong(Long::parseLong)).toList(), run.err());
+    assertTrue(run.err().lines().noneMatch(l -> l.startsWith("error: ")), run.err());
   }
 }

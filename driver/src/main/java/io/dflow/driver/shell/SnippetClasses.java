@@ -41,6 +41,11 @@ final class SnippetClasses implements LoaderDelegate, ClassResolver {
     return loader;
   }
 
+  /** The names of the classes the snippets made so far. */
+  java.util.Set<String> names() {
+    return java.util.Set.copyOf(bytecode.keySet());
+  }
+
   /** How many classes the snippets made so far. */
   int size() {
     return bytecode.size();
