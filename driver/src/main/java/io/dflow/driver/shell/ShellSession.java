@@ -58,6 +58,8 @@ public final class ShellSession implements AutoCloseable {
   private final Session session;
   private final JShell jshell;
   private volatile CountDownLatch running;
+  /** Set when the running snippet's thread was stopped after a Ctrl-C. */
+  private volatile boolean stopped;
   private boolean closed;
 
   private ShellSession(String id, String master, JobJar code, SnippetClasses classes, Session session,
@@ -150,6 +152,7 @@ public final class ShellSession implements AutoCloseable {
   /** Evaluates one complete snippet (as {@link SourceCodeAnalysis#analyzeCompletion} cut it). */
   SnippetOutcome eval(String source) {
     CountDownLatch done = new CountDownLatch(1);
+    stopped = false;
     running = done;
     List<SnippetEvent> events;
     try {
@@ -174,6 +177,10 @@ public final class ShellSession implements AutoCloseable {
       if (line != null) {
         shown.add(line);
       }
+    }
+    if (stopped) {
+      return new SnippetOutcome(shown, "stopped: the snippet was still running " + STOP_AFTER_MILLIS / 1000
+          + " s after Ctrl-C");
     }
     return new SnippetOutcome(shown, null);
   }
@@ -253,6 +260,7 @@ public final class ShellSession implements AutoCloseable {
     Thread stopper = new Thread(() -> {
       try {
         if (!done.await(STOP_AFTER_MILLIS, TimeUnit.MILLISECONDS)) {
+          stopped = true;
           jshell.stop();
         }
       } catch (InterruptedException e) {
