@@ -55,7 +55,11 @@ final class SnippetClasses implements LoaderDelegate, ClassResolver {
   public void load(ClassBytecodes[] classes) throws ClassInstallException {
     boolean[] installed = new boolean[classes.length];
     for (ClassBytecodes c : classes) {
-      bytecode.putIfAbsent(c.name(), c.bytecodes());
+      byte[] before = bytecode.putIfAbsent(c.name(), c.bytecodes());
+      if (before != null && !java.util.Arrays.equals(before, c.bytecodes())) {
+        // executors may hold the old bytes: a changed class must come under a new name
+        throw new ClassInstallException("snippet class " + c.name() + " changed after it was loaded", installed);
+      }
     }
     for (int i = 0; i < classes.length; i++) {
       try {

@@ -85,6 +85,20 @@ class SnippetClassesTest {
   }
 
   @Test
+  void aChangedDeclarationComesAsNewClassesNeverAsNewBytesUnderAnOldName() {
+    eval("int f(int x) { return x * 2; }");
+    eval("int g(int x) { return f(x) + 1; }");
+    java.util.Set<String> before = classes.names();
+    // a dependent (g) must be recompiled: load() refuses new bytes under a known name, so JShell gives it a new one
+    List<SnippetEvent> events = jshell.eval("int f(int x) { return x * 3; }");
+    assertEquals(Snippet.Status.VALID, events.get(0).status());
+    assertTrue(classes.names().containsAll(before));
+    assertTrue(classes.names().size() > before.size());
+    List<SnippetEvent> call = jshell.eval("g(1)");
+    assertEquals("4", call.get(0).value(), "g calls the new f");
+  }
+
+  @Test
   void completesFromTheSameJShell() {
     eval("java.util.List<String> words = java.util.List.of(\"a\");");
     ShellCompletion completion = new ShellCompletion(jshell.sourceCodeAnalysis());
