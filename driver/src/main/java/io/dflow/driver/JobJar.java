@@ -43,6 +43,15 @@ public final class JobJar implements AutoCloseable {
   }
 
   /**
+   * Job classes on the class path, read through {@code loader} (the test kit's, which names the
+   * classes it trusts): in-process {@code local[N]} sessions only, since executors in other JVMs
+   * get no code to load.
+   */
+  public static JobJar onClassPath(ClassLoader loader) {
+    return new JobJar(null, null, loader, Map.of(), ClassResolver.NONE, null);
+  }
+
+  /**
    * A shell's code.
    *
    * @param codeId what executors load it by ({@link io.dflow.executor.JarCache#shellCodeId})

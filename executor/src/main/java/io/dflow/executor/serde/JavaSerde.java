@@ -93,6 +93,9 @@ public final class JavaSerde {
         return true;
       }
     }
+    if (jobLoader instanceof TrustedClasses trusted && trusted.trusts(name)) {
+      return true;
+    }
     ClassLoader own = cls.getClassLoader();
     // the job's loader or one it delegates to below the system loader (a shell's jars under its snippet classes)
     for (ClassLoader l = jobLoader; l != null && l != ClassLoader.getSystemClassLoader(); l = l.getParent()) {
