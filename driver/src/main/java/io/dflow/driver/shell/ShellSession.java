@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -100,17 +102,19 @@ public final class ShellSession implements AutoCloseable {
     SnippetClasses classes = new SnippetClasses(jarLoader != null ? jarLoader : host);
     JobJar code = JobJar.forShell(JarCache.shellCodeId(List.copyOf(bySha.keySet())), classes.loader(), bySha,
         classes, jarLoader);
-    Session session;
-    try {
-      session = Session.start("dflow shell", conf, code, err);
-    } catch (IllegalArgumentException e) {
-      code.close();
-      throw new JobSetupException(e.getMessage());
-    }
-    String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
-    ShellBindings.bind(id, session.newContext());
     JShell jshell = JShell.builder().executionEngine(new InProcessEngine(classes), Map.of()).build();
-    ShellSession shell = new ShellSession(id, conf.get(DflowConf.MASTER), code, classes, session, jshell);
+    // the application starts (executors launch and register) while JShell warms up on the imports
+    CompletableFuture<Session> starting = new CompletableFuture<>();
+    Thread starter = new Thread(() -> {
+      try {
+        starting.complete(Session.start("dflow shell", conf, code, err));
+      } catch (Throwable e) {
+        starting.completeExceptionally(e);
+      }
+    }, "dflow-shell-start");
+    starter.setContextClassLoader(classes.loader());
+    starter.start();
+    Session session;
     try {
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         jshell.addToClasspath(entry);
@@ -119,14 +123,52 @@ public final class ShellSession implements AutoCloseable {
         jshell.addToClasspath(jar.toString());
       }
       for (String i : IMPORTS) {
-        shell.mustEval("import " + i + ";");
+        mustEval(jshell, "import " + i + ";");
       }
+      session = started(starting);
+    } catch (IOException | JobSetupException | RuntimeException e) {
+      jshell.close();
+      starting.thenAccept(Session::close);
+      code.close();
+      throw e;
+    }
+    String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+    ShellBindings.bind(id, session.newContext());
+    ShellSession shell = new ShellSession(id, conf.get(DflowConf.MASTER), code, classes, session, jshell);
+    try {
       shell.mustEval("JobContext ctx = " + ShellBindings.class.getName() + ".context(\"" + id + "\");");
     } catch (RuntimeException e) {
       shell.close();
       throw e;
     }
     return shell;
+  }
+
+  /** The started application, or why it did not start. */
+  private static Session started(CompletableFuture<Session> starting) throws IOException, JobSetupException {
+    try {
+      return starting.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IllegalArgumentException bad) {
+        throw new JobSetupException(bad.getMessage());
+      } else if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("the shell's application did not start: " + cause, cause);
+    }
+  }
+
+  /** Evaluates a startup snippet that needs no application (an import). */
+  private static void mustEval(JShell jshell, String source) {
+    for (SnippetEvent e : jshell.eval(source)) {
+      if (e.status() == Snippet.Status.REJECTED || e.exception() != null) {
+        throw new IllegalStateException("the shell's startup snippet " + source + " failed: "
+            + jshell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).collect(Collectors.joining("; ")));
+      }
+    }
   }
 
   private static URL[] urls(Iterable<Path> jars) throws IOException {
