@@ -46,7 +46,8 @@ class NewJobProjectTest {
     Path repo = localRepository(dir.resolve("m2"));
     Path settings = Files.writeString(dir.resolve("settings.xml"), """
         <settings><mirrors><mirror><id>this-machine</id><mirrorOf>*</mirrorOf><url>%s</url></mirror></mirrors></settings>
-        """.formatted(Path.of(System.getProperty("user.home"), ".m2", "repository").toUri()));
+        """.formatted(Path.of(System.getProperty("dflow.test.localRepository",
+            Path.of(System.getProperty("user.home"), ".m2", "repository").toString())).toUri()));
     Path log = dir.resolve("build.log");
     Process build = new ProcessBuilder("mvn", "-B", "-nsu", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo,
         "package").directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
