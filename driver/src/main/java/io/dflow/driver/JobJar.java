@@ -3,12 +3,12 @@ package io.dflow.driver;
 import io.dflow.api.DflowJob;
 import io.dflow.executor.JarCache;
 import io.dflow.executor.JobClassLoader;
+import io.dflow.executor.net.ClassResolver;
+import io.dflow.executor.net.ServedClass;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import io.dflow.executor.net.ClassResolver;
-import io.dflow.executor.net.ServedClass;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 
@@ -17,7 +17,7 @@ import java.util.jar.JarFile;
  * the {@link DflowJob} class to run. {@link #builtIn()} stands for dflow's own classes, for a
  * job dflow itself provides ({@code dflow streaming}): no jar to ship, executors use their own.
  * {@link #forShell} stands for a shell's code: the classes its snippets make, served by name,
- * over the jars it was given.
+ * over the jars it was given; {@link #onClassPath} for a test's in-process session.
  */
 public final class JobJar implements AutoCloseable {
   private final Path path;

@@ -1,18 +1,30 @@
 package io.dflow.driver.shell;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dflow.executor.ShellClassLoader;
+import io.dflow.executor.net.BlockResolver;
 import io.dflow.executor.net.ClassNotServedException;
+import io.dflow.executor.net.Connection;
+import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.ServedClass;
+import io.dflow.executor.net.TransportClient;
+import io.dflow.executor.net.TransportConf;
+import io.dflow.executor.net.TransportServer;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
@@ -25,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * values of their statics, so a loader like an executor's (another JVM's class space, here a
  * separate {@link ShellClassLoader}) gets the variable's value; every name JShell did not
  * generate is refused, classes of the driver's own class path included. Completion comes from
- * the same JShell.
+ * the same JShell. Over a real transport server, a peer with the secret gets a snippet class and
+ * nothing else; one without it is not let in.
  */
 class SnippetClassesTest {
   private SnippetClasses classes;
@@ -96,6 +109,42 @@ class SnippetClassesTest {
     assertTrue(classes.names().size() > before.size());
     List<SnippetEvent> call = jshell.eval("g(1)");
     assertEquals("4", call.get(0).value(), "g calls the new f");
+  }
+
+  @Test
+  void overTheTransportOnlySnippetClassesAreServedAndOnlyToPeersWithTheSecret() throws Exception {
+    eval("record Point(int x, int y) implements java.io.Serializable {}");
+    String point = classes.names().stream().filter(n -> n.endsWith("$Point")).findFirst().orElseThrow();
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    TransportConf conf = TransportConf.defaults(secret);
+    MessageHandler ignore = new MessageHandler() {
+      @Override
+      public void onControl(Connection from, byte[] body) {}
+
+      @Override
+      public void onClose(Connection connection) {}
+    };
+    try (TransportServer server = TransportServer.start("127.0.0.1", 0,
+        conf, ignore, BlockResolver.NONE, classes);
+        TransportClient peer = TransportClient.connect("127.0.0.1",
+            server.port(), conf, ignore)) {
+      ServedClass served = peer.fetchClass(point).get(10, TimeUnit.SECONDS);
+      assertArrayEquals(classes.resolve(point).bytecode(), served.bytecode());
+      for (String foreign : List.of("io.dflow.driver.Session", "TransportConf",
+          "java.lang.Runtime", "../../../etc/passwd")) {
+        ExecutionException refused = assertThrows(
+            ExecutionException.class,
+            () -> peer.fetchClass(foreign).get(10, TimeUnit.SECONDS));
+        assertTrue(refused.getCause() instanceof ClassNotServedException, foreign + ": " + refused.getCause());
+      }
+      byte[] other = secret.clone();
+      other[0] ^= 1;
+      IOException denied = assertThrows(IOException.class,
+          () -> TransportClient.connect("127.0.0.1", server.port(),
+              TransportConf.defaults(other), ignore));
+      assertTrue(denied.getMessage().contains("wrong secret"), denied.getMessage());
+    }
   }
 
   @Test
