@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A job of one's own from nothing: {@code dflow new-job} writes a project, a real Maven build of it
  * (against a local repository holding this build's dflow artifacts, everything else copied from
  * the machine's repository, nothing from the network) compiles it and passes its own test on
- * {@code local[2]}, and {@code dflow run} runs its jar to the word counts computed here.
+ * {@code local[2]}, a second build does the same offline, and {@code dflow run} runs its jar to
+ * the word counts computed here.
  */
 class NewJobProjectTest {
   private static final String VERSION = io.dflow.driver.newjob.JobProject.dflowVersion();
@@ -57,6 +58,12 @@ class NewJobProjectTest {
     assertEquals(0, build.exitValue(), built);
     String report = Files.readString(project.resolve("target/surefire-reports/org.example.words.WordCountJobTest.txt"));
     assertTrue(report.contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0"), report);
+    // and again offline, from what the repository now holds: as a user's machine that built dflow would
+    Process offline = new ProcessBuilder("mvn", "-B", "-o", "-q", "-s", settings.toString(),
+        "-Dmaven.repo.local=" + repo, "package").directory(project.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    assertTrue(offline.waitFor(10, TimeUnit.MINUTES), "the offline build ended");
+    assertEquals(0, offline.exitValue(), Files.readString(log));
     Path jar = project.resolve("target/word-counter-1.0.jar");
     assertTrue(Files.isRegularFile(jar), built);
 
