@@ -2,6 +2,7 @@ package io.dflow.executor;
 
 import io.dflow.executor.net.ClassNotServedException;
 import io.dflow.executor.net.ServedClass;
+import io.dflow.executor.serde.TrustedClasses;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,10 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * static fields had on the driver ({@link SnippetStatics}), so a lambda that reads a variable of
  * an earlier snippet sees its value, not a zero.
  *
+ * <p>Deserialisation reads the snippet classes and those of the shell's jars (its parent, a
+ * {@link JobClassLoader}), nothing else of the class path ({@link TrustedClasses}).
+ *
  * <p>A snippet class never changes once made (the shell gives a changed declaration a new class),
  * so a class loaded here stays right for the whole session.
  */
-public final class ShellClassLoader extends ClassLoader {
+public final class ShellClassLoader extends ClassLoader implements TrustedClasses {
   /** Where the classes come from. */
   @FunctionalInterface
   public interface ClassSource {
@@ -38,6 +42,12 @@ public final class ShellClassLoader extends ClassLoader {
   public ShellClassLoader(String name, ClassLoader parent, ClassSource source) {
     super(name, parent);
     this.source = source;
+  }
+
+  /** The classes of the shell's jars: its parent, when that is a {@link JobClassLoader}. */
+  @Override
+  public boolean trusts(Class<?> cls) {
+    return getParent() instanceof JobClassLoader jars && cls.getClassLoader() == jars;
   }
 
   /** The class {@code name} if this loader defined it already, else null; never loads anything. */

@@ -16,7 +16,7 @@ final class PackageClassLoader extends ClassLoader implements TrustedClasses {
   }
 
   @Override
-  public boolean trusts(String className) {
-    return !prefix.isEmpty() && className.startsWith(prefix);
+  public boolean trusts(Class<?> cls) {
+    return !prefix.isEmpty() && cls.getName().startsWith(prefix);
   }
 }

@@ -47,8 +47,8 @@ public final class JavaSerde {
 
   /**
    * Reads one object, resolving classes with {@code loader} and admitting only JDK value types,
-   * dflow's own types and classes defined by {@code loader} itself (the job jar) or by a loader it
-   * delegates to short of the system class loader (a shell's jars). Every failure
+   * dflow's own types, classes defined by {@code loader} itself (the job jar) and those a
+   * {@link TrustedClasses} loader vouches for (a shell's jars, a test's own package). Every failure
    * to read, including one thrown by a class's own {@code readObject}, is an {@link IOException}.
    */
   public static <T> T deserialize(byte[] bytes, ClassLoader loader, Class<T> expected)
@@ -93,16 +93,10 @@ public final class JavaSerde {
         return true;
       }
     }
-    if (jobLoader instanceof TrustedClasses trusted && trusted.trusts(name)) {
+    if (jobLoader instanceof TrustedClasses trusted && trusted.trusts(cls)) {
       return true;
     }
     ClassLoader own = cls.getClassLoader();
-    // the job's loader or one it delegates to below the system loader (a shell's jars under its snippet classes)
-    for (ClassLoader l = jobLoader; l != null && l != ClassLoader.getSystemClassLoader(); l = l.getParent()) {
-      if (own == l) {
-        return true;
-      }
-    }
-    return false;
+    return own != null && own == jobLoader && own != ClassLoader.getSystemClassLoader();
   }
 }

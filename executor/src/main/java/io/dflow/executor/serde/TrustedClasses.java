@@ -1,12 +1,12 @@
 package io.dflow.executor.serde;
 
 /**
- * A job class loader that vouches for some classes of the class path by name, so that
- * {@link JavaSerde} reads them although the system class loader defined them. For sessions that
- * run inside a test's JVM ({@code local[N]} from the test kit), whose job classes are the test's
- * own and come from nowhere else; never for a loader whose bytes arrive over the network.
+ * A job class loader that vouches for classes it did not define itself, so that {@link JavaSerde}
+ * reads them: a shell's loader for the classes of the shell's own jars (its parent), the test
+ * kit's for the test's package on the class path. A class-path library the job loader merely
+ * delegates to stays refused.
  */
 public interface TrustedClasses {
-  /** Whether instances of {@code className} may be read. */
-  boolean trusts(String className);
+  /** Whether instances of {@code cls} may be read. */
+  boolean trusts(Class<?> cls);
 }
