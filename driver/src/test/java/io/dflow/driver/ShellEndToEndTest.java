@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code local-cluster[2,1]} (real executor JVMs, which load the snippets' classes from the
  * driver): a class and lambdas typed at the prompt, reading a variable of an earlier snippet,
  * a word count checked against one computed here, a cached dataset counted twice, a compile
- * error and a failing job that both leave the shell usable.
+ * error and a failing job that both leave the shell usable; a gang of four MPI ranks; scripts
+ * through the command line; the classes of {@code --jars}; and the shell as a process of its own,
+ * reading a pipe.
  */
 class ShellEndToEndTest {
   static final List<String> LINES = List.of("the quick brown fox", "jumps over the lazy dog",
@@ -239,5 +241,48 @@ class ShellEndToEndTest {
     assertEquals(List.of("120", "300", "1200"), tagged(run.printed(), "cents").stream().sorted(
         java.util.Comparator.comparingLong(Long::parseLong)).toList(), run.err());
     assertTrue(run.err().lines().noneMatch(l -> l.startsWith("error: ")), run.err());
+  }
+
+  @Test
+  void asARealProcessItReadsAPipePlainlyAndExitsAsTold(@TempDir Path dir) throws Exception {
+    String input = String.join("\n",
+        "int base = 100;",
+        "ctx.parallelize(List.of(1, 2, 3), Encoders.ints(), 3).map(x -> x + base, Encoders.ints()).collect()",
+        "ctx.parallelize(List.of(0), Encoders.ints()).map(x -> 1 / x, Encoders.ints()).collect()",
+        ":vars",
+        ":quit",
+        "System.out.println(\"not read after :quit\");",
+        "");
+    Process shell = dflow(dir, "shell", "--master", "local-cluster[2,1]");
+    shell.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    shell.getOutputStream().close();
+    assertTrue(shell.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "the shell ended");
+    String out = Files.readString(dir.resolve("out.txt"));
+    String err = Files.readString(dir.resolve("err.txt"));
+    assertEquals(0, shell.exitValue(), err);
+    assertTrue(out.contains("base ==> 100"), out);
+    assertTrue(out.lines().anyMatch(l -> l.matches("\\$\\d+ ==> \\[101, 102, 103\\]")), out);
+    assertTrue(out.contains("  int base = 100"), out);
+    assertTrue(!out.contains("not read after :quit") && !out.contains("dflow>"), "no prompts on a pipe: " + out);
+    assertTrue(err.lines().anyMatch(l -> l.startsWith("error: job failed: ") && l.contains("/ by zero")), err);
+
+    Path script = Files.writeString(dir.resolve("bad.jsh"), "int x = 1;\nx.foo();\n");
+    Process failing = dflow(dir, "shell", "--master", "local[1]", "-f", script.toString());
+    assertTrue(failing.waitFor(3, java.util.concurrent.TimeUnit.MINUTES), "the script ended");
+    assertEquals(1, failing.exitValue());
+    assertTrue(Files.readString(dir.resolve("err.txt")).contains("error: " + script + ":2: int cannot be dereferenced"),
+        Files.readString(dir.resolve("err.txt")));
+  }
+
+  /** The dflow command line in a JVM of its own, as bin/dflow starts it; stdout and stderr to files in {@code dir}. */
+  private static Process dflow(Path dir, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", TestJars.executorClasspath(),
+        io.dflow.driver.cli.DflowCli.class.getName()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(),
+        "--conf", "dflow.local.dir=" + dir.resolve("local")));
+    return new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile()).start();
   }
 }
