@@ -77,6 +77,7 @@ public final class ExecutorMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ignoreTerminalInterrupts();
     String secretHex = System.getenv(SECRET_ENV);
     if (secretHex == null) {
       System.err.println("executor: " + SECRET_ENV + " is not set");
@@ -92,6 +93,19 @@ public final class ExecutorMain implements Callable<Integer> {
         ExecutorConf.heapShare(executionFraction));
     run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)));
     return 0;
+  }
+
+  /**
+   * Ctrl-C at the driver's terminal reaches every process of its group, executors included; it is
+   * the driver's to act on (a shell cancels the running job and keeps its executors and their
+   * cached data). An executor ends when the driver stops it or goes away.
+   */
+  static void ignoreTerminalInterrupts() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    } catch (IllegalArgumentException unsupported) {
+      LOG.debug("cannot ignore SIGINT here: {}", unsupported.getMessage());
+    }
   }
 
   /** Serves until the driver stops this executor or disconnects. */
