@@ -36,6 +36,7 @@ final class ProgressListener implements SchedulerListener {
 
   /** A stage attempt on display. */
   static final class Running {
+    final io.dflow.executor.protocol.JobId job;
     final String label;
     final int tasks;
     int done;
@@ -45,7 +46,8 @@ final class ProgressListener implements SchedulerListener {
     final java.util.EnumMap<Locality, Integer> levels = new java.util.EnumMap<>(Locality.class);
     ProgressReporter.Stage bar;
 
-    Running(String label, int tasks) {
+    Running(io.dflow.executor.protocol.JobId job, String label, int tasks) {
+      this.job = job;
       this.label = label;
       this.tasks = tasks;
     }
@@ -59,7 +61,7 @@ final class ProgressListener implements SchedulerListener {
   @Override
   public void onEvent(ListenerEvent event) {
     if (event instanceof ListenerEvent.StageSubmitted s) {
-      running.put(s.stage().attempt(), new Running(label(s.stage()), s.stage().tasks()));
+      running.put(s.stage().attempt(), new Running(s.stage().job(), label(s.stage()), s.stage().tasks()));
       showNextBar();
     } else if (event instanceof ListenerEvent.TaskEnd t) {
       Running r = running.get(t.stage().attempt());
@@ -100,6 +102,15 @@ final class ProgressListener implements SchedulerListener {
       skipped.add(s.stage().attempt().stage().value());
     } else if (event instanceof ListenerEvent.JobStarted) {
       skipped.clear();
+    } else if (event instanceof ListenerEvent.JobEnded e && e.error() != null) {
+      // a failed or cancelled job's running stages end with it (their tasks are killed): so do their bars
+      running.values().removeIf(r -> {
+        if (r.job.equals(e.job()) && r.bar != null) {
+          r.bar.close();
+        }
+        return r.job.equals(e.job());
+      });
+      showNextBar();
     } else if (event instanceof ListenerEvent.JobEnded e && e.error() == null) {
       if (!skipped.isEmpty()) {
         out.printLine("job " + e.job() + " skipped " + (skipped.size() == 1 ? "stage " : "stages ")

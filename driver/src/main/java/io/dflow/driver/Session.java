@@ -25,6 +25,7 @@ import io.dflow.driver.scheduler.SchedulerConf;
 import io.dflow.executor.net.BlockData;
 import io.dflow.executor.net.BlockRegion;
 import io.dflow.executor.net.HeapBlock;
+import io.dflow.executor.net.ServedClass;
 import io.dflow.executor.protocol.ControlMessage;
 import io.dflow.executor.protocol.ControlMessage.StatusUpdate;
 import io.dflow.executor.protocol.ExecutorId;
@@ -35,6 +36,7 @@ import io.dflow.planner.PlanInputs;
 import io.dflow.planner.Planner;
 import io.dflow.planner.PlannerConf;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -134,6 +136,23 @@ public final class Session implements JobRunner, AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Starts an application for {@code code} on the master {@code conf} names, as {@code dflow run}
+   * does: a fresh app id, its scratch folder, progress on {@code err}. For a shell, whose
+   * application outlives its commands.
+   *
+   * @param conf the loaded configuration ({@link DflowConf#load})
+   */
+  public static Session start(String name, Map<String, String> conf, JobJar code, PrintStream err)
+      throws IOException {
+    Master master = Master.parse(conf.get(DflowConf.MASTER));
+    String appId = AppIds.next();
+    Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
+    return new Session(appId, name, conf, master,
+        io.dflow.driver.backend.Backends.create(master, conf, code.loader(), appDir, DflowConf.executorMemory(conf)),
+        code, new ProgressReporter(err, JobLauncher.stderrIsTerminal()));
   }
 
   /** What the job's entry point receives. */
@@ -286,7 +305,7 @@ public final class Session implements JobRunner, AutoCloseable {
   }
 
   /** Fails the running jobs with {@code reason} (their attempts killed, their output removed by their own code paths). */
-  void cancel(String reason) {
+  public void cancel(String reason) {
     scheduler.cancelAll(reason);
   }
 
@@ -294,7 +313,7 @@ public final class Session implements JobRunner, AutoCloseable {
    * Ends the event log with the application's outcome; returns where it is, or null when
    * there is none ({@code dflow.eventLog.enabled=false}).
    */
-  Path finishEventLog(boolean succeeded, String error) {
+  public Path finishEventLog(boolean succeeded, String error) {
     if (eventLog == null) {
       return null;
     }
@@ -372,8 +391,9 @@ public final class Session implements JobRunner, AutoCloseable {
 
     @Override
     public BlockData driverBlock(String blockId) throws IOException {
-      if (jar.sha256() != null && blockId.equals("jar/" + jar.sha256())) {
-        return new BlockRegion(jar.path(), 0, Files.size(jar.path()));
+      Path served = blockId.startsWith("jar/") ? jar.servedJar(blockId.substring("jar/".length())) : null;
+      if (served != null) {
+        return new BlockRegion(served, 0, Files.size(served));
       }
       if (blockId.startsWith("broadcast/")) {
         byte[] bytes;
@@ -389,6 +409,11 @@ public final class Session implements JobRunner, AutoCloseable {
             + " (destroyed, or never made)");
       }
       throw new IOException("unknown block " + (blockId.length() > 80 ? blockId.substring(0, 80) : blockId));
+    }
+
+    @Override
+    public ServedClass driverClass(String binaryName) {
+      return jar.servedClass(binaryName);
     }
   }
 }

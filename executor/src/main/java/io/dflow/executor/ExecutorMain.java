@@ -3,6 +3,7 @@ package io.dflow.executor;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
+import io.dflow.executor.net.ServedClass;
 import io.dflow.executor.net.TransportClient;
 import io.dflow.executor.net.TransportConf;
 import io.dflow.executor.net.TransportOptions;
@@ -78,6 +79,7 @@ public final class ExecutorMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ignoreTerminalInterrupts();
     String secretHex = System.getenv(SECRET_ENV);
     if (secretHex == null) {
       System.err.println("executor: " + SECRET_ENV + " is not set");
@@ -95,6 +97,19 @@ public final class ExecutorMain implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Ctrl-C at the driver's terminal reaches every process of its group, executors included; it is
+   * the driver's to act on (a shell cancels the running job and keeps its executors and their
+   * cached data). An executor ends when the driver stops it or goes away.
+   */
+  static void ignoreTerminalInterrupts() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    } catch (IllegalArgumentException unsupported) {
+      LOG.debug("cannot ignore SIGINT here: {}", unsupported.getMessage());
+    }
+  }
+
   /** Serves until the driver stops this executor or disconnects. */
   static void run(ExecutorConf conf, TransportConf transport, String bind, String driverHost,
       int driverPort) throws IOException, InterruptedException {
@@ -103,7 +118,7 @@ public final class ExecutorMain implements Callable<Integer> {
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
         new ControlEndpoint("executor " + conf.executorId(), link));
     JarCache jars = new JarCache(conf.localDir().resolve("jars"),
-        sha -> fetch(driverClient, "jar/" + sha, "job jar " + sha));
+        sha -> fetch(driverClient, "jar/" + sha, "job jar " + sha), name -> fetchClass(driverClient, name));
     try (Executor executor = new Executor(conf, jars, transport,
             id -> fetch(driverClient, "broadcast/" + id, "broadcast " + id),
             update -> driverClient.send(update.encode()));
@@ -143,6 +158,23 @@ public final class ExecutorMain implements Callable<Integer> {
       throw new IOException("cannot fetch " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
       throw new IOException("cannot fetch " + what + ": " + e, e);
+    }
+  }
+
+  /** Fetches a class the driver's shell made, waiting at most five minutes. */
+  public static ServedClass fetchClass(TransportClient driver, String name) throws IOException {
+    try {
+      return driver.fetchClass(name).get(5, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("cannot fetch class " + name + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("cannot fetch class " + name + ": timed out", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching class " + name, e);
     }
   }
 

@@ -20,7 +20,12 @@ public final class JobClassLoader extends URLClassLoader {
   }
 
   public JobClassLoader(String name, URL jar, ClassLoader parent) {
-    super(name, new URL[] {jar}, parent);
+    this(name, new URL[] {jar}, parent);
+  }
+
+  /** Over several jars at once (a shell's {@code --jars}), searched in order. */
+  public JobClassLoader(String name, URL[] jars, ClassLoader parent) {
+    super(name, jars, parent);
   }
 
   @Override

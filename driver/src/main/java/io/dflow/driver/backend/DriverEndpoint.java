@@ -1,6 +1,7 @@
 package io.dflow.driver.backend;
 
 import io.dflow.executor.net.BlockData;
+import io.dflow.executor.net.ServedClass;
 import io.dflow.executor.protocol.ControlMessage;
 import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
@@ -22,4 +23,12 @@ public interface DriverEndpoint {
 
   /** A block the driver serves: {@code jar/<sha256>} or {@code broadcast/<id>}. */
   BlockData driverBlock(String blockId) throws IOException;
+
+  /**
+   * A class the driver serves by name (a shell's snippet classes), or null when it serves no such
+   * class. Never a class of the driver's own class path.
+   */
+  default ServedClass driverClass(String binaryName) {
+    return null;
+  }
 }

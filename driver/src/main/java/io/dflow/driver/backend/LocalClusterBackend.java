@@ -69,7 +69,8 @@ public final class LocalClusterBackend implements ClusterBackend {
   public List<ExecutorHandle> start(DriverEndpoint driver) throws IOException {
     Files.createDirectories(appDir);
     server = TransportServer.start(LOOPBACK, 0, transport,
-        new ControlEndpoint("driver", new FromExecutors(driver)), driver::driverBlock);
+        new ControlEndpoint("driver", new FromExecutors(driver)), driver::driverBlock,
+        driver::driverClass);
     synchronized (processes) {
       for (int i = 0; i < executors; i++) {
         processes.add(launch("exec-" + i));

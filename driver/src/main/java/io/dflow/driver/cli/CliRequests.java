@@ -10,17 +10,23 @@ final class CliRequests {
   private CliRequests() {}
 
   static JobRequest from(JobOptions o) {
-    Map<String, String> overrides = new LinkedHashMap<>();
-    for (String pair : o.conf) {
-      Map.Entry<String, String> e = DflowConf.parsePair(pair);
-      overrides.put(e.getKey(), e.getValue());
-    }
-    if (o.master != null) {
-      overrides.put(DflowConf.MASTER, o.master);
-    }
+    Map<String, String> overrides = overrides(o.master, o.conf);
     if (o.overwrite) {
       overrides.put(DflowConf.OVERWRITE, "true");
     }
     return new JobRequest(o.jar, o.className, o.args.toArray(String[]::new), overrides);
+  }
+
+  /** The settings of {@code --conf key=value} options and {@code --master}; a malformed pair is an IllegalArgumentException. */
+  static Map<String, String> overrides(String master, java.util.List<String> conf) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (String pair : conf) {
+      Map.Entry<String, String> e = DflowConf.parsePair(pair);
+      overrides.put(e.getKey(), e.getValue());
+    }
+    if (master != null) {
+      overrides.put(DflowConf.MASTER, master);
+    }
+    return overrides;
   }
 }

@@ -6,11 +6,11 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code dflow} command line: {@code run} and {@code explain} a job jar, {@code streaming}, {@code history}, {@code report}, {@code simulate}. */
+/** The {@code dflow} command line: {@code run} and {@code explain} a job jar, {@code streaming}, {@code history}, {@code report}, {@code simulate}, {@code shell}, {@code new-job}. */
 @Command(name = "dflow", mixinStandardHelpOptions = true, version = "dflow 0.1.0",
     description = "Runs dataflow jobs on local[N], local-cluster[E,N] or a cluster.",
     subcommands = {RunCommand.class, ExplainCommand.class, StreamingCommand.class, HistoryCommand.class,
-        ReportCommand.class, SimulateCommand.class})
+        ReportCommand.class, SimulateCommand.class, ShellCommand.class, NewJobCommand.class})
 public final class DflowCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,6 +31,7 @@ public final class DflowCli implements Runnable {
       sub.setStopAtPositional(true);
     }
     cli.getSubcommands().get("report").setStopAtPositional(false); // it passes nothing on: options go anywhere
+    cli.getSubcommands().get("new-job").setStopAtPositional(false); // DIR takes no arguments after it: options may follow
     return cli.execute(args);
   }
 
@@ -45,6 +46,6 @@ public final class DflowCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "missing command: run, explain, streaming, history, report or simulate");
+        "missing command: run, explain, streaming, history, report, simulate, shell or new-job");
   }
 }

@@ -94,7 +94,8 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
   private synchronized int serverPort() throws IOException {
     if (server == null) {
       server = TransportServer.start(LOOPBACK, 0, backend.transport(),
-          new ControlEndpoint("driver (MPI ranks)", new FromRanks()), driver::driverBlock);
+          new ControlEndpoint("driver (MPI ranks)", new FromRanks()), driver::driverBlock,
+          driver::driverClass);
     }
     return server.port();
   }

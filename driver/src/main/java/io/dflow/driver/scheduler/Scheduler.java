@@ -114,8 +114,8 @@ public final class Scheduler implements AutoCloseable {
         events.drainTo(batch);
         for (SchedulerEvent e : batch) {
           guarded(e);
-          if (e instanceof SchedulerEvent.Stop) {
-            return;
+          if (e instanceof SchedulerEvent.Stop && stopped) {
+            return; // close(): a Stop from cancelAll fails the running jobs and the loop goes on
           }
         }
         batch.clear();

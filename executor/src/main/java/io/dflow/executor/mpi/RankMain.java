@@ -218,7 +218,8 @@ public final class RankMain implements Callable<Integer> {
         blockId -> BlockIds.isShuffle(blockId) ? shuffles.resolve(blockId) : blocks.resolve(blockId), transport);
     try {
       JarCache jars = new JarCache(scratch.resolve("jars"),
-          sha -> ExecutorMain.fetch(client, "jar/" + sha, "job jar " + sha));
+          sha -> ExecutorMain.fetch(client, "jar/" + sha, "job jar " + sha),
+          name -> ExecutorMain.fetchClass(client, name));
       BroadcastCache broadcasts = new BroadcastCache(
           id -> ExecutorMain.fetch(client, "broadcast/" + id, "broadcast " + id));
       TaskEnvironment env = new TaskEnvironment(t.executor(), jars, shuffles, blocks, broadcasts, fetcher,

@@ -33,6 +33,7 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     p.addLast("messageDecoder", new MessageDecoder());
     p.addLast("messageEncoder", new MessageEncoder());
     p.addLast("fetchResponses", new FetchResponseHandler(ch, conf.fetchChunkBytes()));
+    p.addLast("classResponses", new ClassResponseHandler(ch));
     p.addLast("control", new ControlMessageHandler(handler, connection, conf.maxFrameBytes()));
   }
 }

@@ -21,4 +21,15 @@ sealed interface Message {
 
   /** The server could not serve a fetch; {@code message} says why. */
   record FetchFailure(long requestId, String message) implements Message {}
+
+  /** Asks for the class file of {@code className} (a binary name), as the server's {@link ClassResolver} knows it. */
+  record ClassRequest(long requestId, String className) implements Message {}
+
+  /**
+   * A served class: its class file and what the server sends along with it ({@link ServedClass}).
+   */
+  record ClassResponse(long requestId, byte[] bytecode, byte[] attachment) implements Message {}
+
+  /** The server does not serve the class asked for; {@code message} says why. */
+  record ClassMissing(long requestId, String message) implements Message {}
 }

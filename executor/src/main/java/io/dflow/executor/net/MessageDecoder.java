@@ -54,6 +54,35 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         String message = frame.toString(frame.readerIndex(), frame.readableBytes(), StandardCharsets.UTF_8);
         return new Message.FetchFailure(requestId, message);
       }
+      case Wire.CLASS_REQUEST: {
+        require(frame, 8 + 2, "class request");
+        long requestId = frame.readLong();
+        int nameLength = frame.readUnsignedShort();
+        if (nameLength > Wire.MAX_CLASS_NAME_BYTES || frame.readableBytes() != nameLength) {
+          throw new CorruptedFrameException("bad class name length " + nameLength + " in class request of "
+              + frame.readableBytes() + " remaining bytes");
+        }
+        return new Message.ClassRequest(requestId, frame.toString(frame.readerIndex(), nameLength, StandardCharsets.UTF_8));
+      }
+      case Wire.CLASS_RESPONSE: {
+        require(frame, 8 + 4, "class response");
+        long requestId = frame.readLong();
+        int bytecodeLength = frame.readInt();
+        if (bytecodeLength < 0 || bytecodeLength > frame.readableBytes()) {
+          throw new CorruptedFrameException("bad class file length " + bytecodeLength + " in class response of "
+              + frame.readableBytes() + " remaining bytes");
+        }
+        byte[] bytecode = ByteBufUtil.getBytes(frame, frame.readerIndex(), bytecodeLength);
+        frame.skipBytes(bytecodeLength);
+        byte[] attachment = ByteBufUtil.getBytes(frame, frame.readerIndex(), frame.readableBytes());
+        return new Message.ClassResponse(requestId, bytecode, attachment);
+      }
+      case Wire.CLASS_MISSING: {
+        require(frame, 8, "class missing");
+        long requestId = frame.readLong();
+        String message = frame.toString(frame.readerIndex(), frame.readableBytes(), StandardCharsets.UTF_8);
+        return new Message.ClassMissing(requestId, message);
+      }
       default:
         throw new CorruptedFrameException("unknown message type " + type);
     }

@@ -44,6 +44,21 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
       byte[] text = abbreviate(f.message()).getBytes(StandardCharsets.UTF_8);
       ByteBuf buf = frame(alloc, Wire.FETCH_FAILURE, 8 + text.length);
       return buf.writeLong(f.requestId()).writeBytes(text);
+    } else if (msg instanceof Message.ClassRequest r) {
+      byte[] name = r.className().getBytes(StandardCharsets.UTF_8);
+      if (name.length > Wire.MAX_CLASS_NAME_BYTES) {
+        throw new IllegalArgumentException("class name longer than " + Wire.MAX_CLASS_NAME_BYTES + " bytes");
+      }
+      ByteBuf buf = frame(alloc, Wire.CLASS_REQUEST, 8 + 2 + name.length);
+      return buf.writeLong(r.requestId()).writeShort(name.length).writeBytes(name);
+    } else if (msg instanceof Message.ClassResponse r) {
+      ByteBuf buf = frame(alloc, Wire.CLASS_RESPONSE, 8 + 4 + r.bytecode().length + r.attachment().length);
+      return buf.writeLong(r.requestId()).writeInt(r.bytecode().length).writeBytes(r.bytecode())
+          .writeBytes(r.attachment());
+    } else if (msg instanceof Message.ClassMissing m) {
+      byte[] text = abbreviate(m.message()).getBytes(StandardCharsets.UTF_8);
+      ByteBuf buf = frame(alloc, Wire.CLASS_MISSING, 8 + text.length);
+      return buf.writeLong(m.requestId()).writeBytes(text);
     }
     throw new IllegalArgumentException("unknown message " + msg.getClass());
   }

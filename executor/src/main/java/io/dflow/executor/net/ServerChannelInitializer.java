@@ -15,14 +15,22 @@ final class ServerChannelInitializer extends ChannelInitializer<Channel> {
   private final TransportConf conf;
   private final MessageHandler handler;
   private final BlockResolver resolver;
+  private final ClassResolver classes;
   private final ChannelGroup channels;
   private final HandshakeGate gate = new HandshakeGate();
 
   /** @param channels where accepted channels are tracked so the server can close them; may be null */
   ServerChannelInitializer(TransportConf conf, MessageHandler handler, BlockResolver resolver, ChannelGroup channels) {
+    this(conf, handler, resolver, ClassResolver.NONE, channels);
+  }
+
+  /** As above, serving the classes {@code classes} knows too. */
+  ServerChannelInitializer(TransportConf conf, MessageHandler handler, BlockResolver resolver, ClassResolver classes,
+      ChannelGroup channels) {
     this.conf = conf;
     this.handler = handler;
     this.resolver = resolver;
+    this.classes = classes;
     this.channels = channels;
   }
 
@@ -45,6 +53,7 @@ final class ServerChannelInitializer extends ChannelInitializer<Channel> {
     p.addLast("messageDecoder", new MessageDecoder());
     p.addLast("messageEncoder", new MessageEncoder());
     p.addLast("fetchRequests", new FetchRequestHandler(resolver, conf.fetchChunkBytes()));
+    p.addLast("classRequests", new ClassRequestHandler(classes, conf.maxFrameBytes()));
     p.addLast("control", new ControlMessageHandler(handler, connection, conf.maxFrameBytes()));
   }
 

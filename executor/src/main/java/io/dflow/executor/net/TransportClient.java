@@ -29,10 +29,12 @@ public final class TransportClient implements AutoCloseable {
 
   private final Connection connection;
   private final FetchResponseHandler fetches;
+  private final ClassResponseHandler classes;
 
-  private TransportClient(Connection connection, FetchResponseHandler fetches) {
+  private TransportClient(Connection connection, FetchResponseHandler fetches, ClassResponseHandler classes) {
     this.connection = connection;
     this.fetches = fetches;
+    this.classes = classes;
   }
 
   /**
@@ -84,7 +86,8 @@ public final class TransportClient implements AutoCloseable {
       channel.close();
       throw new IOException("cannot connect to " + where + ": timed out");
     }
-    return new TransportClient(Connection.of(channel), channel.pipeline().get(FetchResponseHandler.class));
+    return new TransportClient(Connection.of(channel), channel.pipeline().get(FetchResponseHandler.class),
+        channel.pipeline().get(ClassResponseHandler.class));
   }
 
   /**
@@ -108,6 +111,18 @@ public final class TransportClient implements AutoCloseable {
    */
   public CompletableFuture<byte[]> fetch(String blockId) {
     return fetches.fetch(blockId);
+  }
+
+  /**
+   * Fetches a class the server serves by name (see {@link ClassResolver}).
+   *
+   * @param binaryName the class's binary name
+   * @return the class file and its attachment; or completes exceptionally with a
+   *     {@link ClassNotServedException} when the server does not serve it, or an
+   *     {@link IOException} when the connection was lost
+   */
+  public CompletableFuture<ServedClass> fetchClass(String binaryName) {
+    return classes.fetch(binaryName);
   }
 
   /** The underlying connection (remote address, state, sends). */

@@ -49,6 +49,15 @@ public final class TransportServer implements AutoCloseable {
    */
   public static TransportServer start(String bindHost, int port, TransportConf conf, MessageHandler handler,
                                       BlockResolver resolver) throws IOException {
+    return start(bindHost, port, conf, handler, resolver, ClassResolver.NONE);
+  }
+
+  /**
+   * Starts listening, serving the classes {@code classes} knows besides blocks; otherwise as
+   * {@link #start(String, int, TransportConf, MessageHandler, BlockResolver)}.
+   */
+  public static TransportServer start(String bindHost, int port, TransportConf conf, MessageHandler handler,
+                                      BlockResolver resolver, ClassResolver classes) throws IOException {
     EventLoops.checkNotOnEventLoop("TransportServer.start");
     ChannelGroup connections = new DefaultChannelGroup("dflow-net-server", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -58,7 +67,7 @@ public final class TransportServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(new ServerChannelInitializer(conf, handler, resolver, connections));
+        .childHandler(new ServerChannelInitializer(conf, handler, resolver, classes, connections));
     ChannelFuture bound = bootstrap.bind(bindHost, port).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       throw new IOException("cannot listen on " + bindHost + ":" + port + ": " + bound.cause().getMessage(), bound.cause());

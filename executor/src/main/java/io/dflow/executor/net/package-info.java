@@ -7,10 +7,13 @@
  * {@code ClientHandshakeHandler}). Only then are the frame decoder and message handlers
  * installed. After that the wire carries length-prefixed frames with a size limit:
  * opaque control messages (the caller serialises its own RPC payloads) and block fetches,
- * which the server answers straight from a file region with zero-copy sends.
+ * which the server answers straight from a file region with zero-copy sends, and class fetches
+ * by name, which the server answers only for the classes its {@link ClassResolver} made (a
+ * shell's snippet classes): a name never reaches the file system or the class path.
  *
  * <p>Public surface: {@link TransportServer}, {@link TransportClient}, {@link Connection},
- * {@link TransportConf}, {@link MessageHandler}, {@link BlockResolver}, {@link BlockRegion}.
+ * {@link TransportConf}, {@link MessageHandler}, {@link BlockResolver}, {@link BlockRegion},
+ * {@link ClassResolver}, {@link ServedClass}, {@link ClassNotServedException}.
  * Everything else (messages, codec, handlers) is package-private.
  *
  * <h2>Pipelines</h2>
@@ -18,7 +21,8 @@
  * before auth:  [ServerHandshakeHandler | ClientHandshakeHandler]   (fixed-size reads only)
  * after auth:   frameDecoder (LengthFieldBasedFrameDecoder, maxFrameBytes)
  *               → MessageDecoder → MessageEncoder (outbound)
- *               → server: FetchRequestHandler | client: FetchResponseHandler
+ *               → server: FetchRequestHandler → ClassRequestHandler
+ *                 | client: FetchResponseHandler → ClassResponseHandler
  *               → ControlMessageHandler (control messages, close, errors)
  * </pre>
  *

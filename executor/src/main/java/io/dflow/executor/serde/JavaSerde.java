@@ -47,7 +47,8 @@ public final class JavaSerde {
 
   /**
    * Reads one object, resolving classes with {@code loader} and admitting only JDK value types,
-   * dflow's own types and classes defined by {@code loader} itself (the job jar). Every failure
+   * dflow's own types, classes defined by {@code loader} itself (the job jar) and those a
+   * {@link TrustedClasses} loader vouches for (a shell's jars, a test's own package). Every failure
    * to read, including one thrown by a class's own {@code readObject}, is an {@link IOException}.
    */
   public static <T> T deserialize(byte[] bytes, ClassLoader loader, Class<T> expected)
@@ -91,6 +92,9 @@ public final class JavaSerde {
       if (name.startsWith(prefix)) {
         return true;
       }
+    }
+    if (jobLoader instanceof TrustedClasses trusted && trusted.trusts(cls)) {
+      return true;
     }
     ClassLoader own = cls.getClassLoader();
     return own != null && own == jobLoader && own != ClassLoader.getSystemClassLoader();

@@ -99,6 +99,35 @@ class MessageCodecTest {
   }
 
   @Test
+  void classMessagesRoundTrip() {
+    assertEquals(new Message.ClassRequest(3, "REPL.$JShell$12$Wörd"), roundTrip(new Message.ClassRequest(3, "REPL.$JShell$12$Wörd")));
+    Message.ClassResponse response = (Message.ClassResponse) roundTrip(
+        new Message.ClassResponse(4, new byte[] {(byte) 0xCA, (byte) 0xFE}, new byte[] {9, 8, 7}));
+    assertEquals(4, response.requestId());
+    assertArrayEquals(new byte[] {(byte) 0xCA, (byte) 0xFE}, response.bytecode());
+    assertArrayEquals(new byte[] {9, 8, 7}, response.attachment());
+    Message.ClassResponse bare = (Message.ClassResponse) roundTrip(new Message.ClassResponse(5, new byte[0], new byte[0]));
+    assertEquals(0, bare.bytecode().length + bare.attachment().length);
+    assertEquals(new Message.ClassMissing(6, "not served"), roundTrip(new Message.ClassMissing(6, "not served")));
+  }
+
+  @Test
+  void malformedClassFramesAreRejectedAndReleased() {
+    // class name length says 50 but the frame holds 2 bytes
+    assertMalformed(Unpooled.buffer().writeInt(1 + 8 + 2 + 2).writeByte(Wire.CLASS_REQUEST)
+        .writeLong(1).writeShort(50).writeBytes(new byte[2]));
+    // a name longer than the limit
+    int tooLong = Wire.MAX_CLASS_NAME_BYTES + 1;
+    assertMalformed(Unpooled.buffer().writeInt(1 + 8 + 2 + tooLong).writeByte(Wire.CLASS_REQUEST)
+        .writeLong(1).writeShort(tooLong).writeBytes(new byte[tooLong]));
+    // class file length past the frame's end, and a negative one
+    assertMalformed(Unpooled.buffer().writeInt(1 + 8 + 4 + 3).writeByte(Wire.CLASS_RESPONSE)
+        .writeLong(1).writeInt(4).writeBytes(new byte[3]));
+    assertMalformed(Unpooled.buffer().writeInt(1 + 8 + 4).writeByte(Wire.CLASS_RESPONSE).writeLong(1).writeInt(-1));
+    assertMalformed(Unpooled.buffer().writeInt(1 + 4).writeByte(Wire.CLASS_MISSING).writeInt(1));
+  }
+
+  @Test
   void malformedFramesAreRejectedAndReleased() {
     assertMalformed(Unpooled.buffer().writeInt(1).writeByte(99));
     assertMalformed(Unpooled.buffer().writeInt(0));
