@@ -22,6 +22,7 @@ import io.dflow.driver.scheduler.ListenerBus;
 import io.dflow.driver.scheduler.ListenerEvent;
 import io.dflow.driver.scheduler.Scheduler;
 import io.dflow.driver.scheduler.SchedulerConf;
+import io.dflow.executor.CommitRequests;
 import io.dflow.executor.net.BlockData;
 import io.dflow.executor.net.BlockRegion;
 import io.dflow.executor.net.HeapBlock;
@@ -69,6 +70,7 @@ public final class Session implements JobRunner, AutoCloseable {
   private final JobFiles files;
   private final Planner planner;
   private final ListenerBus bus = new ListenerBus();
+  private final OutputCommitCoordinator commits = new OutputCommitCoordinator();
   private final java.util.concurrent.atomic.AtomicInteger executorsLost = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger executorsReplaced = new java.util.concurrent.atomic.AtomicInteger();
   private final Counters counters = new Counters();
@@ -122,6 +124,7 @@ public final class Session implements JobRunner, AutoCloseable {
     this.planner = new Planner(PlannerConf.from(conf, totalSlots), files::list);
     this.maxBroadcastBytes = DflowConf.longValue(conf, DflowConf.BROADCAST_MAX_BYTES);
     bus.add(new ProgressListener(progress, counters));
+    bus.add(commits);
     Endpoint endpoint = new Endpoint();
     this.gangs = new GangRunner(conf, backend, endpoint);
     this.scheduler = new Scheduler(new SchedulerConf(jar.sha256(), conf,
@@ -201,8 +204,12 @@ public final class Session implements JobRunner, AutoCloseable {
     JobId job = new JobId(nextJob.getAndIncrement());
     if (action instanceof Action.Save save) {
       String commitJob = appId + "_" + job;
-      return files.commitOutput(save.path(), commitJob, overwrite(), partitions,
-          () -> runJob(job, plan, 0, partitions, commitJob));
+      try {
+        return files.commitOutput(save.path(), commitJob, overwrite(), partitions,
+            () -> runJob(job, plan, 0, partitions, commitJob));
+      } finally {
+        commits.jobEnded(commitJob);
+      }
     }
     return runJob(job, plan, 0, partitions, null);
   }
@@ -391,6 +398,11 @@ public final class Session implements JobRunner, AutoCloseable {
 
     @Override
     public BlockData driverBlock(String blockId) throws IOException {
+      CommitRequests.Request commit = CommitRequests.parse(blockId);
+      if (commit != null) {
+        boolean granted = commits.mayCommit(commit.job(), commit.partition(), commit.taskId());
+        return new HeapBlock(new byte[] {(byte) (granted ? 1 : 0)}, 1);
+      }
       Path served = blockId.startsWith("jar/") ? jar.servedJar(blockId.substring("jar/".length())) : null;
       if (served != null) {
         return new BlockRegion(served, 0, Files.size(served));

@@ -97,6 +97,11 @@ public final class Executor implements AutoCloseable {
   /** Slot threads given up on: closing does not wait for them. */
   private final java.util.concurrent.atomic.AtomicInteger abandonedThreads = new java.util.concurrent.atomic.AtomicInteger();
 
+  /** Where this executor's attempts ask the driver whether they may commit their output. */
+  public void commitGate(io.dflow.executor.task.CommitGate gate) {
+    runner.commitGate(gate);
+  }
+
   /** Makes this executor end its process through {@code restart} when it has given up a task's thread. */
   public void restartOnAbandonedTask(Runnable restart) {
     this.restart = restart;

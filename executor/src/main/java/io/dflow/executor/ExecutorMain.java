@@ -125,6 +125,8 @@ public final class ExecutorMain implements Callable<Integer> {
         TransportServer server = TransportServer.start(bind, 0, transport, IGNORE_CONTROL,
             executor.blockResolver())) {
       link.executor = executor;
+      executor.commitGate((job, partition, taskId) -> fetch(driverClient,
+          CommitRequests.blockId(job, partition, taskId), "commit permission")[0] == 1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         String caller = ExitCaller.describe();
         if (caller != null) {

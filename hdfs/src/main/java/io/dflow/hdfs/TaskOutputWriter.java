@@ -86,11 +86,31 @@ public final class TaskOutputWriter implements Closeable {
    *     output is then discarded
    */
   public boolean commit() throws IOException {
+    return commit(() -> true);
+  }
+
+  /** Whether this attempt may commit: asked once its output is complete, just before it is moved. */
+  @FunctionalInterface
+  public interface Permission {
+    boolean granted() throws IOException;
+  }
+
+  /**
+   * Like {@link #commit()}, first asking {@code permission} (the driver's commit coordinator).
+   *
+   * @throws CommitDeniedException if it is refused: the output is discarded
+   */
+  public boolean commit(Permission permission) throws IOException {
     if (state != State.OPEN) {
       throw new IllegalStateException("task output already " + state.name().toLowerCase());
     }
     state = State.COMMITTED;
     writer.close();
+    if (!permission.granted()) {
+      fs.delete(attemptDir, true);
+      throw new CommitDeniedException("commit denied: another attempt of partition " + partition
+          + " commits its output");
+    }
     Path taskDir = layout.taskDir(partition);
     if (fs.exists(taskDir)) {
       fs.delete(attemptDir, true);

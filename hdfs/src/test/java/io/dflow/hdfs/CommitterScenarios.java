@@ -200,6 +200,23 @@ final class CommitterScenarios {
     assertEquals("first\n", read(out + "/part-00000"));
   }
 
+  void anAttemptDeniedTheCommitLeavesNothingAndTheHolderCommits() throws IOException {
+    String out = base + "/denied";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-9", conf);
+    committer.setupJob(false);
+    TaskOutputWriter holder = TaskOutputWriter.open(out, "job-9", 0, 0, conf);
+    TaskOutputWriter copy = TaskOutputWriter.open(out, "job-9", 0, 1, conf);
+    holder.write("holder");
+    copy.write("copy");
+    CommitDeniedException denied = org.junit.jupiter.api.Assertions.assertThrows(CommitDeniedException.class,
+        () -> copy.commit(() -> false));
+    assertTrue(denied.getMessage().contains("partition 0"), denied.getMessage());
+    assertEquals(List.of("_attempt_0_0"), names(out + "/_temporary/job-9"), "only the holder's attempt folder is left");
+    assertTrue(holder.commit(() -> true));
+    committer.commitJob(1);
+    assertEquals("holder\n", read(out + "/part-00000"));
+  }
+
   void racingAttemptsCommitExactlyOnce() throws Exception {
     String out = base + "/race";
     TextOutputCommitter committer = new TextOutputCommitter(out, "job-8", conf);

@@ -123,6 +123,7 @@ class MiniDfsClusterTest {
     scenarios.failedCommitOfAMissingPartitionThenAbortLeavesNothing();
     scenarios.existingOutputIsRefusedUnlessOverwrite();
     scenarios.aSecondAttemptOfACommittedPartitionIsDiscarded();
+    scenarios.anAttemptDeniedTheCommitLeavesNothingAndTheHolderCommits();
     scenarios.racingAttemptsCommitExactlyOnce();
     scenarios.aWriterClosedWithoutCommitLeavesNothing();
     scenarios.aJobWritingAPathKeepsOthersOffIt();

@@ -55,6 +55,11 @@ class TextOutputCommitterTest {
   }
 
   @Test
+  void anAttemptDeniedTheCommitLeavesNothingAndTheHolderCommits() throws IOException {
+    scenarios.anAttemptDeniedTheCommitLeavesNothingAndTheHolderCommits();
+  }
+
+  @Test
   void aSecondAttemptOfACommittedPartitionIsDiscarded() throws IOException {
     scenarios.aSecondAttemptOfACommittedPartitionIsDiscarded();
   }

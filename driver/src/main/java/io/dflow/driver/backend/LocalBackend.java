@@ -50,6 +50,8 @@ public final class LocalBackend implements ClusterBackend {
     executor = new Executor(conf, loaders, null,
         broadcast -> driver.driverBlock("broadcast/" + broadcast).readAll(),
         update -> driver.received(id, update));
+    executor.commitGate((job, partition, taskId) ->
+        driver.driverBlock(io.dflow.executor.CommitRequests.blockId(job, partition, taskId)).readAll()[0] == 1);
     return List.of(new ExecutorHandle() {
       @Override
       public ExecutorId id() {

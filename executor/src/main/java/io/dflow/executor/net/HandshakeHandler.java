@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+  /** Why a handshake failed when the peer closed its connection before it ended. */
+  static final String CLOSED_BY_PEER = "closed the connection during the handshake";
 
   private enum State { NEW, RUNNING, SUCCEEDED, FAILED }
 
@@ -157,7 +159,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    fail(ctx, "closed the connection during the handshake");
+    fail(ctx, CLOSED_BY_PEER);
     ctx.fireChannelInactive();
   }
 

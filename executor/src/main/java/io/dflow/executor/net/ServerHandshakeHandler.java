@@ -33,7 +33,9 @@ final class ServerHandshakeHandler extends HandshakeHandler {
   @Override
   protected void failed(ChannelHandlerContext ctx, String reason) {
     gate.ended();
-    gate.failed(ctx.channel().remoteAddress(), reason);
+    if (!reason.equals(CLOSED_BY_PEER)) {
+      gate.failed(ctx.channel().remoteAddress(), reason);
+    } // a peer that only hung up (a port probe, an executor stopped as the driver shuts down) proved nothing wrong
   }
 
   @Override

@@ -86,6 +86,9 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
   long shuffleRawBytesWritten;
   private long shuffleRawBytesRead;
 
+  /** Where this attempt asks whether it may commit its output; set by the runner. */
+  CommitGate commitGate = CommitGate.ALWAYS;
+
   TaskContext(TaskEnvironment env, RegisterStage stage, TaskLaunch launch, ClassLoader loader,
       Supplier<Configuration> hadoopConf, boolean mapSide) {
     this.env = env;

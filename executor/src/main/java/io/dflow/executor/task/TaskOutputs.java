@@ -107,7 +107,7 @@ public final class TaskOutputs {
         writer.write(records.next());
       }
       ctx.recordsOut = writer.records();
-      writer.commit();
+      writer.commit(() -> ctx.commitGate.mayCommit(ctx.stage.commitJob(), attempt.partition(), attempt.taskId()));
     }
   }
 }

@@ -14,6 +14,7 @@ import io.dflow.executor.serde.JavaSerde;
 import io.dflow.executor.shuffle.FetchFailedException;
 import io.dflow.executor.shuffle.MapOutputWriter;
 import io.dflow.hdfs.BadInputException;
+import io.dflow.hdfs.CommitDeniedException;
 import io.dflow.planner.Stage;
 import io.dflow.planner.StageOutput;
 import io.dflow.planner.TaskInput;
@@ -41,6 +42,7 @@ public final class TaskRunner {
   /** Gives up on killed attempts that do not stop: see {@link #killed}. */
   private volatile java.util.concurrent.ScheduledExecutorService reaper;
   private volatile java.util.function.Consumer<TaskEnded> onAbandoned = ended -> { };
+  private volatile CommitGate commitGate = CommitGate.ALWAYS;
   /** The attempts running now, for a kill from the driver. */
   private final Map<TaskAttempt, TaskContext> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final HadoopConfCache hadoopConfs = new HadoopConfCache();
@@ -71,6 +73,11 @@ public final class TaskRunner {
    */
   public void onAbandoned(java.util.function.Consumer<TaskEnded> action) {
     this.onAbandoned = action;
+  }
+
+  /** Where attempts ask whether they may commit their output. */
+  public void commitGate(CommitGate gate) {
+    this.commitGate = gate;
   }
 
   /** {@code ctx} was just killed: unless it stops within its job's kill timeout, it is abandoned. */
@@ -136,6 +143,7 @@ public final class TaskRunner {
       }
       ctx = new TaskContext(env, stage, launch, loader, () -> hadoopConfs.get(stage.conf()),
           sinks.stream().anyMatch(s -> s.output() instanceof StageOutput.ShuffleWrite));
+      ctx.commitGate = commitGate;
       TaskScope.enter(ctx);
       running.put(launch.attempt(), ctx);
       watched = watchdog.watch(ctx);
@@ -148,6 +156,12 @@ public final class TaskRunner {
         t = new TaskKilledException(ctx.killed(), t);
       }
       closeQuietly(ctx, t);
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        if (c instanceof CommitDeniedException denied) { // what became of its output says more than its kill
+          return new TaskEnded(launch.attempt(), env.executor(), new TaskEndReason.Killed(denied.getMessage()),
+              (ctx == null ? TaskMetrics.NONE : ctx.metrics(millisSince(start))).withGcMillis(gcMillis() - gcBefore));
+        }
+      }
       if (ctx != null && ctx.killedByDriver()) {
         return new TaskEnded(launch.attempt(), env.executor(), new TaskEndReason.Killed(ctx.killed()),
             ctx.metrics(millisSince(start)).withGcMillis(gcMillis() - gcBefore));

@@ -99,6 +99,29 @@ class FileTasksTest extends InProcessExecutorTest {
   }
 
   @Test
+  void anAttemptTheDriverDeniesTheCommitEndsKilledAndLeavesNoOutput() throws Exception {
+    String out = tmp.resolve("denied").toString();
+    String jobKey = "job-5";
+    new TextOutputCommitter(out, jobKey, HadoopConf.create(Map.of())).setupJob(false);
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    executor.commitGate((job, partition, taskId) -> {
+      asked.add(job + "/" + partition);
+      return partition != 1;
+    });
+    Stage stage = planning.plan(planning.context.parallelize(List.of(1L, 2L), Encoders.longs(), 2),
+        new Action.Save(out, new io.dflow.api.plan.FileFormat.Text(false), Encoders.longs())).resultStage();
+    List<TaskEnded> tasks = Tasks.runAll(executor, reports, Tasks.register(stage, null, Map.of(), Map.of(), jobKey));
+    assertEquals(List.of("job-5/0", "job-5/1"), asked.stream().sorted().toList(), "every attempt asks, naming its job");
+    TaskEnded denied = tasks.stream().filter(t -> t.attempt().partition() == 1).findFirst().orElseThrow();
+    assertTrue(denied.reason() instanceof io.dflow.executor.protocol.TaskEndReason.Killed k
+        && k.reason().contains("commit denied"), denied.reason().describe());
+    try (var left = Files.list(tmp.resolve("denied/_temporary/job-5"))) {
+      assertEquals(List.of("task_0"), left.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).toList(),
+          "only the granted partition's output is there");
+    }
+  }
+
+  @Test
   void aSaveWithoutItsJobSetUpFailsNamingTheJob() throws Exception {
     String out = tmp.resolve("never-set-up").toString();
     PhysicalPlan plan = planning.plan(planning.context.parallelize(List.of("x"), Encoders.strings(), 1),
