@@ -37,6 +37,14 @@ public final class DflowConf {
   public static final String MPI_TIMEOUT = "dflow.mpi.timeout";
   public static final String MPI_MPIRUN = "dflow.mpi.mpirun";
   public static final String MPI_OPTIONS = "dflow.mpi.options";
+  public static final String APP_NAME = "dflow.app.name";
+  public static final String EXECUTOR_INSTANCES = "dflow.executor.instances";
+  public static final String EXECUTOR_CORES = "dflow.executor.cores";
+  public static final String EXECUTOR_MEMORY_OVERHEAD = "dflow.executor.memoryOverhead";
+  public static final String DRIVER_HOST = "dflow.driver.host";
+  public static final String YARN_QUEUE = "dflow.yarn.queue";
+  public static final String YARN_AM_MEMORY = "dflow.yarn.am.memory";
+  public static final String YARN_STAGING_DIR = "dflow.yarn.stagingDir";
 
   /** Settings that must be positive whole numbers, with the largest value each may take. */
   static final Map<String, Long> POSITIVE_NUMBERS = Map.ofEntries(
@@ -51,6 +59,9 @@ public final class DflowConf {
       Map.entry(MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
       Map.entry(STAGE_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
       Map.entry(MPI_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
+      Map.entry(EXECUTOR_INSTANCES, 100_000L),
+      Map.entry(EXECUTOR_CORES, 1024L),
+      Map.entry(EXECUTOR_MEMORY_OVERHEAD, Long.MAX_VALUE),
       Map.entry(MPI_START_TIMEOUT, Long.MAX_VALUE),
       Map.entry(STORAGE_MEMORY, Long.MAX_VALUE),
       Map.entry(BROADCAST_MAX_BYTES, (long) Integer.MAX_VALUE - 8),
@@ -70,12 +81,14 @@ public final class DflowConf {
       "dflow.rpc.fetchChunkBytes", "dflow.executor.classpath", "dflow.output.compress", "dflow.output.compress.codec",
       "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes", MPI_MAX_ATTEMPTS, MPI_START_TIMEOUT,
       MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
-      LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR);
+      LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR, APP_NAME, EXECUTOR_INSTANCES,
+      EXECUTOR_CORES, EXECUTOR_MEMORY_OVERHEAD, DRIVER_HOST, YARN_QUEUE, YARN_AM_MEMORY, YARN_STAGING_DIR);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
       "dflow.collect.maxBytes", "dflow.task.memoryBytes", STORAGE_MEMORY, BROADCAST_MAX_BYTES,
-      "dflow.shuffle.maxBytesInFlight", MAX_FRAME, "dflow.rpc.fetchChunkBytes", "dflow.streaming.combineBufferBytes");
+      "dflow.shuffle.maxBytesInFlight", MAX_FRAME, "dflow.rpc.fetchChunkBytes", "dflow.streaming.combineBufferBytes",
+      EXECUTOR_MEMORY_OVERHEAD);
 
   /** Settings that are true or false, nothing else. */
   static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress",
@@ -100,6 +113,10 @@ public final class DflowConf {
     conf.put(MPI_START_TIMEOUT, "60000");
     conf.put(MPI_TIMEOUT, "0");
     conf.put(MPI_MPIRUN, "mpirun");
+    conf.put(EXECUTOR_INSTANCES, "2");
+    conf.put(EXECUTOR_CORES, "1");
+    conf.put(YARN_QUEUE, "default");
+    conf.put(YARN_AM_MEMORY, "512m");
     return conf;
   }
 
@@ -160,6 +177,11 @@ public final class DflowConf {
     if (mpiTimeout != null && !mpiTimeout.trim().matches("\\d{1,18}")) {
       throw new IllegalArgumentException("setting " + MPI_TIMEOUT + "=" + mpiTimeout
           + " is not valid: it must be a whole number of milliseconds, 0 for none");
+    }
+    for (String heap : new String[] {EXECUTOR_MEMORY, YARN_AM_MEMORY}) {
+      if (conf.get(heap) != null) {
+        sizeValue(conf, heap);
+      }
     }
     String codec = conf.get(COMPRESS_CODEC);
     if (codec != null) {
@@ -242,6 +264,35 @@ public final class DflowConf {
       throw new IllegalArgumentException("--conf expects key=value, got '" + text + "'");
     }
     return Map.entry(text.substring(0, eq).trim(), text.substring(eq + 1).trim());
+  }
+
+  /**
+   * A heap size setting ({@code dflow.executor.memory}: {@code 1g}, {@code 512m}, as {@code -Xmx}
+   * takes them) in bytes; it fails naming the key if it is not a size.
+   */
+  public static long sizeValue(Map<String, String> conf, String key) {
+    String v = bytes(key, conf.get(key).trim());
+    long n;
+    try {
+      n = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("setting " + key + "=" + conf.get(key)
+          + " is not valid: it must be a size in bytes, such as 134217728, 512m or 4g");
+    }
+    return n;
+  }
+
+  /** Executors on a cluster manager: {@code dflow.executor.instances}, 2 when unset. */
+  public static int executorInstances(Map<String, String> conf) {
+    return Integer.parseInt(conf.getOrDefault(EXECUTOR_INSTANCES, "2").trim());
+  }
+
+  /** Slots of an executor on a cluster manager: {@code dflow.executor.cores}, 1 when unset. */
+  public static int executorCores(Map<String, String> conf) {
+    return Integer.parseInt(conf.getOrDefault(EXECUTOR_CORES, "1").trim());
   }
 
   static boolean booleanValue(Map<String, String> conf, String key) {

@@ -61,9 +61,10 @@ public final class JobLauncher {
     CountDownLatch cleanedUp = new CountDownLatch(1); // a shutdown hook waits for it: see Cancellation
     try {
       Map<String, String> conf = DflowConf.load(dflowHome(), overrides);
-      Master master = Master.parse(conf.get(DflowConf.MASTER));
+      Master master = Master.parse(conf.get(DflowConf.MASTER), conf);
       try (JobJar jar = opener.open()) {
         DflowJob job = maker.make(jar);
+        conf.putIfAbsent(DflowConf.APP_NAME, job.getClass().getName());
         Thread.currentThread().setContextClassLoader(jar.loader());
         if (explainTo != null) {
           return explain(job, args, conf, master, explainTo);

@@ -269,10 +269,12 @@ public final class Session implements JobRunner, AutoCloseable {
   }
 
   /**
-   * Ends the event log with the application's outcome; returns where it is, or null when
+   * Ends the event log with the application's outcome (and tells the backend, for its cluster
+   * manager); returns where the log is, or null when
    * there is none ({@code dflow.eventLog.enabled=false}).
    */
   Path finishEventLog(boolean succeeded, String error) {
+    backend.outcome(succeeded, error);
     if (eventLog == null) {
       return null;
     }

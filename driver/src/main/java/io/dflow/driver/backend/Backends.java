@@ -14,6 +14,9 @@ public final class Backends {
    */
   public static ClusterBackend create(Master master, Map<String, String> conf, ClassLoader jobLoader, Path appDir,
       ExecutorMemory memory) {
+    if (master instanceof Master.Yarn) {
+      return new io.dflow.driver.yarn.YarnBackend(conf, appDir, memory);
+    }
     if (master instanceof Master.LocalCluster cluster) {
       return new LocalClusterBackend(cluster.executors(), cluster.slotsEach(), conf, appDir, memory);
     }

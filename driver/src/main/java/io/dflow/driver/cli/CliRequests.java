@@ -18,9 +18,21 @@ final class CliRequests {
     if (o.master != null) {
       overrides.put(DflowConf.MASTER, o.master);
     }
+    putIfSet(overrides, DflowConf.EXECUTOR_INSTANCES, o.numExecutors);
+    putIfSet(overrides, DflowConf.EXECUTOR_CORES, o.executorCores);
+    putIfSet(overrides, DflowConf.EXECUTOR_MEMORY, o.executorMemory);
+    putIfSet(overrides, DflowConf.YARN_QUEUE, o.queue);
+    putIfSet(overrides, DflowConf.APP_NAME, o.name);
     if (o.overwrite) {
       overrides.put(DflowConf.OVERWRITE, "true");
     }
     return new JobRequest(o.jar, o.className, o.args.toArray(String[]::new), overrides);
+  }
+
+  /** An option wins over a --conf of the same key, as --master does. */
+  private static void putIfSet(Map<String, String> overrides, String key, String value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
   }
 }

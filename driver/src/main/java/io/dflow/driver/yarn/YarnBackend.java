@@ -1,0 +1,499 @@
+package io.dflow.driver.yarn;
+
+import io.dflow.driver.DflowConf;
+import io.dflow.driver.backend.ClusterBackend;
+import io.dflow.driver.backend.DriverEndpoint;
+import io.dflow.driver.backend.ExecutorHandle;
+import io.dflow.driver.backend.ExecutorMemory;
+import io.dflow.executor.ExecutorMain;
+import io.dflow.executor.LocalDirs;
+import io.dflow.executor.net.Connection;
+import io.dflow.executor.net.MessageHandler;
+import io.dflow.executor.net.TransportConf;
+import io.dflow.executor.net.TransportOptions;
+import io.dflow.executor.net.TransportServer;
+import io.dflow.executor.protocol.ControlEndpoint;
+import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
+import io.dflow.executor.protocol.ControlMessage.StopExecutor;
+import io.dflow.executor.protocol.ExecutorId;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --master yarn}, client deploy mode: the driver runs here; a YARN application whose
+ * master ({@link ApplicationMaster}) asks the ResourceManager for executor containers. dflow's
+ * jars are shipped through the staging directory ({@link Staging}); executors connect back to
+ * this driver over the authenticated transport with a secret made here, which reaches the
+ * application master and the executors in their containers' environment only. A lost executor
+ * is replaced with a new container request, as {@code local-cluster} replaces a process, at most
+ * twice as many times as there are executors; its loss names the container, its host and how
+ * YARN says it ended.
+ */
+public final class YarnBackend implements ClusterBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(YarnBackend.class);
+  private static final EnumSet<YarnApplicationState> ENDED =
+      EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
+
+  private final Map<String, String> conf;
+  private final YarnSettings settings;
+  private final Path appDir;
+  private final ExecutorMemory memory;
+  private final TransportConf transport;
+  private final Map<ExecutorId, Remote> registered = new ConcurrentHashMap<>();
+  /** How each executor's container ended, as the application master reports it. */
+  private final Map<String, CompletableFuture<AmMessage.Ended>> ends = new ConcurrentHashMap<>();
+  /** Executors' containers by id, once started. */
+  private final Map<String, AmMessage.Started> started = new ConcurrentHashMap<>();
+  private final CompletableFuture<Connection> am = new CompletableFuture<>();
+  private TransportServer server;
+  private YarnClient yarn;
+  private ApplicationId appId;
+  private Staging staging;
+  private DriverEndpoint driver;
+  private String driverAddress;
+  private volatile boolean running;
+  private volatile boolean closing;
+  private volatile AmMessage.Ended failedAtStart;
+  private int nextExecutor;
+  private int replacements;
+  private boolean succeeded;
+  private String diagnostic = "the driver stopped before its jobs finished";
+
+  public YarnBackend(Map<String, String> conf, Path appDir, ExecutorMemory memory) {
+    this.conf = conf;
+    this.settings = YarnSettings.from(conf);
+    this.appDir = appDir;
+    this.memory = memory;
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    this.transport = new TransportConf(secret, Integer.parseInt(conf.get(DflowConf.MAX_FRAME).trim()),
+        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, Long.parseLong(conf.get(DflowConf.HANDSHAKE_TIMEOUT).trim()));
+  }
+
+  /** The YARN application's id, once submitted. */
+  public ApplicationId applicationId() {
+    return appId;
+  }
+
+  @Override
+  public List<ExecutorHandle> start(DriverEndpoint driver) throws IOException {
+    this.driver = driver;
+    Files.createDirectories(appDir);
+    server = TransportServer.start("0.0.0.0", 0, transport,
+        new Dispatch(new ControlEndpoint("driver", new FromExecutors())), driver::driverBlock);
+    String host = conf.getOrDefault(DflowConf.DRIVER_HOST, "").strip();
+    driverAddress = (host.isEmpty() ? InetAddress.getLocalHost().getCanonicalHostName() : host) + ":" + server.port();
+    YarnConfiguration yarnConf = YarnConf.create(conf);
+    yarn = YarnClient.createYarnClient();
+    yarn.init(yarnConf);
+    yarn.start();
+    try {
+      submit(yarnConf);
+    } catch (YarnException e) {
+      throw new IOException("YARN refused the application: " + e.getMessage(), e);
+    }
+    return awaitExecutors();
+  }
+
+  private void submit(YarnConfiguration yarnConf) throws IOException, YarnException {
+    YarnClientApplication app = yarn.createApplication();
+    ApplicationSubmissionContext context = app.getApplicationSubmissionContext();
+    appId = context.getApplicationId();
+    staging = new Staging(yarnConf, conf.get(DflowConf.YARN_STAGING_DIR));
+    List<ShippedFile> classpath = staging.shipClasspath(classpathEntries(), appDir.resolve("staging"));
+    List<ShippedFile> amFiles = new ArrayList<>(classpath);
+    amFiles.add(staging.shipConf(yarnConf, appId.toString()));
+    LOG.info("application {}: jars {}", appId, staging.summary());
+    setup = new AmMessage.Setup(settings.executorContainerMb(), settings.cores(), executorCommand(classpath), classpath);
+
+    List<String> amCommand = ContainerCommands.java(YarnSettings.heapOption(settings.amHeapBytes()), Map.of(), classpath);
+    amCommand.addAll(List.of(ApplicationMaster.class.getName(), "--driver", driverAddress));
+    Map<String, LocalResource> resources = new java.util.HashMap<>();
+    for (ShippedFile f : amFiles) {
+      resources.put(f.link(), f.resource());
+    }
+    context.setAMContainerSpec(ContainerLaunchContext.newInstance(resources,
+        Map.of(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret())),
+        List.of(ContainerCommands.shellLine(amCommand)), null, null, null));
+    context.setApplicationName(settings.name());
+    context.setApplicationType("DFLOW");
+    context.setQueue(settings.queue());
+    context.setResource(Resource.newInstance(settings.amContainerMb(), 1));
+    context.setMaxAppAttempts(1); // the driver is here: a second master could not take over its state
+    yarn.submitApplication(context);
+  }
+
+  private AmMessage.Setup setup;
+
+  /** The executor's command up to its per-container arguments. */
+  private List<String> executorCommand(List<ShippedFile> classpath) {
+    List<String> cmd = ContainerCommands.java(YarnSettings.heapOption(settings.heapBytes()), conf, classpath);
+    cmd.addAll(List.of(ExecutorMain.class.getName(), "--driver", driverAddress, "--slots",
+        String.valueOf(settings.cores()), "--local-dir", "dflow-local"));
+    cmd.addAll(TransportOptions.of(transport));
+    if (memory.storageBytes() != null) {
+      cmd.addAll(List.of("--storage-memory", String.valueOf(memory.storageBytes())));
+    }
+    cmd.addAll(List.of("--execution-fraction", String.valueOf(memory.executionFraction())));
+    return cmd;
+  }
+
+  /** The driver's own class path (or {@code dflow.executor.classpath}), wildcards expanded: what containers run with. */
+  private List<Path> classpathEntries() throws IOException {
+    String cp = conf.getOrDefault("dflow.executor.classpath", System.getProperty("java.class.path"));
+    List<Path> entries = new ArrayList<>();
+    for (String e : cp.split(File.pathSeparator)) {
+      if (e.endsWith("*")) {
+        Path dir = Path.of(e.substring(0, e.length() - 1));
+        try (var jars = Files.list(dir)) {
+          jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(entries::add);
+        }
+      } else if (!e.isBlank()) {
+        entries.add(Path.of(e));
+      }
+    }
+    return entries;
+  }
+
+  private List<ExecutorHandle> awaitExecutors() throws IOException {
+    long timeout = Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT).trim());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+    Connection master;
+    try {
+      master = am.get(timeout, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IOException("the application master of " + appId + " did not start within " + timeout + " ms: "
+          + report());
+    } catch (Exception e) {
+      throw new IOException("the application master of " + appId + " failed: " + e.getMessage(), e);
+    }
+    master.send(setup.encode());
+    synchronized (registered) {
+      for (int i = 0; i < settings.executors(); i++) {
+        request(newExecutorId());
+      }
+      while (registered.size() < settings.executors()) {
+        if (failedAtStart != null) {
+          throw new IOException("executor " + failedAtStart.executor() + " " + describe(failedAtStart)
+              + " before it registered");
+        }
+        if (!master.isOpen()) {
+          throw new IOException("the application master of " + appId + " went away: " + report());
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IOException("only " + registered.size() + " of " + settings.executors() + " executors ("
+              + settings.executorContainerMb() + " MiB, " + settings.cores() + " cores each) started within " + timeout
+              + " ms: queue '" + settings.queue() + "' did not give the containers");
+        }
+        try {
+          registered.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for executors", e);
+        }
+      }
+      running = true;
+      return List.copyOf(registered.values());
+    }
+  }
+
+  /** The application's state and YARN's diagnostics, for an error message. */
+  private String report() {
+    try {
+      ApplicationReport r = yarn.getApplicationReport(appId);
+      return "it is " + r.getYarnApplicationState() + (r.getDiagnostics() == null || r.getDiagnostics().isBlank()
+          ? "" : ": " + r.getDiagnostics().strip());
+    } catch (IOException | YarnException e) {
+      return "its report cannot be had: " + e.getMessage();
+    }
+  }
+
+  private synchronized String newExecutorId() {
+    return "exec-" + nextExecutor++;
+  }
+
+  private void request(String executor) {
+    ends.put(executor, new CompletableFuture<>());
+    am.join().send(new AmMessage.Request(executor, List.of(), List.of()).encode());
+  }
+
+  /** Asks for a container in place of a lost executor, unless the application ends or has replaced enough already. */
+  private synchronized boolean replace(ExecutorId lost) {
+    if (closing || !am.join().isOpen() || replacements >= 2 * settings.executors()) {
+      LOG.warn("executor {} is not replaced: {} replacements made already", lost, replacements);
+      return false;
+    }
+    replacements++;
+    String id = newExecutorId();
+    request(id);
+    watchRegistration(id);
+    return true;
+  }
+
+  /** Reports a replacement that does not register in time, or whose container ends first, as lost without a replacement. */
+  private void watchRegistration(String id) {
+    long timeout = Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT).trim());
+    ends.get(id).orTimeout(timeout, TimeUnit.MILLISECONDS).whenComplete((end, error) -> {
+      ExecutorId executor = new ExecutorId(id);
+      if (closing || registered.containsKey(executor) || (end != null && wasRegistered(id))) {
+        return;
+      }
+      driver.executorLost(executor, end != null ? "it did not register: its " + describe(end)
+          : "it did not register within " + timeout + " ms: queue '" + settings.queue() + "' gave no container", false);
+    });
+  }
+
+  private final Map<String, Boolean> everRegistered = new ConcurrentHashMap<>();
+
+  private boolean wasRegistered(String id) {
+    return everRegistered.containsKey(id);
+  }
+
+  /** How a container ended, in words: YARN's exit status named, its host, and the end of YARN's diagnostics. */
+  static String describe(AmMessage.Ended end) {
+    String how = switch (end.exitStatus()) {
+      case -100 -> "was released or lost with its node";
+      case -101 -> "failed: its node's disks failed";
+      case -102 -> "was preempted by YARN";
+      case -103 -> "was killed by YARN: over its virtual memory limit";
+      case -104 -> "was killed by YARN: over its physical memory limit";
+      case -105 -> "was killed by the application master";
+      case -106 -> "was killed by the ResourceManager";
+      case -107 -> "was killed as the application ended";
+      case -1 -> "could not start";
+      default -> "exited with " + io.dflow.api.pipe.ExitStatus.describe(end.exitStatus());
+    };
+    String diagnostics = end.diagnostics() == null ? "" : end.diagnostics().strip();
+    if (diagnostics.length() > 4000) {
+      diagnostics = "..." + diagnostics.substring(diagnostics.length() - 4000);
+    }
+    return "container " + end.container() + (end.host().isEmpty() ? "" : " on " + end.host()) + " " + how
+        + (diagnostics.isEmpty() ? "" : "; YARN says: " + diagnostics);
+  }
+
+  /** Records the final status the application master unregisters with. */
+  @Override
+  public synchronized void outcome(boolean succeeded, String diagnostic) {
+    this.succeeded = succeeded;
+    this.diagnostic = succeeded ? "" : diagnostic == null ? "the job failed" : diagnostic;
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    for (Remote r : registered.values()) {
+      r.connection().send(new StopExecutor().encode());
+    }
+    boolean ok;
+    String why;
+    synchronized (this) {
+      ok = succeeded;
+      why = diagnostic;
+    }
+    if (am.isDone() && !am.isCompletedExceptionally() && am.join().isOpen()) {
+      am.join().send(new AmMessage.Finish(ok, why).encode());
+    }
+    if (yarn != null && appId != null) {
+      awaitEndOrKill();
+      yarn.stop();
+    }
+    if (staging != null && appId != null) {
+      staging.cleanUp(appId.toString());
+    }
+    if (server != null) {
+      server.close();
+    }
+    LocalDirs.deleteRecursively(appDir);
+  }
+
+  /** Waits a while for the application master to unregister (its containers released), else kills the application. */
+  private void awaitEndOrKill() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    try {
+      while (System.nanoTime() < deadline) {
+        if (ENDED.contains(yarn.getApplicationReport(appId).getYarnApplicationState())) {
+          return;
+        }
+        if (!am.isDone() || !am.join().isOpen()) {
+          break; // no master to unregister: a kill is the only way to end it
+        }
+        Thread.sleep(100);
+      }
+      yarn.killApplication(appId);
+    } catch (IOException | YarnException e) {
+      LOG.warn("cannot end application {}: {}", appId, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public Path executorDir(ExecutorId id) {
+    throw new UnsupportedOperationException("MPI stages do not run on --master yarn");
+  }
+
+  @Override
+  public TransportConf transport() {
+    return transport;
+  }
+
+  @Override
+  public List<String> javaCommand() {
+    throw new UnsupportedOperationException("MPI stages do not run on --master yarn");
+  }
+
+  @Override
+  public Path appDir() {
+    return appDir;
+  }
+
+  /** An executor that registered. */
+  private record Remote(ExecutorId id, String host, String address, int port, int slots, Connection connection)
+      implements ExecutorHandle {
+    @Override
+    public void send(ControlMessage message) {
+      connection.send(message.encode());
+    }
+  }
+
+  /** The driver's port serves executors and the application master: its frames are told apart by their first byte. */
+  private final class Dispatch implements MessageHandler {
+    private final ControlEndpoint executors;
+
+    Dispatch(ControlEndpoint executors) {
+      this.executors = executors;
+    }
+
+    @Override
+    public void onControl(Connection from, byte[] body) {
+      if (!AmMessage.isAmFrame(body)) {
+        executors.onControl(from, body);
+        return;
+      }
+      AmMessage message;
+      try {
+        message = AmMessage.decode(body);
+      } catch (IOException e) {
+        LOG.warn("an unreadable message from the application master: {}", e.getMessage());
+        return;
+      }
+      if (message instanceof AmMessage.Hello hello) {
+        LOG.info("application master {} connected", hello.appAttempt());
+        am.complete(from);
+      } else if (message instanceof AmMessage.Started s) {
+        started.put(s.executor(), s);
+      } else if (message instanceof AmMessage.Ended end) {
+        ended(end);
+      }
+    }
+
+    @Override
+    public void onClose(Connection connection) {
+      if (am.isDone() && am.join() == connection) {
+        if (!closing) {
+          LOG.warn("the application master's connection closed");
+        }
+        synchronized (registered) {
+          registered.notifyAll();
+        }
+      } else {
+        executors.onClose(connection);
+      }
+    }
+  }
+
+  private void ended(AmMessage.Ended end) {
+    CompletableFuture<AmMessage.Ended> f = ends.computeIfAbsent(end.executor(), k -> new CompletableFuture<>());
+    f.complete(end);
+    if (!running && !closing) {
+      synchronized (registered) {
+        failedAtStart = end;
+        registered.notifyAll();
+      }
+    }
+  }
+
+  /** Registrations and status updates from executors; runs on the event loop, so only posts. */
+  private final class FromExecutors implements ControlEndpoint.Receiver {
+    @Override
+    public void onMessage(Connection from, ControlMessage message) {
+      if (message instanceof RegisterExecutor r) {
+        Remote remote = new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from);
+        boolean replacement;
+        synchronized (registered) {
+          everRegistered.put(r.executor().value(), true);
+          replacement = registered.put(r.executor(), remote) == null && running;
+          registered.notifyAll();
+        }
+        if (replacement) {
+          driver.executorAdded(remote);
+        }
+        return;
+      }
+      Remote sender = senderOf(from);
+      if (sender == null) {
+        LOG.warn("a {} from {}, which has not registered, was dropped", message.getClass().getSimpleName(), from);
+        return;
+      }
+      driver.received(sender.id(), message);
+    }
+
+    @Override
+    public void onClose(Connection connection) {
+      Remote r = senderOf(connection);
+      if (r == null || closing) {
+        return;
+      }
+      registered.remove(r.id());
+      // the container's end says more than the closed connection; it comes from the master soon after
+      ends.getOrDefault(r.id().value(), new CompletableFuture<>()).completeOnTimeout(null, 3, TimeUnit.SECONDS)
+          .thenAccept(end -> {
+            boolean replacing = replace(r.id());
+            driver.executorLost(r.id(), "its connection closed; " + (end != null ? "its " + describe(end)
+                : "its container " + containerOf(r.id().value()) + " had not ended 3 s later"), replacing);
+          });
+    }
+
+    private String containerOf(String executor) {
+      AmMessage.Started s = started.get(executor);
+      return s == null ? "(unknown)" : s.container() + " on " + s.host();
+    }
+
+    private Remote senderOf(Connection connection) {
+      for (Remote r : registered.values()) {
+        if (r.connection() == connection) {
+          return r;
+        }
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.dflow.driver.yarn;
+
+import io.dflow.hdfs.HadoopConf;
+import java.io.File;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/**
+ * The YARN settings of the cluster a {@code --master yarn} application runs on: the file system
+ * settings of {@link HadoopConf}, then {@code yarn-site.xml} from {@code $YARN_CONF_DIR} or else
+ * {@code $HADOOP_CONF_DIR}, then the job's own {@code yarn.} keys.
+ */
+final class YarnConf {
+  private YarnConf() {}
+
+  static YarnConfiguration create(Map<String, String> dflowConf) {
+    YarnConfiguration conf = new YarnConfiguration(HadoopConf.create(dflowConf));
+    for (String env : new String[] {"YARN_CONF_DIR", "HADOOP_CONF_DIR"}) {
+      String dir = System.getenv(env);
+      File site = dir == null || dir.isBlank() ? null : new File(dir.trim(), "yarn-site.xml");
+      if (site != null && site.isFile()) {
+        conf.addResource(new Path(site.toURI()));
+        break;
+      }
+    }
+    dflowConf.forEach((key, value) -> {
+      if (key.startsWith("yarn.") && value != null) {
+        conf.set(key, value);
+      }
+    });
+    return conf;
+  }
+}

@@ -1,0 +1,181 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --master yarn} on a real (mini) YARN cluster and HDFS, shared by the tests of this
+ * class: WordCount through {@code dflow run} in its own process, with executors in containers,
+ * against an independent count; an executor's process killed mid-job; the secret on no command
+ * line.
+ */
+class YarnEndToEndTest {
+  @TempDir
+  static Path dir;
+  static MiniYarn cluster;
+  static Map<String, Long> expected;
+  static String input;
+
+  @BeforeAll
+  static void start() throws IOException {
+    cluster = MiniYarn.start("dflow-yarn", 1, dir);
+    Path local = dir.resolve("corpus.txt");
+    Corpus.write(local, 6_000_000, 31);
+    expected = Corpus.count(Files.readString(local));
+    input = cluster.dfs.getURI() + "/in/corpus.txt";
+    cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(input));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void wordCountRunsInContainersAndNoCommandLineHoldsTheSecret() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/plain";
+    Set<String> commandLines = new HashSet<>();
+    String secret = null;
+    Process driver = dflow("plain", out);
+    while (driver.isAlive()) {
+      for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+        String cmd = cmdline(p);
+        commandLines.add(cmd);
+        if (secret == null && cmd.contains("io.dflow.executor.ExecutorMain")) {
+          secret = environ(p).get("DFLOW_SECRET");
+        }
+      }
+      Thread.sleep(50);
+    }
+    String log = log("plain");
+    assertEquals(0, driver.exitValue(), log);
+    assertEquals(expected, counts(out), log);
+    assertNotNull(secret, "an executor container's environment has the secret:\n" + log);
+    assertTrue(commandLines.stream().anyMatch(c -> c.contains("io.dflow.driver.yarn.ApplicationMaster")), log);
+    for (String cmd : commandLines) {
+      assertFalse(cmd.contains(secret), "the secret is on a command line: " + cmd);
+    }
+    ApplicationReport app = onlyApplicationNamed("plain");
+    assertEquals(YarnApplicationState.FINISHED, app.getYarnApplicationState());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
+  }
+
+  @Test
+  void aKilledExecutorContainerIsReplacedAndTheCountsStayExact() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/killed";
+    Process driver = dflow("killed", out, "--conf", "dflow.input.maxSplitBytes=500000");
+    org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!cluster.fs.exists(temporary) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(1500);
+    List<ProcessHandle> executors = ProcessHandle.current().descendants()
+        .filter(p -> cmdline(p).contains("io.dflow.executor.ExecutorMain")).toList();
+    assertFalse(executors.isEmpty(), "executors run while the job does:\n" + log("killed"));
+    assertTrue(executors.get(0).destroyForcibly());
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS), log("killed"));
+    String log = log("killed");
+    assertEquals(0, driver.exitValue(), log);
+    assertEquals(expected, counts(out), log);
+    assertTrue(log.contains("; 1 executor lost, 1 replaced)"), log);
+    assertTrue(log.matches("(?s).*container container_\\S+ on \\S+ exited with .*"), log);
+    assertEquals(FinalApplicationStatus.SUCCEEDED, onlyApplicationNamed("killed").getFinalApplicationStatus());
+  }
+
+  /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */
+  private static Process dflow(String name, String out, String... more) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp",
+        TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run", "--master", "yarn", "--name", name,
+        "--num-executors", "2", "--executor-memory", "256m", "--class", "io.dflow.examples.WordCount",
+        "--conf", "dflow.executor.memoryOverhead=192m", "--conf", "dflow.yarn.am.memory=128m",
+        "--conf", "dflow.eventLog.enabled=false", "--conf", "dflow.local.dir=" + dir.resolve("local-" + name),
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath()));
+    cmd.addAll(List.of(more));
+    cmd.addAll(List.of(TestJars.examples().toString(), input, out));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    pb.environment().put("HADOOP_CONF_DIR", cluster.confDir.toString());
+    return pb.start();
+  }
+
+  private static String log(String name) throws IOException {
+    String log = Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+    System.out.println("dflow run " + name + ":\n" + log);
+    return log;
+  }
+
+  private static ApplicationReport onlyApplicationNamed(String name) throws Exception {
+    try (YarnClient client = YarnClient.createYarnClient()) {
+      client.init(cluster.yarn.getConfig());
+      client.start();
+      List<ApplicationReport> apps = client.getApplications().stream().filter(a -> a.getName().equals(name)).toList();
+      assertEquals(1, apps.size(), apps.toString());
+      return apps.get(0);
+    }
+  }
+
+  private static Map<String, Long> counts(String out) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (FileStatus part : cluster.fs.listStatus(new org.apache.hadoop.fs.Path(out))) {
+      if (part.getPath().getName().startsWith("part-")) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(cluster.fs.open(part.getPath()),
+            StandardCharsets.UTF_8))) {
+          r.lines().forEach(lines::add);
+        }
+      }
+    }
+    return Corpus.parseCounts(lines);
+  }
+
+  private static String cmdline(ProcessHandle p) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")),
+          StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return ""; // ended meanwhile
+    }
+  }
+
+  private static Map<String, String> environ(ProcessHandle p) {
+    Map<String, String> env = new java.util.HashMap<>();
+    try {
+      for (String kv : new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "environ")),
+          StandardCharsets.UTF_8).split("\0")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) {
+          env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+      }
+    } catch (IOException e) {
+      // ended meanwhile
+    }
+    return env;
+  }
+}
