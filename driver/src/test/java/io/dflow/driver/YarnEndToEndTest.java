@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against an independent count; an executor's process killed mid-job; the secret on no command
  * line.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class YarnEndToEndTest {
   @TempDir
   static Path dir;
@@ -58,6 +59,7 @@ class YarnEndToEndTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void wordCountRunsInContainersAndNoCommandLineHoldsTheSecret() throws Exception {
     String out = cluster.dfs.getURI() + "/out/plain";
     Set<String> commandLines = new HashSet<>();
@@ -76,6 +78,7 @@ class YarnEndToEndTest {
     String log = log("plain");
     assertEquals(0, driver.exitValue(), log);
     assertEquals(expected, counts(out), log);
+    assertTrue(log.contains(" reused from ") && !log.contains("jars 0 uploaded"), "the first application ships jars:\n" + log);
     assertNotNull(secret, "an executor container's environment has the secret:\n" + log);
     assertTrue(commandLines.stream().anyMatch(c -> c.contains("io.dflow.driver.yarn.ApplicationMaster")), log);
     for (String cmd : commandLines) {
@@ -87,6 +90,7 @@ class YarnEndToEndTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(2)
   void aKilledExecutorContainerIsReplacedAndTheCountsStayExact() throws Exception {
     String out = cluster.dfs.getURI() + "/out/killed";
     Process driver = dflow("killed", out, "--conf", "dflow.input.maxSplitBytes=500000");
@@ -105,8 +109,24 @@ class YarnEndToEndTest {
     assertEquals(0, driver.exitValue(), log);
     assertEquals(expected, counts(out), log);
     assertTrue(log.contains("; 1 executor lost, 1 replaced)"), log);
+    assertTrue(log.contains("jars 0 uploaded, "), "a later application reuses the shipped jars:\n" + log);
     assertTrue(log.matches("(?s).*container container_\\S+ on \\S+ exited with .*"), log);
     assertEquals(FinalApplicationStatus.SUCCEEDED, onlyApplicationNamed("killed").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void aFailedJobExitsNonZeroAndTheApplicationFailsWithItsError() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/failing";
+    cluster.fs.create(new org.apache.hadoop.fs.Path(out, "keep.txt")).close(); // the job must not replace it
+    Process driver = dflow("failing", out);
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS));
+    String log = log("failing");
+    assertEquals(1, driver.exitValue(), log);
+    ApplicationReport app = onlyApplicationNamed("failing");
+    assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
+    assertTrue(app.getDiagnostics().contains("Output path already exists"), app.getDiagnostics() + "\n" + log);
+    assertTrue(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "keep.txt")));
   }
 
   /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */

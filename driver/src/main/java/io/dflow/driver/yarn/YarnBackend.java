@@ -266,8 +266,10 @@ public final class YarnBackend implements ClusterBackend {
       if (closing || registered.containsKey(executor) || (end != null && wasRegistered(id))) {
         return;
       }
-      driver.executorLost(executor, end != null ? "it did not register: its " + describe(end)
-          : "it did not register within " + timeout + " ms: queue '" + settings.queue() + "' gave no container", false);
+      String reason = end != null ? "it did not register: its " + describe(end)
+          : "it did not register within " + timeout + " ms: queue '" + settings.queue() + "' gave no container";
+      LOG.warn("executor {} lost: {}", id, reason);
+      driver.executorLost(executor, reason, false);
     });
   }
 
@@ -477,8 +479,11 @@ public final class YarnBackend implements ClusterBackend {
       ends.getOrDefault(r.id().value(), new CompletableFuture<>()).completeOnTimeout(null, 3, TimeUnit.SECONDS)
           .thenAccept(end -> {
             boolean replacing = replace(r.id());
-            driver.executorLost(r.id(), "its connection closed; " + (end != null ? "its " + describe(end)
-                : "its container " + containerOf(r.id().value()) + " had not ended 3 s later"), replacing);
+            String reason = "its connection closed; " + (end != null ? "its " + describe(end)
+                : "its container " + containerOf(r.id().value()) + " had not ended 3 s later");
+            LOG.warn("executor {} lost{}: {}", r.id(), replacing ? " (a container is asked for in its place)" : "",
+                reason);
+            driver.executorLost(r.id(), reason, replacing);
           });
     }
 
