@@ -73,7 +73,8 @@ public final class JobLauncher {
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
         ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
         try (Session session = new Session(appId, job.getClass().getName(), conf, master,
-            Backends.create(master, conf, jar.loader(), appDir, DflowConf.executorMemory(conf)), jar, progress);
+            Backends.create(master, conf, jar.loader(), appDir, DflowConf.executorMemory(conf), jar.path()), jar,
+            progress);
             Cancellation cancellation = Cancellation.onStop(session, appId, err, cleanedUp)) {
           try {
             job.run(session.newContext(), args);

@@ -64,13 +64,18 @@ class YarnEndToEndTest {
     String out = cluster.dfs.getURI() + "/out/plain";
     Set<String> commandLines = new HashSet<>();
     String secret = null;
+    String jobJar = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(TestJars.examples())));
+    boolean readShippedJar = false;
     Process driver = dflow("plain", out);
     while (driver.isAlive()) {
       for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
         String cmd = cmdline(p);
         commandLines.add(cmd);
-        if (secret == null && cmd.contains("io.dflow.executor.ExecutorMain")) {
-          secret = environ(p).get("DFLOW_SECRET");
+        if (cmd.contains("io.dflow.executor.ExecutorMain")) {
+          secret = secret != null ? secret : environ(p).get("DFLOW_SECRET");
+          // the executor's stderr, in YARN's log folder for its container
+          readShippedJar |= procFile(p, "fd/2").contains("job jar " + jobJar + " read from ./" + jobJar + ".jar");
         }
       }
       Thread.sleep(50);
@@ -80,6 +85,7 @@ class YarnEndToEndTest {
     assertEquals(expected, counts(out), log);
     assertTrue(log.contains(" reused from ") && !log.contains("jars 0 uploaded"), "the first application ships jars:\n" + log);
     assertNotNull(secret, "an executor container's environment has the secret:\n" + log);
+    assertTrue(readShippedJar, "an executor read the job jar YARN localised, not fetched from the driver:\n" + log);
     assertTrue(commandLines.stream().anyMatch(c -> c.contains("io.dflow.driver.yarn.ApplicationMaster")), log);
     for (String cmd : commandLines) {
       assertFalse(cmd.contains(secret), "the secret is on a command line: " + cmd);
@@ -175,9 +181,12 @@ class YarnEndToEndTest {
   }
 
   private static String cmdline(ProcessHandle p) {
+    return procFile(p, "cmdline").replace('\0', ' ');
+  }
+
+  private static String procFile(ProcessHandle p, String name) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")),
-          StandardCharsets.UTF_8).replace('\0', ' ');
+      return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), name)), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return ""; // ended meanwhile
     }

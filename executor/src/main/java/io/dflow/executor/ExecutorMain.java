@@ -59,6 +59,10 @@ public final class ExecutorMain implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "the address to serve blocks on")
   String bind;
 
+  @Option(names = "--jar-dir", description = "a folder where job jars may be already, as <sha256>.jar (shipped by a "
+      + "cluster manager): read there instead of fetched from the driver")
+  Path jarDir;
+
   @Mixin
   TransportOptions transportOptions = new TransportOptions();
 
@@ -89,19 +93,30 @@ public final class ExecutorMain implements Callable<Integer> {
     ExecutorConf conf = new ExecutorConf(id, host, slots, localDir,
         storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory(),
         ExecutorConf.heapShare(executionFraction));
-    run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)));
+    run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)), jarDir);
     return 0;
   }
 
-  /** Serves until the driver stops this executor or disconnects. */
+  /**
+   * Serves until the driver stops this executor or disconnects.
+   *
+   * @param jarDir where job jars may be already (null: none); the cache checks their hashes all the same
+   */
   static void run(ExecutorConf conf, TransportConf transport, String bind, String driverHost,
-      int driverPort) throws IOException, InterruptedException {
+      int driverPort, Path jarDir) throws IOException, InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
     DriverLink link = new DriverLink(stop);
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
         new ControlEndpoint("executor " + conf.executorId(), link));
     JarCache jars = new JarCache(conf.localDir().resolve("jars"),
-        sha -> fetch(driverClient, "jar/" + sha, "job jar " + sha));
+        sha -> {
+          Path shipped = jarDir == null ? null : jarDir.resolve(sha + ".jar");
+          if (shipped != null && java.nio.file.Files.isRegularFile(shipped)) {
+            LOG.info("job jar {} read from {}", sha, shipped);
+            return java.nio.file.Files.readAllBytes(shipped);
+          }
+          return fetch(driverClient, "jar/" + sha, "job jar " + sha);
+        });
     try (Executor executor = new Executor(conf, jars, transport,
             id -> fetch(driverClient, "broadcast/" + id, "broadcast " + id),
             update -> driverClient.send(update.encode()));

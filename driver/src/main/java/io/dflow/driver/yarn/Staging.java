@@ -78,6 +78,16 @@ final class Staging {
   /** Ships one local file under its content hash; its link in containers is {@code <hash prefix>-<name>}. */
   ShippedFile ship(java.nio.file.Path local, String name) throws IOException {
     String sha = sha256(local);
+    return ship(local, sha, sha.substring(0, 12) + "-" + name);
+  }
+
+  /** Ships a job jar; its link in containers is {@code <sha256>.jar}, where an executor's {@code --jar-dir} looks. */
+  ShippedFile shipAsHash(java.nio.file.Path local) throws IOException {
+    String sha = sha256(local);
+    return ship(local, sha, sha + ".jar");
+  }
+
+  private ShippedFile ship(java.nio.file.Path local, String sha, String link) throws IOException {
     Path target = new Path(root, "cache/" + sha + ".jar");
     long size = Files.size(local);
     if (!fs.exists(target) || fs.getFileStatus(target).getLen() != size) {
@@ -90,7 +100,7 @@ final class Staging {
     } else {
       reused++;
     }
-    return ShippedFile.of(sha.substring(0, 12) + "-" + name, fs.getFileStatus(target));
+    return ShippedFile.of(link, fs.getFileStatus(target));
   }
 
   /** Writes the driver's Hadoop settings into the application's own folder: the application master reads them. */

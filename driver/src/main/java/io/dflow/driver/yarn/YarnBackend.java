@@ -62,6 +62,7 @@ public final class YarnBackend implements ClusterBackend {
       EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
   private final Map<String, String> conf;
+  private final Path jobJar;
   private final YarnSettings settings;
   private final Path appDir;
   private final ExecutorMemory memory;
@@ -86,8 +87,10 @@ public final class YarnBackend implements ClusterBackend {
   private boolean succeeded;
   private String diagnostic = "the driver stopped before its jobs finished";
 
-  public YarnBackend(Map<String, String> conf, Path appDir, ExecutorMemory memory) {
+  /** @param jobJar shipped beside dflow's jars, where executors read it instead of fetching it (null: none) */
+  public YarnBackend(Map<String, String> conf, Path appDir, ExecutorMemory memory, Path jobJar) {
     this.conf = conf;
+    this.jobJar = jobJar;
     this.settings = YarnSettings.from(conf);
     this.appDir = appDir;
     this.memory = memory;
@@ -131,7 +134,12 @@ public final class YarnBackend implements ClusterBackend {
     List<ShippedFile> amFiles = new ArrayList<>(classpath);
     amFiles.add(staging.shipConf(yarnConf, appId.toString()));
     LOG.info("application {}: jars {}", appId, staging.summary());
-    setup = new AmMessage.Setup(settings.executorContainerMb(), settings.cores(), executorCommand(classpath), classpath);
+    List<ShippedFile> executorFiles = new ArrayList<>(classpath);
+    if (jobJar != null) {
+      executorFiles.add(staging.shipAsHash(jobJar));
+    }
+    setup = new AmMessage.Setup(settings.executorContainerMb(), settings.cores(), executorCommand(classpath),
+        executorFiles);
 
     List<String> amCommand = ContainerCommands.java(YarnSettings.heapOption(settings.amHeapBytes()), Map.of(), classpath);
     amCommand.addAll(List.of(ApplicationMaster.class.getName(), "--driver", driverAddress));
@@ -156,7 +164,7 @@ public final class YarnBackend implements ClusterBackend {
   private List<String> executorCommand(List<ShippedFile> classpath) {
     List<String> cmd = ContainerCommands.java(YarnSettings.heapOption(settings.heapBytes()), conf, classpath);
     cmd.addAll(List.of(ExecutorMain.class.getName(), "--driver", driverAddress, "--slots",
-        String.valueOf(settings.cores()), "--local-dir", "dflow-local"));
+        String.valueOf(settings.cores()), "--local-dir", "dflow-local", "--jar-dir", "."));
     cmd.addAll(TransportOptions.of(transport));
     if (memory.storageBytes() != null) {
       cmd.addAll(List.of("--storage-memory", String.valueOf(memory.storageBytes())));
