@@ -45,6 +45,7 @@ public final class DflowConf {
   public static final String YARN_QUEUE = "dflow.yarn.queue";
   public static final String YARN_AM_MEMORY = "dflow.yarn.am.memory";
   public static final String YARN_STAGING_DIR = "dflow.yarn.stagingDir";
+  public static final String DEPLOY_MODE = "dflow.submit.deployMode";
 
   /** Settings that must be positive whole numbers, with the largest value each may take. */
   static final Map<String, Long> POSITIVE_NUMBERS = Map.ofEntries(
@@ -82,7 +83,7 @@ public final class DflowConf {
       "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes", MPI_MAX_ATTEMPTS, MPI_START_TIMEOUT,
       MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
       LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR, APP_NAME, EXECUTOR_INSTANCES,
-      EXECUTOR_CORES, EXECUTOR_MEMORY_OVERHEAD, DRIVER_HOST, YARN_QUEUE, YARN_AM_MEMORY, YARN_STAGING_DIR);
+      EXECUTOR_CORES, EXECUTOR_MEMORY_OVERHEAD, DRIVER_HOST, YARN_QUEUE, YARN_AM_MEMORY, YARN_STAGING_DIR, DEPLOY_MODE);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -117,6 +118,7 @@ public final class DflowConf {
     conf.put(EXECUTOR_CORES, "1");
     conf.put(YARN_QUEUE, "default");
     conf.put(YARN_AM_MEMORY, "512m");
+    conf.put(DEPLOY_MODE, "client");
     return conf;
   }
 
@@ -177,6 +179,14 @@ public final class DflowConf {
     if (mpiTimeout != null && !mpiTimeout.trim().matches("\\d{1,18}")) {
       throw new IllegalArgumentException("setting " + MPI_TIMEOUT + "=" + mpiTimeout
           + " is not valid: it must be a whole number of milliseconds, 0 for none");
+    }
+    String mode = conf.get(DEPLOY_MODE);
+    if (mode != null && !mode.trim().equals("client") && !mode.trim().equals("cluster")) {
+      throw new IllegalArgumentException("setting " + DEPLOY_MODE + "=" + mode + " is not valid: it must be client or cluster");
+    }
+    if (mode != null && mode.trim().equals("cluster") && !conf.getOrDefault(MASTER, "").trim().equals("yarn")) {
+      throw new IllegalArgumentException("--deploy-mode cluster needs --master yarn (the master is "
+          + conf.get(MASTER) + ")");
     }
     for (String heap : new String[] {EXECUTOR_MEMORY, YARN_AM_MEMORY}) {
       if (conf.get(heap) != null) {

@@ -135,6 +135,58 @@ class YarnEndToEndTest {
     assertTrue(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "keep.txt")));
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void inClusterModeTheDriverRunsInTheMastersContainerAndDflowFollowsIt() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/cluster";
+    Process submitter = dflow("cluster", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m");
+    boolean driverSeen = false;
+    boolean driverHasSecret = false;
+    Set<String> executorSecrets = new HashSet<>();
+    Set<String> commandLines = new HashSet<>();
+    while (submitter.isAlive()) {
+      for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+        String cmd = cmdline(p);
+        commandLines.add(cmd);
+        if (cmd.contains("-Ddflow.yarn.inApplicationMaster=true")) {
+          driverSeen = true;
+          driverHasSecret |= environ(p).containsKey("DFLOW_SECRET");
+        } else if (cmd.contains("io.dflow.executor.ExecutorMain")) {
+          String secret = environ(p).get("DFLOW_SECRET");
+          if (secret != null) {
+            executorSecrets.add(secret);
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    String log = log("cluster");
+    assertEquals(0, submitter.exitValue(), log);
+    assertEquals(expected, counts(out), log);
+    assertTrue(driverSeen, "the driver ran in a container of the cluster:\n" + log);
+    assertFalse(driverHasSecret, "the secret is made in the master's container, not given to it");
+    assertEquals(1, executorSecrets.size(), executorSecrets.toString());
+    String secret = executorSecrets.iterator().next();
+    assertTrue(commandLines.stream().noneMatch(c -> c.contains(secret)), "the secret is on no command line");
+    assertTrue(log.contains(" is RUNNING (master on "), log);
+    assertTrue(log.strip().endsWith("succeeded (FINISHED, SUCCEEDED)"), log);
+    assertEquals(FinalApplicationStatus.SUCCEEDED, onlyApplicationNamed("cluster").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(5)
+  void inClusterModeAFailedJobFailsTheSubmitterWithTheJobsError() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/cluster-failing";
+    cluster.fs.create(new org.apache.hadoop.fs.Path(out, "keep.txt")).close();
+    Process submitter = dflow("cluster-failing", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m");
+    assertTrue(submitter.waitFor(180, TimeUnit.SECONDS));
+    String log = log("cluster-failing");
+    assertEquals(1, submitter.exitValue(), log);
+    assertTrue(log.strip().lines().reduce((a, b) -> b).orElse("").contains("failed (FINISHED, FAILED): ")
+        && log.contains("Output path already exists: " + out), log);
+    assertTrue(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "keep.txt")));
+  }
+
   /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */
   private static Process dflow(String name, String out, String... more) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -18,6 +18,7 @@ final class CliRequests {
     if (o.master != null) {
       overrides.put(DflowConf.MASTER, o.master);
     }
+    putIfSet(overrides, DflowConf.DEPLOY_MODE, o.deployMode);
     putIfSet(overrides, DflowConf.EXECUTOR_INSTANCES, o.numExecutors);
     putIfSet(overrides, DflowConf.EXECUTOR_CORES, o.executorCores);
     putIfSet(overrides, DflowConf.EXECUTOR_MEMORY, o.executorMemory);

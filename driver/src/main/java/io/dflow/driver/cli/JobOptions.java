@@ -12,6 +12,10 @@ public final class JobOptions {
       description = "local, local[N], local[*], local-cluster[E,N] or yarn (default: dflow.master, local[*])")
   String master;
 
+  @Option(names = "--deploy-mode", paramLabel = "MODE",
+      description = "yarn: client (the driver runs here, the default) or cluster (in the application master's container)")
+  String deployMode;
+
   @Option(names = "--num-executors", paramLabel = "N", description = "yarn: executor containers (dflow.executor.instances)")
   String numExecutors;
 

@@ -84,6 +84,23 @@ public final class ApplicationMaster {
     System.exit(exit);
   }
 
+  /**
+   * Runs the master on a thread of this JVM, for a driver that runs in the master's own container
+   * (cluster deploy mode); it connects to that driver's port like any master. The thread ends
+   * once the master unregistered.
+   */
+  static Thread startInProcess(String secretHex, String driverHost, int driverPort) {
+    Thread t = new Thread(() -> {
+      try {
+        new ApplicationMaster(secretHex).run(driverHost, driverPort);
+      } catch (Exception e) {
+        LOG.error("the application master failed", e);
+      }
+    }, "dflow-application-master");
+    t.start();
+    return t;
+  }
+
   private int run(String driverHost, int driverPort) throws Exception {
     YarnConfiguration conf = new YarnConfiguration();
     File shipped = new File(Staging.CONF_LINK);

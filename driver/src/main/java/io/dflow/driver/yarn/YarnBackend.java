@@ -35,9 +35,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
-import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
-import org.apache.hadoop.yarn.api.records.LocalResource;
-import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
@@ -57,12 +54,20 @@ import org.slf4j.LoggerFactory;
  * YARN says it ended.
  */
 public final class YarnBackend implements ClusterBackend {
+  /**
+   * Set on the driver that runs in its application master's container (cluster deploy mode):
+   * the backend then runs the master in this JVM instead of submitting an application.
+   */
+  public static final String IN_APPLICATION_MASTER = "dflow.yarn.inApplicationMaster";
   private static final Logger LOG = LoggerFactory.getLogger(YarnBackend.class);
   private static final EnumSet<YarnApplicationState> ENDED =
       EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
   private final Map<String, String> conf;
   private final Path jobJar;
+  private final boolean inApplicationMaster = Boolean.getBoolean(IN_APPLICATION_MASTER);
+  /** The master's thread, when it runs in this JVM. */
+  private Thread masterThread;
   private final YarnSettings settings;
   private final Path appDir;
   private final ExecutorMemory memory;
@@ -113,48 +118,61 @@ public final class YarnBackend implements ClusterBackend {
         new Dispatch(new ControlEndpoint("driver", new FromExecutors())), driver::driverBlock);
     String host = conf.getOrDefault(DflowConf.DRIVER_HOST, "").strip();
     driverAddress = (host.isEmpty() ? InetAddress.getLocalHost().getCanonicalHostName() : host) + ":" + server.port();
-    YarnConfiguration yarnConf = YarnConf.create(conf);
+    YarnConfiguration yarnConf = YarnConf.create(conf, inApplicationMaster ? new File(Staging.CONF_LINK) : null);
     yarn = YarnClient.createYarnClient();
     yarn.init(yarnConf);
     yarn.start();
     try {
-      submit(yarnConf);
+      if (inApplicationMaster) {
+        attach(yarnConf);
+      } else {
+        submit(yarnConf);
+      }
     } catch (YarnException e) {
       throw new IOException("YARN refused the application: " + e.getMessage(), e);
     }
     return awaitExecutors();
   }
 
-  private void submit(YarnConfiguration yarnConf) throws IOException, YarnException {
-    YarnClientApplication app = yarn.createApplication();
-    ApplicationSubmissionContext context = app.getApplicationSubmissionContext();
-    appId = context.getApplicationId();
+  /** Runs the master in this JVM, the application's own master container: the driver was submitted in it. */
+  private void attach(YarnConfiguration yarnConf) throws IOException {
+    String container = System.getenv(org.apache.hadoop.yarn.api.ApplicationConstants.Environment.CONTAINER_ID.name());
+    if (container == null) {
+      throw new IOException(IN_APPLICATION_MASTER + " is set, but this JVM is not in a YARN container");
+    }
+    appId = org.apache.hadoop.yarn.api.records.ContainerId.fromString(container).getApplicationAttemptId()
+        .getApplicationId();
+    stage(yarnConf);
+    masterThread = ApplicationMaster.startInProcess(HexFormat.of().formatHex(transport.secret()),
+        driverAddress.substring(0, driverAddress.lastIndexOf(':')), server.port());
+  }
+
+  /** Ships what executors need (the jars found already there are reused) and makes their launch setup. */
+  private List<ShippedFile> stage(YarnConfiguration yarnConf) throws IOException {
     staging = new Staging(yarnConf, conf.get(DflowConf.YARN_STAGING_DIR));
     List<ShippedFile> classpath = staging.shipClasspath(classpathEntries(), appDir.resolve("staging"));
-    List<ShippedFile> amFiles = new ArrayList<>(classpath);
-    amFiles.add(staging.shipConf(yarnConf, appId.toString()));
-    LOG.info("application {}: jars {}", appId, staging.summary());
     List<ShippedFile> executorFiles = new ArrayList<>(classpath);
     if (jobJar != null) {
       executorFiles.add(staging.shipAsHash(jobJar));
     }
+    LOG.info("application {}: jars {}", appId, staging.summary());
     setup = new AmMessage.Setup(settings.executorContainerMb(), settings.cores(), executorCommand(classpath),
         executorFiles);
+    return classpath;
+  }
+
+  private void submit(YarnConfiguration yarnConf) throws IOException, YarnException {
+    YarnClientApplication app = yarn.createApplication();
+    ApplicationSubmissionContext context = app.getApplicationSubmissionContext();
+    appId = context.getApplicationId();
+    List<ShippedFile> classpath = stage(yarnConf);
+    List<ShippedFile> amFiles = new ArrayList<>(classpath);
+    amFiles.add(staging.shipConf(yarnConf, appId.toString()));
 
     List<String> amCommand = ContainerCommands.java(YarnSettings.heapOption(settings.amHeapBytes()), Map.of(), classpath);
     amCommand.addAll(List.of(ApplicationMaster.class.getName(), "--driver", driverAddress));
-    Map<String, LocalResource> resources = new java.util.HashMap<>();
-    for (ShippedFile f : amFiles) {
-      resources.put(f.link(), f.resource());
-    }
-    context.setAMContainerSpec(ContainerLaunchContext.newInstance(resources,
-        Map.of(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret())),
-        List.of(ContainerCommands.shellLine(amCommand)), null, null, null));
-    context.setApplicationName(settings.name());
-    context.setApplicationType("DFLOW");
-    context.setQueue(settings.queue());
-    context.setResource(Resource.newInstance(settings.amContainerMb(), 1));
-    context.setMaxAppAttempts(1); // the driver is here: a second master could not take over its state
+    AmContainer.describe(context, settings, amFiles, amCommand,
+        Map.of(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret())));
     yarn.submitApplication(context);
   }
 
@@ -173,8 +191,12 @@ public final class YarnBackend implements ClusterBackend {
     return cmd;
   }
 
-  /** The driver's own class path (or {@code dflow.executor.classpath}), wildcards expanded: what containers run with. */
   private List<Path> classpathEntries() throws IOException {
+    return classpathEntries(conf);
+  }
+
+  /** The driver's own class path (or {@code dflow.executor.classpath}), wildcards expanded: what containers run with. */
+  static List<Path> classpathEntries(Map<String, String> conf) throws IOException {
     String cp = conf.getOrDefault("dflow.executor.classpath", System.getProperty("java.class.path"));
     List<Path> entries = new ArrayList<>();
     for (String e : cp.split(File.pathSeparator)) {
@@ -331,8 +353,16 @@ public final class YarnBackend implements ClusterBackend {
     if (am.isDone() && !am.isCompletedExceptionally() && am.join().isOpen()) {
       am.join().send(new AmMessage.Finish(ok, why).encode());
     }
-    if (yarn != null && appId != null) {
+    if (masterThread != null) {
+      try {
+        masterThread.join(TimeUnit.SECONDS.toMillis(30)); // it unregisters before the JVM may exit
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else if (yarn != null && appId != null) {
       awaitEndOrKill();
+    }
+    if (yarn != null) {
       yarn.stop();
     }
     if (staging != null && appId != null) {

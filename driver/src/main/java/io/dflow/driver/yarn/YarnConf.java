@@ -15,7 +15,15 @@ final class YarnConf {
   private YarnConf() {}
 
   static YarnConfiguration create(Map<String, String> dflowConf) {
+    return create(dflowConf, null);
+  }
+
+  /** @param shipped the settings the submitter shipped into this container, read before the site files (null: none) */
+  static YarnConfiguration create(Map<String, String> dflowConf, File shipped) {
     YarnConfiguration conf = new YarnConfiguration(HadoopConf.create(dflowConf));
+    if (shipped != null && shipped.isFile()) {
+      conf.addResource(new Path(shipped.toURI()));
+    }
     for (String env : new String[] {"YARN_CONF_DIR", "HADOOP_CONF_DIR"}) {
       String dir = System.getenv(env);
       File site = dir == null || dir.isBlank() ? null : new File(dir.trim(), "yarn-site.xml");
