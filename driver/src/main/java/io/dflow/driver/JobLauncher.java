@@ -115,6 +115,8 @@ public final class JobLauncher {
    */
   private record Cancellation(Thread hook, CountDownLatch cleanedUp) implements AutoCloseable {
     static final long WAIT_SECONDS = 30;
+    /** Above {@code FileSystem.SHUTDOWN_HOOK_PRIORITY} (10): run first. */
+    static final int BEFORE_FILE_SYSTEMS_CLOSE = 50;
 
     static Cancellation onStop(Session session, String appId, PrintStream err, CountDownLatch cleanedUp) {
       Thread hook = new Thread(() -> {
@@ -127,7 +129,10 @@ public final class JobLauncher {
           Thread.currentThread().interrupt();
         }
       }, "dflow-cancel");
-      Runtime.getRuntime().addShutdownHook(hook);
+      // through Hadoop's hook manager, ahead of its closing every FileSystem: the job's abort
+      // removes its _temporary from HDFS with them, and the cluster manager is told it ended
+      org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(hook, BEFORE_FILE_SYSTEMS_CLOSE,
+          WAIT_SECONDS + 5, java.util.concurrent.TimeUnit.SECONDS);
       return new Cancellation(hook, cleanedUp);
     }
 
@@ -135,7 +140,7 @@ public final class JobLauncher {
     @Override
     public void close() {
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
+        org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // the hook runs now and waits for this
       }

@@ -82,7 +82,7 @@ public final class Session implements JobRunner, AutoCloseable {
 
   /** @param name what the application is called in its event log: the job's class */
   Session(String appId, String name, Map<String, String> conf, Master master, ClusterBackend backend, JobJar jar,
-      ProgressReporter progress) throws IOException {
+      ProgressReporter progress) throws IOException, JobSetupException {
     this.appId = appId;
     this.eventLog = DflowConf.booleanValue(conf, DflowConf.EVENT_LOG_ENABLED)
         ? EventLog.start(Path.of(conf.get(DflowConf.EVENT_LOG_DIR)), appId, name, master.toString(), conf)
@@ -108,7 +108,10 @@ public final class Session implements JobRunner, AutoCloseable {
       for (ExecutorHandle executor : backend.start(endpoint)) {
         scheduler.executorAdded(executor);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      close();
+      throw new JobSetupException("the executors did not start: " + e.getMessage());
+    } catch (RuntimeException e) {
       close();
       throw e;
     }
@@ -314,6 +317,11 @@ public final class Session implements JobRunner, AutoCloseable {
     public void executorAdded(ExecutorHandle executor) {
       executorsReplaced.incrementAndGet();
       scheduler.executorAdded(executor);
+    }
+
+    @Override
+    public Map<String, Integer> pendingTaskHosts() {
+      return scheduler.query(DagScheduler::pendingTaskHosts);
     }
 
     @Override

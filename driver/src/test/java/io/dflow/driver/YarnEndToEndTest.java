@@ -187,12 +187,68 @@ class YarnEndToEndTest {
     assertTrue(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "keep.txt")));
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(6)
+  void anExecutorThatDiesAtStartUpFailsTheRunWithItsLogNotAHang() throws Exception {
+    Process driver = dflow("dies", cluster.dfs.getURI() + "/out/dies",
+        "--conf", "dflow.executor.javaOptions=-XX:+NoSuchDflowOption");
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS));
+    String log = log("dies");
+    assertEquals(1, driver.exitValue(), log);
+    assertTrue(log.matches("(?s).*error: the executors did not start: executor exec-\\d+ container container_\\S+ on \\S+ exited with code 1.*"), log);
+    assertTrue(log.contains("Unrecognized VM option 'NoSuchDflowOption'"), "the container's stderr is in the error:\n" + log);
+    assertEquals(FinalApplicationStatus.FAILED, onlyApplicationNamed("dies").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(7)
+  void aQueueThatCannotGiveTheExecutorsFailsTheRunSayingSo() throws Exception {
+    // 3 GiB on the one NodeManager: the master and one 2 GiB executor fit, the second never does
+    Process driver = dflow("full", cluster.dfs.getURI() + "/out/full", "--executor-memory", "2g",
+        "--conf", "dflow.executor.registrationTimeoutMs=15000");
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS));
+    String log = log("full");
+    assertEquals(1, driver.exitValue(), log);
+    assertTrue(log.contains("error: the executors did not start: only 1 of 2 executors (2240 MiB, 1 cores each) started within 15000 ms: "
+        + "queue 'default' did not give the containers"), log);
+    assertEquals(FinalApplicationStatus.FAILED, onlyApplicationNamed("full").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(8)
+  void stoppingTheDriverLeavesNoContainerAndNoPartialOutput() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/stopped";
+    Process driver = dflow("stopped", out, "--conf", "dflow.input.maxSplitBytes=300000");
+    org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!cluster.fs.exists(temporary) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(driver.isAlive(), log("stopped"));
+    driver.destroy(); // SIGTERM, as Ctrl-C's SIGINT
+    assertTrue(driver.waitFor(60, TimeUnit.SECONDS), log("stopped"));
+    String log = log("stopped");
+    assertEquals(143, driver.exitValue(), log);
+    ApplicationReport app = onlyApplicationNamed("stopped");
+    assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
+    assertTrue(app.getDiagnostics().contains("cancelled"), app.getDiagnostics());
+    long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<String> left;
+    do {
+      Thread.sleep(200);
+      left = ProcessHandle.current().descendants().map(YarnEndToEndTest::cmdline)
+          .filter(c -> c.contains("io.dflow.executor.ExecutorMain") || c.contains("ApplicationMaster")).toList();
+    } while (!left.isEmpty() && System.nanoTime() < gone);
+    assertEquals(List.of(), left, "no container outlives the application");
+    assertFalse(cluster.fs.exists(temporary), "no partial output");
+  }
+
   /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */
   private static Process dflow(String name, String out, String... more) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp",
         TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run", "--master", "yarn", "--name", name,
-        "--num-executors", "2", "--executor-memory", "256m", "--class", "io.dflow.examples.WordCount",
+        "--num-executors", "2", "--conf", "dflow.executor.memory=256m", "--class", "io.dflow.examples.WordCount",
         "--conf", "dflow.executor.memoryOverhead=192m", "--conf", "dflow.yarn.am.memory=128m",
         "--conf", "dflow.eventLog.enabled=false", "--conf", "dflow.local.dir=" + dir.resolve("local-" + name),
         "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath()));

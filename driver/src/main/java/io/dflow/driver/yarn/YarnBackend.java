@@ -271,22 +271,48 @@ public final class YarnBackend implements ClusterBackend {
   }
 
   private void request(String executor) {
-    ends.put(executor, new CompletableFuture<>());
-    am.join().send(new AmMessage.Request(executor, List.of(), List.of()).encode());
+    request(executor, List.of());
   }
 
-  /** Asks for a container in place of a lost executor, unless the application ends or has replaced enough already. */
-  private synchronized boolean replace(ExecutorId lost) {
+  /** Asks the master for a container for {@code executor}, on one of {@code hosts} if YARN can (its racks next). */
+  private void request(String executor, List<String> hosts) {
+    ends.put(executor, new CompletableFuture<>());
+    am.join().send(new AmMessage.Request(executor, hosts, List.of()).encode());
+  }
+
+  /**
+   * The id of the executor that replaces {@code lost}, or null when none does: the application
+   * ends, or it has replaced enough already.
+   */
+  private synchronized String replacementFor(ExecutorId lost) {
     if (closing || !am.join().isOpen() || replacements >= 2 * settings.executors()) {
       LOG.warn("executor {} is not replaced: {} replacements made already", lost, replacements);
-      return false;
+      return null;
     }
     replacements++;
-    String id = newExecutorId();
-    request(id);
-    watchRegistration(id);
-    return true;
+    return newExecutorId();
   }
+
+  /**
+   * Asks for the replacement's container near the tasks waiting to run (the lost executor's
+   * among them, as the scheduler handled the loss first): the hosts most of them would rather
+   * run on, at most {@value #PREFERRED_HOSTS}.
+   */
+  private void requestReplacement(String id) {
+    List<String> hosts;
+    try {
+      hosts = driver.pendingTaskHosts().entrySet().stream()
+          .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(PREFERRED_HOSTS).map(Map.Entry::getKey).toList();
+    } catch (RuntimeException stopped) {
+      hosts = List.of();
+    }
+    LOG.info("asked for a container for executor {}{}", id, hosts.isEmpty() ? "" : " preferring " + hosts);
+    request(id, hosts);
+    watchRegistration(id);
+  }
+
+  private static final int PREFERRED_HOSTS = 3;
 
   /** Reports a replacement that does not register in time, or whose container ends first, as lost without a replacement. */
   private void watchRegistration(String id) {
@@ -516,12 +542,16 @@ public final class YarnBackend implements ClusterBackend {
       // the container's end says more than the closed connection; it comes from the master soon after
       ends.getOrDefault(r.id().value(), new CompletableFuture<>()).completeOnTimeout(null, 3, TimeUnit.SECONDS)
           .thenAccept(end -> {
-            boolean replacing = replace(r.id());
+            String replacement = replacementFor(r.id());
+            boolean replacing = replacement != null;
             String reason = "its connection closed; " + (end != null ? "its " + describe(end)
                 : "its container " + containerOf(r.id().value()) + " had not ended 3 s later");
             LOG.warn("executor {} lost{}: {}", r.id(), replacing ? " (a container is asked for in its place)" : "",
                 reason);
             driver.executorLost(r.id(), reason, replacing);
+            if (replacing) {
+              requestReplacement(replacement);
+            }
           });
     }
 
