@@ -100,11 +100,7 @@ class YarnEndToEndTest {
   void aKilledExecutorContainerIsReplacedAndTheCountsStayExact() throws Exception {
     String out = cluster.dfs.getURI() + "/out/killed";
     Process driver = dflow("killed", out, "--conf", "dflow.input.maxSplitBytes=500000");
-    org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!cluster.fs.exists(temporary) && driver.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    awaitJobStart(driver, out);
     Thread.sleep(1500);
     List<ProcessHandle> executors = ProcessHandle.current().descendants()
         .filter(p -> cmdline(p).contains("io.dflow.executor.ExecutorMain")).toList();
@@ -115,6 +111,7 @@ class YarnEndToEndTest {
     assertEquals(0, driver.exitValue(), log);
     assertEquals(expected, counts(out), log);
     assertTrue(log.contains("; 1 executor lost, 1 replaced)"), log);
+    assertTrue(log.contains("asked for a container for executor exec-2"), log);
     assertTrue(log.contains("jars 0 uploaded, "), "a later application reuses the shipped jars:\n" + log);
     assertTrue(log.matches("(?s).*container container_\\S+ on \\S+ exited with .*"), log);
     assertEquals(FinalApplicationStatus.SUCCEEDED, onlyApplicationNamed("killed").getFinalApplicationStatus());
@@ -219,11 +216,7 @@ class YarnEndToEndTest {
   void stoppingTheDriverLeavesNoContainerAndNoPartialOutput() throws Exception {
     String out = cluster.dfs.getURI() + "/out/stopped";
     Process driver = dflow("stopped", out, "--conf", "dflow.input.maxSplitBytes=300000");
-    org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!cluster.fs.exists(temporary) && driver.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    org.apache.hadoop.fs.Path temporary = awaitJobStart(driver, out);
     assertTrue(driver.isAlive(), log("stopped"));
     driver.destroy(); // SIGTERM, as Ctrl-C's SIGINT
     assertTrue(driver.waitFor(60, TimeUnit.SECONDS), log("stopped"));
@@ -241,6 +234,16 @@ class YarnEndToEndTest {
     } while (!left.isEmpty() && System.nanoTime() < gone);
     assertEquals(List.of(), left, "no container outlives the application");
     assertFalse(cluster.fs.exists(temporary), "no partial output");
+  }
+
+  /** Waits until the job set its output up (its executors registered, its first job started); returns {@code _temporary}. */
+  private static org.apache.hadoop.fs.Path awaitJobStart(Process driver, String out) throws Exception {
+    org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!cluster.fs.exists(temporary) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return temporary;
   }
 
   /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */

@@ -5,6 +5,7 @@ import io.dflow.driver.backend.ClusterBackend;
 import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.backend.ExecutorHandle;
 import io.dflow.driver.backend.ExecutorMemory;
+import io.dflow.driver.backend.RegisteredExecutors;
 import io.dflow.executor.ExecutorMain;
 import io.dflow.executor.LocalDirs;
 import io.dflow.executor.net.Connection;
@@ -14,7 +15,6 @@ import io.dflow.executor.net.TransportOptions;
 import io.dflow.executor.net.TransportServer;
 import io.dflow.executor.protocol.ControlEndpoint;
 import io.dflow.executor.protocol.ControlMessage;
-import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import io.dflow.executor.protocol.ExecutorId;
 import java.io.File;
@@ -72,7 +72,7 @@ public final class YarnBackend implements ClusterBackend {
   private final Path appDir;
   private final ExecutorMemory memory;
   private final TransportConf transport;
-  private final Map<ExecutorId, Remote> registered = new ConcurrentHashMap<>();
+  private final RegisteredExecutors registered = new RegisteredExecutors();
   /** How each executor's container ended, as the application master reports it. */
   private final Map<String, CompletableFuture<AmMessage.Ended>> ends = new ConcurrentHashMap<>();
   /** Executors' containers by id, once started. */
@@ -84,7 +84,6 @@ public final class YarnBackend implements ClusterBackend {
   private Staging staging;
   private DriverEndpoint driver;
   private String driverAddress;
-  private volatile boolean running;
   private volatile boolean closing;
   private volatile AmMessage.Ended failedAtStart;
   private int nextExecutor;
@@ -225,34 +224,26 @@ public final class YarnBackend implements ClusterBackend {
       throw new IOException("the application master of " + appId + " failed: " + e.getMessage(), e);
     }
     master.send(setup.encode());
-    synchronized (registered) {
-      for (int i = 0; i < settings.executors(); i++) {
-        request(newExecutorId());
-      }
-      while (registered.size() < settings.executors()) {
-        if (failedAtStart != null) {
-          throw new IOException("executor " + failedAtStart.executor() + " " + describe(failedAtStart)
-              + " before it registered");
-        }
-        if (!master.isOpen()) {
-          throw new IOException("the application master of " + appId + " went away: " + report());
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new IOException("only " + registered.size() + " of " + settings.executors() + " executors ("
-              + settings.executorContainerMb() + " MiB, " + settings.cores() + " cores each) started within " + timeout
-              + " ms: queue '" + settings.queue() + "' did not give the containers");
-        }
-        try {
-          registered.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while waiting for executors", e);
-        }
-      }
-      running = true;
-      return List.copyOf(registered.values());
+    for (int i = 0; i < settings.executors(); i++) {
+      request(newExecutorId());
     }
+    while (registered.size() < settings.executors()) {
+      if (failedAtStart != null) {
+        throw new IOException("executor " + failedAtStart.executor() + " " + describe(failedAtStart)
+            + " before it registered");
+      }
+      if (!master.isOpen()) {
+        throw new IOException("the application master of " + appId + " went away: " + report());
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IOException("only " + registered.size() + " of " + settings.executors() + " executors ("
+            + settings.executorContainerMb() + " MiB, " + settings.cores() + " cores each) started within " + timeout
+            + " ms: queue '" + settings.queue() + "' did not give the containers");
+      }
+      registered.await(deadline);
+    }
+    return registered.started();
   }
 
   /** The application's state and YARN's diagnostics, for an error message. */
@@ -319,7 +310,7 @@ public final class YarnBackend implements ClusterBackend {
     long timeout = Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT).trim());
     ends.get(id).orTimeout(timeout, TimeUnit.MILLISECONDS).whenComplete((end, error) -> {
       ExecutorId executor = new ExecutorId(id);
-      if (closing || registered.containsKey(executor) || (end != null && wasRegistered(id))) {
+      if (closing || registered.contains(executor) || (end != null && registered.everRegistered(executor))) {
         return;
       }
       String reason = end != null ? "it did not register: its " + describe(end)
@@ -327,12 +318,6 @@ public final class YarnBackend implements ClusterBackend {
       LOG.warn("executor {} lost: {}", id, reason);
       driver.executorLost(executor, reason, false);
     });
-  }
-
-  private final Map<String, Boolean> everRegistered = new ConcurrentHashMap<>();
-
-  private boolean wasRegistered(String id) {
-    return everRegistered.containsKey(id);
   }
 
   /** How a container ended, in words: YARN's exit status named, its host, and the end of YARN's diagnostics. */
@@ -367,7 +352,7 @@ public final class YarnBackend implements ClusterBackend {
   @Override
   public void close() {
     closing = true;
-    for (Remote r : registered.values()) {
+    for (RegisteredExecutors.Remote r : registered.all()) {
       r.connection().send(new StopExecutor().encode());
     }
     boolean ok;
@@ -441,15 +426,6 @@ public final class YarnBackend implements ClusterBackend {
     return appDir;
   }
 
-  /** An executor that registered. */
-  private record Remote(ExecutorId id, String host, String address, int port, int slots, Connection connection)
-      implements ExecutorHandle {
-    @Override
-    public void send(ControlMessage message) {
-      connection.send(message.encode());
-    }
-  }
-
   /** The driver's port serves executors and the application master: its frames are told apart by their first byte. */
   private final class Dispatch implements MessageHandler {
     private final ControlEndpoint executors;
@@ -487,9 +463,7 @@ public final class YarnBackend implements ClusterBackend {
         if (!closing) {
           LOG.warn("the application master's connection closed");
         }
-        synchronized (registered) {
-          registered.notifyAll();
-        }
+        registered.wake();
       } else {
         executors.onClose(connection);
       }
@@ -499,11 +473,9 @@ public final class YarnBackend implements ClusterBackend {
   private void ended(AmMessage.Ended end) {
     CompletableFuture<AmMessage.Ended> f = ends.computeIfAbsent(end.executor(), k -> new CompletableFuture<>());
     f.complete(end);
-    if (!running && !closing) {
-      synchronized (registered) {
-        failedAtStart = end;
-        registered.notifyAll();
-      }
+    if (!registered.isStarted() && !closing) {
+      failedAtStart = end;
+      registered.wake();
     }
   }
 
@@ -511,30 +483,12 @@ public final class YarnBackend implements ClusterBackend {
   private final class FromExecutors implements ControlEndpoint.Receiver {
     @Override
     public void onMessage(Connection from, ControlMessage message) {
-      if (message instanceof RegisterExecutor r) {
-        Remote remote = new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from);
-        boolean replacement;
-        synchronized (registered) {
-          everRegistered.put(r.executor().value(), true);
-          replacement = registered.put(r.executor(), remote) == null && running;
-          registered.notifyAll();
-        }
-        if (replacement) {
-          driver.executorAdded(remote);
-        }
-        return;
-      }
-      Remote sender = senderOf(from);
-      if (sender == null) {
-        LOG.warn("a {} from {}, which has not registered, was dropped", message.getClass().getSimpleName(), from);
-        return;
-      }
-      driver.received(sender.id(), message);
+      registered.onMessage(from, message, driver);
     }
 
     @Override
     public void onClose(Connection connection) {
-      Remote r = senderOf(connection);
+      RegisteredExecutors.Remote r = registered.senderOf(connection);
       if (r == null || closing) {
         return;
       }
@@ -558,15 +512,6 @@ public final class YarnBackend implements ClusterBackend {
     private String containerOf(String executor) {
       AmMessage.Started s = started.get(executor);
       return s == null ? "(unknown)" : s.container() + " on " + s.host();
-    }
-
-    private Remote senderOf(Connection connection) {
-      for (Remote r : registered.values()) {
-        if (r.connection() == connection) {
-          return r;
-        }
-      }
-      return null;
     }
   }
 }
