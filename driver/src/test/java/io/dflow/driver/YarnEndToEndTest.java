@@ -30,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --master yarn} on a real (mini) YARN cluster and HDFS, shared by the tests of this
  * class: WordCount through {@code dflow run} in its own process, with executors in containers,
- * against an independent count; an executor's process killed mid-job; the secret on no command
- * line.
+ * against an independent count, in client and cluster deploy mode; the secret among the
+ * containers' credentials, on no command line and in no environment; the jars shipped once; an
+ * executor's process killed mid-job; failed jobs, an executor that dies at start-up, a queue
+ * without room and a stopped driver, each ending the application as it should.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class YarnEndToEndTest {
@@ -63,6 +65,7 @@ class YarnEndToEndTest {
   void wordCountRunsInContainersAndNoCommandLineHoldsTheSecret() throws Exception {
     String out = cluster.dfs.getURI() + "/out/plain";
     Set<String> commandLines = new HashSet<>();
+    Set<String> containerEnvironments = new HashSet<>();
     String secret = null;
     String jobJar = java.util.HexFormat.of().formatHex(
         java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(TestJars.examples())));
@@ -72,8 +75,11 @@ class YarnEndToEndTest {
       for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
         String cmd = cmdline(p);
         commandLines.add(cmd);
+        if (cmd.contains("io.dflow.driver.yarn.ApplicationMaster") || cmd.contains("io.dflow.executor.ExecutorMain")) {
+          containerEnvironments.add(environ(p).toString());
+        }
         if (cmd.contains("io.dflow.executor.ExecutorMain")) {
-          secret = secret != null ? secret : environ(p).get("DFLOW_SECRET");
+          secret = secret != null ? secret : credentialSecret(p);
           // the executor's stderr, in YARN's log folder for its container
           readShippedJar |= procFile(p, "fd/2").contains("job jar " + jobJar + " read from ./" + jobJar + ".jar");
         }
@@ -84,11 +90,15 @@ class YarnEndToEndTest {
     assertEquals(0, driver.exitValue(), log);
     assertEquals(expected, counts(out), log);
     assertTrue(log.contains(" reused from ") && !log.contains("jars 0 uploaded"), "the first application ships jars:\n" + log);
-    assertNotNull(secret, "an executor container's environment has the secret:\n" + log);
+    assertNotNull(secret, "an executor container's credentials have the secret:\n" + log);
     assertTrue(readShippedJar, "an executor read the job jar YARN localised, not fetched from the driver:\n" + log);
     assertTrue(commandLines.stream().anyMatch(c -> c.contains("io.dflow.driver.yarn.ApplicationMaster")), log);
     for (String cmd : commandLines) {
       assertFalse(cmd.contains(secret), "the secret is on a command line: " + cmd);
+    }
+    assertFalse(containerEnvironments.isEmpty());
+    for (String env : containerEnvironments) {
+      assertFalse(env.contains(secret) || env.contains("DFLOW_SECRET"), "the secret is in a container's environment");
     }
     ApplicationReport app = onlyApplicationNamed("plain");
     assertEquals(YarnApplicationState.FINISHED, app.getYarnApplicationState());
@@ -149,7 +159,7 @@ class YarnEndToEndTest {
           driverSeen = true;
           driverHasSecret |= environ(p).containsKey("DFLOW_SECRET");
         } else if (cmd.contains("io.dflow.executor.ExecutorMain")) {
-          String secret = environ(p).get("DFLOW_SECRET");
+          String secret = credentialSecret(p);
           if (secret != null) {
             executorSecrets.add(secret);
           }
@@ -300,6 +310,22 @@ class YarnEndToEndTest {
       return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), name)), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return ""; // ended meanwhile
+    }
+  }
+
+  /** The run's secret among the YARN credentials of {@code p}'s container, in hex; null if it has none or ended. */
+  private static String credentialSecret(ProcessHandle p) {
+    String tokens = environ(p).get("HADOOP_TOKEN_FILE_LOCATION");
+    if (tokens == null) {
+      return null;
+    }
+    try {
+      byte[] key = org.apache.hadoop.security.Credentials.readTokenStorageFile(
+          new org.apache.hadoop.fs.Path(Path.of(tokens).toUri()), new org.apache.hadoop.conf.Configuration(false))
+          .getSecretKey(new org.apache.hadoop.io.Text("dflow.secret"));
+      return key == null ? null : java.util.HexFormat.of().formatHex(key);
+    } catch (IOException e) {
+      return null; // ended meanwhile
     }
   }
 

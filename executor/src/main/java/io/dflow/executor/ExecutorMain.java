@@ -13,7 +13,6 @@ import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The main class of an executor JVM: connects to the driver (proving the run's secret, given in
- * the {@value #SECRET_ENV} environment variable, never on the command line), serves its blocks to
+ * the {@value #SECRET_ENV} environment variable or as a YARN credential ({@link RunSecret}),
+ * never on the command line), serves its blocks to
  * other executors, runs the tasks it is sent, and exits when the driver says so or goes away.
  */
 @Command(name = "dflow-executor", mixinStandardHelpOptions = true,
@@ -80,16 +80,16 @@ public final class ExecutorMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String secretHex = System.getenv(SECRET_ENV);
-    if (secretHex == null) {
-      System.err.println("executor: " + SECRET_ENV + " is not set");
+    byte[] secret = RunSecret.find();
+    if (secret == null) {
+      System.err.println("executor: " + SECRET_ENV + " is not set, nor is the YARN credential " + RunSecret.CREDENTIAL);
       return 2;
     }
     int colon = driver.lastIndexOf(':');
     if (colon <= 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--driver expects HOST:PORT, got " + driver);
     }
-    TransportConf transport = transportOptions.withSecret(HexFormat.of().parseHex(secretHex));
+    TransportConf transport = transportOptions.withSecret(secret);
     ExecutorConf conf = new ExecutorConf(id, host, slots, localDir,
         storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory(),
         ExecutorConf.heapShare(executionFraction));

@@ -8,18 +8,18 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.Resource;
 
-/** The application master's container in a submission: its files, command, environment, size, name and queue. */
+/** The application master's container in a submission: its files, command, credentials, size, name and queue. */
 final class AmContainer {
   private AmContainer() {}
 
   static void describe(ApplicationSubmissionContext context, YarnSettings settings, List<ShippedFile> files,
-      List<String> command, Map<String, String> env) {
+      List<String> command, java.nio.ByteBuffer tokens) {
     Map<String, LocalResource> resources = new HashMap<>();
     for (ShippedFile f : files) {
       resources.put(f.link(), f.resource());
     }
-    context.setAMContainerSpec(ContainerLaunchContext.newInstance(resources, env,
-        List.of(ContainerCommands.shellLine(command)), null, null, null));
+    context.setAMContainerSpec(ContainerLaunchContext.newInstance(resources, Map.of(),
+        List.of(ContainerCommands.shellLine(command)), null, tokens, null));
     context.setApplicationName(settings.name());
     context.setApplicationType("DFLOW");
     context.setQueue(settings.queue());

@@ -1,6 +1,7 @@
 package io.dflow.driver.yarn;
 
 import io.dflow.executor.ExecutorMain;
+import io.dflow.executor.RunSecret;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
@@ -40,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * The main class of a dflow application's master in its YARN container: registers with the
  * ResourceManager, asks for the containers the driver wants (with the hosts and racks it
  * prefers), starts {@link ExecutorMain} in them through their NodeManagers with the run's secret
- * in their environment, tells the driver when a container ends and why, and at the end releases
+ * among their credentials, tells the driver when a container ends and why, and at the end releases
  * every container and unregisters with the driver's final status. It decides nothing itself:
  * replacing a lost executor is the driver's call, made with a new request. Its only argument is
- * the driver's address; the secret arrives in {@value ExecutorMain#SECRET_ENV}.
+ * the driver's address; the secret arrives among its own container's credentials ({@link RunSecret}).
  *
  * <p>Threading: the driver's messages arrive on the transport's event loop, YARN's callbacks on
  * their own threads; every piece of state is guarded by this object.
@@ -70,14 +71,15 @@ public final class ApplicationMaster {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2 || !args[0].equals("--driver") || args[1].lastIndexOf(':') <= 0) {
-      System.err.println("usage: ApplicationMaster --driver HOST:PORT (the secret in " + ExecutorMain.SECRET_ENV + ")");
+      System.err.println("usage: ApplicationMaster --driver HOST:PORT (the secret among the container's credentials)");
       System.exit(2);
     }
-    String secret = System.getenv(ExecutorMain.SECRET_ENV);
-    if (secret == null) {
-      System.err.println("application master: " + ExecutorMain.SECRET_ENV + " is not set");
+    byte[] found = RunSecret.find();
+    if (found == null) {
+      System.err.println("application master: the YARN credential " + RunSecret.CREDENTIAL + " is missing");
       System.exit(2);
     }
+    String secret = HexFormat.of().formatHex(found);
     int colon = args[1].lastIndexOf(':');
     int exit = new ApplicationMaster(secret).run(args[1].substring(0, colon), Integer.parseInt(args[1].substring(colon + 1)));
     EventLoops.shutdownForExit();
@@ -208,10 +210,9 @@ public final class ApplicationMaster {
     for (ShippedFile f : setup.resources()) {
       resources.put(f.link(), f.resource());
     }
-    // the environment, not the command line, which any user of the node can read
-    Map<String, String> env = Map.of(ExecutorMain.SECRET_ENV, secretHex);
-    return ContainerLaunchContext.newInstance(resources, env, List.of(ContainerCommands.shellLine(cmd)), null, null,
-        null);
+    // a credential of the container, not its environment or command line, which others may read
+    return ContainerLaunchContext.newInstance(resources, Map.of(), List.of(ContainerCommands.shellLine(cmd)), null,
+        RunSecret.asTokens(HexFormat.of().parseHex(secretHex)), null);
   }
 
   private synchronized void ended(ContainerId id, String host, int exitStatus, String diagnostics) {

@@ -25,7 +25,7 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
  * the same JVM), then follows it: each change of state on a line, and at the end its final
  * status and YARN's diagnostics; the exit code is the job's (0 succeeded, 1 not). Ctrl-C kills
  * the application. The run's secret is made in the master's container and never leaves it
- * except for the executors' containers' environment.
+ * except as a credential of the executors' containers.
  */
 public final class ClusterSubmission {
   private static final EnumSet<YarnApplicationState> ENDED =
@@ -55,7 +55,7 @@ public final class ClusterSubmission {
       files.add(jobJar);
       files.add(staging.shipConf(yarnConf, appId.toString()));
       err.println("application " + appId + ": jars " + staging.summary());
-      AmContainer.describe(context, settings, files, driverCommand(request, conf, classpath, jobJar), Map.of());
+      AmContainer.describe(context, settings, files, driverCommand(request, conf, classpath, jobJar), null);
       Thread kill = new Thread(() -> killUnlessEnded(yarn, appId, err), "dflow-kill-application");
       Runtime.getRuntime().addShutdownHook(kill);
       yarn.submitApplication(context);

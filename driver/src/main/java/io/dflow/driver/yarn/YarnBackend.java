@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * master ({@link ApplicationMaster}) asks the ResourceManager for executor containers. dflow's
  * jars are shipped through the staging directory ({@link Staging}); executors connect back to
  * this driver over the authenticated transport with a secret made here, which reaches the
- * application master and the executors in their containers' environment only. A lost executor
+ * application master and the executors among their containers' credentials only. A lost executor
  * is replaced with a new container request, as {@code local-cluster} replaces a process, at most
  * twice as many times as there are executors; its loss names the container, its host and how
  * YARN says it ended.
@@ -170,8 +170,7 @@ public final class YarnBackend implements ClusterBackend {
 
     List<String> amCommand = ContainerCommands.java(YarnSettings.heapOption(settings.amHeapBytes()), Map.of(), classpath);
     amCommand.addAll(List.of(ApplicationMaster.class.getName(), "--driver", driverAddress));
-    AmContainer.describe(context, settings, amFiles, amCommand,
-        Map.of(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret())));
+    AmContainer.describe(context, settings, amFiles, amCommand, io.dflow.executor.RunSecret.asTokens(transport.secret()));
     yarn.submitApplication(context);
   }
 
