@@ -108,18 +108,25 @@ class YarnEndToEndTest {
   @Test
   @org.junit.jupiter.api.Order(2)
   void aKilledExecutorContainerIsReplacedAndTheCountsStayExact() throws Exception {
+    // a job long enough for the replacement to join before it ends: 40 tasks of 1 MB
+    Path local = dir.resolve("big.txt");
+    Corpus.write(local, 40_000_000, 37);
+    Map<String, Long> bigCounts = Corpus.count(Files.readString(local));
+    String big = cluster.dfs.getURI() + "/in/big.txt";
+    cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(big));
     String out = cluster.dfs.getURI() + "/out/killed";
-    Process driver = dflow("killed", out, "--conf", "dflow.input.maxSplitBytes=500000");
+    Process driver = dflowOn(big, "killed", out, "--conf", "dflow.input.maxSplitBytes=1000000");
     awaitJobStart(driver, out);
-    Thread.sleep(1500);
+    Thread.sleep(1000);
     List<ProcessHandle> executors = ProcessHandle.current().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)) // the JVM, not its shell
         .filter(p -> cmdline(p).contains("io.dflow.executor.ExecutorMain")).toList();
     assertFalse(executors.isEmpty(), "executors run while the job does:\n" + log("killed"));
     assertTrue(executors.get(0).destroyForcibly());
     assertTrue(driver.waitFor(180, TimeUnit.SECONDS), log("killed"));
     String log = log("killed");
     assertEquals(0, driver.exitValue(), log);
-    assertEquals(expected, counts(out), log);
+    assertEquals(bigCounts, counts(out), log);
     assertTrue(log.contains("; 1 executor lost, 1 replaced)"), log);
     assertTrue(log.contains("asked for a container for executor exec-2"), log);
     assertTrue(log.contains("jars 0 uploaded, "), "a later application reuses the shipped jars:\n" + log);
@@ -246,6 +253,32 @@ class YarnEndToEndTest {
     assertFalse(cluster.fs.exists(temporary), "no partial output");
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(9)
+  void aDriverKilledOutrightTakesItsApplicationAndContainersWithIt() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/sigkill";
+    Process driver = dflow("sigkill", out, "--conf", "dflow.input.maxSplitBytes=300000");
+    awaitJobStart(driver, out);
+    assertTrue(driver.isAlive(), log("sigkill"));
+    driver.destroyForcibly(); // SIGKILL: no hook runs, the master only sees its connection close
+    assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
+    long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    ApplicationReport app;
+    do {
+      Thread.sleep(200);
+      app = onlyApplicationNamed("sigkill");
+    } while (app.getYarnApplicationState() != YarnApplicationState.FINISHED && System.nanoTime() < gone);
+    assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
+    assertTrue(app.getDiagnostics().contains("the driver's connection closed"), app.getDiagnostics());
+    List<String> left;
+    do {
+      Thread.sleep(200);
+      left = ProcessHandle.current().descendants().map(YarnEndToEndTest::cmdline)
+          .filter(c -> c.contains("io.dflow.executor.ExecutorMain") || c.contains("ApplicationMaster")).toList();
+    } while (!left.isEmpty() && System.nanoTime() < gone);
+    assertEquals(List.of(), left, "no container outlives the application");
+  }
+
   /** Waits until the job set its output up (its executors registered, its first job started); returns {@code _temporary}. */
   private static org.apache.hadoop.fs.Path awaitJobStart(Process driver, String out) throws Exception {
     org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
@@ -258,6 +291,11 @@ class YarnEndToEndTest {
 
   /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */
   private static Process dflow(String name, String out, String... more) throws IOException {
+    return dflowOn(input, name, out, more);
+  }
+
+  /** WordCount of {@code in} as {@link #dflow}. */
+  private static Process dflowOn(String in, String name, String out, String... more) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp",
         TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run", "--master", "yarn", "--name", name,
@@ -266,7 +304,7 @@ class YarnEndToEndTest {
         "--conf", "dflow.eventLog.enabled=false", "--conf", "dflow.local.dir=" + dir.resolve("local-" + name),
         "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath()));
     cmd.addAll(List.of(more));
-    cmd.addAll(List.of(TestJars.examples().toString(), input, out));
+    cmd.addAll(List.of(TestJars.examples().toString(), in, out));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().put("HADOOP_CONF_DIR", cluster.confDir.toString());
     return pb.start();

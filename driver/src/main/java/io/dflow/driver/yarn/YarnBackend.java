@@ -384,20 +384,22 @@ public final class YarnBackend implements ClusterBackend {
     LocalDirs.deleteRecursively(appDir);
   }
 
-  /** Waits a while for the application master to unregister (its containers released), else kills the application. */
+  /**
+   * Waits a while for the application master to unregister and YARN to end the application (its
+   * containers released), else kills it; one whose master never connected is killed at once.
+   */
   private void awaitEndOrKill() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(am.isDone() ? 20 : 0);
     try {
       while (System.nanoTime() < deadline) {
         if (ENDED.contains(yarn.getApplicationReport(appId).getYarnApplicationState())) {
           return;
         }
-        if (!am.isDone() || !am.join().isOpen()) {
-          break; // no master to unregister: a kill is the only way to end it
-        }
         Thread.sleep(100);
       }
-      yarn.killApplication(appId);
+      if (!ENDED.contains(yarn.getApplicationReport(appId).getYarnApplicationState())) {
+        yarn.killApplication(appId);
+      }
     } catch (IOException | YarnException e) {
       LOG.warn("cannot end application {}: {}", appId, e.getMessage());
     } catch (InterruptedException e) {
@@ -472,6 +474,14 @@ public final class YarnBackend implements ClusterBackend {
   private void ended(AmMessage.Ended end) {
     CompletableFuture<AmMessage.Ended> f = ends.computeIfAbsent(end.executor(), k -> new CompletableFuture<>());
     f.complete(end);
+    RegisteredExecutors.Remote still = registered.all().stream()
+        .filter(r -> r.id().value().equals(end.executor())).findFirst().orElse(null);
+    if (still != null && !closing) {
+      // YARN says its container ended (its folder is being deleted) though the process is still
+      // connected, as when only the container's shell was killed: it is lost all the same
+      LOG.warn("executor {} is still connected, but its container ended: closing its connection", end.executor());
+      still.connection().close();
+    }
     if (!registered.isStarted() && !closing) {
       failedAtStart = end;
       registered.wake();
