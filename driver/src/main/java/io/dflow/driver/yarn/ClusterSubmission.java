@@ -39,7 +39,13 @@ public final class ClusterSubmission {
   /** Submits {@code request} with settings {@code conf}; returns the exit code. */
   public static int run(JobRequest request, Map<String, String> conf, PrintStream err) {
     YarnSettings settings = YarnSettings.from(conf);
-    YarnConfiguration yarnConf = YarnConf.create(conf);
+    YarnConfiguration yarnConf;
+    try {
+      yarnConf = YarnConf.create(conf);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
     YarnClient yarn = YarnClient.createYarnClient();
     yarn.init(yarnConf);
     yarn.start();
