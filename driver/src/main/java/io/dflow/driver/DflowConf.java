@@ -40,6 +40,15 @@ public final class DflowConf {
   public static final String MPI_TIMEOUT = "dflow.mpi.timeout";
   public static final String MPI_MPIRUN = "dflow.mpi.mpirun";
   public static final String MPI_OPTIONS = "dflow.mpi.options";
+  public static final String APP_NAME = "dflow.app.name";
+  public static final String EXECUTOR_INSTANCES = "dflow.executor.instances";
+  public static final String EXECUTOR_CORES = "dflow.executor.cores";
+  public static final String EXECUTOR_MEMORY_OVERHEAD = "dflow.executor.memoryOverhead";
+  public static final String DRIVER_HOST = "dflow.driver.host";
+  public static final String YARN_QUEUE = "dflow.yarn.queue";
+  public static final String YARN_AM_MEMORY = "dflow.yarn.am.memory";
+  public static final String YARN_STAGING_DIR = "dflow.yarn.stagingDir";
+  public static final String DEPLOY_MODE = "dflow.submit.deployMode";
 
   /** Settings that must be positive whole numbers, with the largest value each may take. */
   static final Map<String, Long> POSITIVE_NUMBERS = Map.ofEntries(
@@ -54,6 +63,9 @@ public final class DflowConf {
       Map.entry(MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
       Map.entry(STAGE_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
       Map.entry(MPI_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
+      Map.entry(EXECUTOR_INSTANCES, 100_000L),
+      Map.entry(EXECUTOR_CORES, 1024L),
+      Map.entry(EXECUTOR_MEMORY_OVERHEAD, Long.MAX_VALUE),
       Map.entry(MPI_START_TIMEOUT, Long.MAX_VALUE),
       Map.entry(STORAGE_MEMORY, Long.MAX_VALUE),
       Map.entry(BROADCAST_MAX_BYTES, (long) Integer.MAX_VALUE - 8),
@@ -73,7 +85,8 @@ public final class DflowConf {
       "dflow.rpc.fetchChunkBytes", "dflow.executor.classpath", "dflow.output.compress", "dflow.output.compress.codec",
       "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes", MPI_MAX_ATTEMPTS, MPI_START_TIMEOUT,
       MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
-      LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR,
+      LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR, APP_NAME, EXECUTOR_INSTANCES,
+      EXECUTOR_CORES, EXECUTOR_MEMORY_OVERHEAD, DRIVER_HOST, YARN_QUEUE, YARN_AM_MEMORY, YARN_STAGING_DIR, DEPLOY_MODE,
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
       io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
       io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS,
@@ -82,7 +95,8 @@ public final class DflowConf {
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
       "dflow.collect.maxBytes", "dflow.task.memoryBytes", STORAGE_MEMORY, BROADCAST_MAX_BYTES,
-      "dflow.shuffle.maxBytesInFlight", MAX_FRAME, "dflow.rpc.fetchChunkBytes", "dflow.streaming.combineBufferBytes");
+      "dflow.shuffle.maxBytesInFlight", MAX_FRAME, "dflow.rpc.fetchChunkBytes", "dflow.streaming.combineBufferBytes",
+      EXECUTOR_MEMORY_OVERHEAD);
 
   /** Settings that are true or false, nothing else. */
   static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress",
@@ -109,6 +123,11 @@ public final class DflowConf {
     conf.put(MPI_START_TIMEOUT, "60000");
     conf.put(MPI_TIMEOUT, "0");
     conf.put(MPI_MPIRUN, "mpirun");
+    conf.put(EXECUTOR_INSTANCES, "2");
+    conf.put(EXECUTOR_CORES, "1");
+    conf.put(YARN_QUEUE, "default");
+    conf.put(YARN_AM_MEMORY, "512m");
+    conf.put(DEPLOY_MODE, "client");
     return conf;
   }
 
@@ -182,6 +201,19 @@ public final class DflowConf {
         && !(port.trim().matches("\\d{1,5}") && Integer.parseInt(port.trim()) <= 65535)) {
       throw new IllegalArgumentException("setting " + UI_PORT + "=" + port
           + " is not valid: it must be a port number from 1 to 65535, 0 for any free port, or unset for no live report");
+    }
+    String mode = conf.get(DEPLOY_MODE);
+    if (mode != null && !mode.trim().equals("client") && !mode.trim().equals("cluster")) {
+      throw new IllegalArgumentException("setting " + DEPLOY_MODE + "=" + mode + " is not valid: it must be client or cluster");
+    }
+    if (mode != null && mode.trim().equals("cluster") && !conf.getOrDefault(MASTER, "").trim().equals("yarn")) {
+      throw new IllegalArgumentException("--deploy-mode cluster needs --master yarn (the master is "
+          + conf.get(MASTER) + ")");
+    }
+    for (String heap : new String[] {EXECUTOR_MEMORY, YARN_AM_MEMORY}) {
+      if (conf.get(heap) != null) {
+        sizeValue(conf, heap);
+      }
     }
     String codec = conf.get(COMPRESS_CODEC);
     if (codec != null) {
@@ -264,6 +296,35 @@ public final class DflowConf {
       throw new IllegalArgumentException("--conf expects key=value, got '" + text + "'");
     }
     return Map.entry(text.substring(0, eq).trim(), text.substring(eq + 1).trim());
+  }
+
+  /**
+   * A heap size setting ({@code dflow.executor.memory}: {@code 1g}, {@code 512m}, as {@code -Xmx}
+   * takes them) in bytes; it fails naming the key if it is not a size.
+   */
+  public static long sizeValue(Map<String, String> conf, String key) {
+    String v = bytes(key, conf.get(key).trim());
+    long n;
+    try {
+      n = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("setting " + key + "=" + conf.get(key)
+          + " is not valid: it must be a size in bytes, such as 134217728, 512m or 4g");
+    }
+    return n;
+  }
+
+  /** Executors on a cluster manager: {@code dflow.executor.instances}, 2 when unset. */
+  public static int executorInstances(Map<String, String> conf) {
+    return Integer.parseInt(conf.getOrDefault(EXECUTOR_INSTANCES, "2").trim());
+  }
+
+  /** Slots of an executor on a cluster manager: {@code dflow.executor.cores}, 1 when unset. */
+  public static int executorCores(Map<String, String> conf) {
+    return Integer.parseInt(conf.getOrDefault(EXECUTOR_CORES, "1").trim());
   }
 
   static boolean booleanValue(Map<String, String> conf, String key) {

@@ -62,9 +62,10 @@ public final class JobLauncher {
     CountDownLatch cleanedUp = new CountDownLatch(1); // a shutdown hook waits for it: see Cancellation
     try {
       Map<String, String> conf = DflowConf.load(dflowHome(), overrides);
-      Master master = Master.parse(conf.get(DflowConf.MASTER));
+      Master master = Master.parse(conf.get(DflowConf.MASTER), conf);
       try (JobJar jar = opener.open()) {
         DflowJob job = maker.make(jar);
+        conf.putIfAbsent(DflowConf.APP_NAME, job.getClass().getName());
         Thread.currentThread().setContextClassLoader(jar.loader());
         if (explainTo != null) {
           return explain(job, args, conf, master, explainTo);
@@ -73,7 +74,8 @@ public final class JobLauncher {
         Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
         ProgressReporter progress = new ProgressReporter(err, stderrIsTerminal());
         try (Session session = new Session(appId, job.getClass().getName(), conf, master,
-            Backends.create(master, conf, jar.loader(), appDir, DflowConf.executorMemory(conf)), jar, progress);
+            Backends.create(master, conf, jar.loader(), appDir, DflowConf.executorMemory(conf), jar.path()), jar,
+            progress);
             Cancellation cancellation = Cancellation.onStop(session, appId, err, cleanedUp)) {
           try {
             job.run(session.newContext(), args);
@@ -117,20 +119,25 @@ public final class JobLauncher {
    */
   private record Cancellation(Thread hook, CountDownLatch cleanedUp) implements AutoCloseable {
     static final long WAIT_SECONDS = 30;
+    /** Above {@code FileSystem.SHUTDOWN_HOOK_PRIORITY} (10): run first. */
+    static final int BEFORE_FILE_SYSTEMS_CLOSE = 50;
 
     static Cancellation onStop(Session session, String appId, PrintStream err, CountDownLatch cleanedUp) {
       Thread hook = new Thread(() -> {
         String caller = io.dflow.executor.ExitCaller.describe();
         err.println("cancelling application " + appId + ": " + (caller != null ? caller
             : "the process was asked to stop") + "; its running tasks are killed and its partial output removed");
-        session.cancel("cancelled: the dflow process was asked to stop");
+        session.stop("cancelled: the dflow process was asked to stop");
         try {
           cleanedUp.await(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }, "dflow-cancel");
-      Runtime.getRuntime().addShutdownHook(hook);
+      // through Hadoop's hook manager, ahead of its closing every FileSystem: the job's abort
+      // removes its _temporary from HDFS with them, and the cluster manager is told it ended
+      org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(hook, BEFORE_FILE_SYSTEMS_CLOSE,
+          WAIT_SECONDS + 5, java.util.concurrent.TimeUnit.SECONDS);
       return new Cancellation(hook, cleanedUp);
     }
 
@@ -138,7 +145,7 @@ public final class JobLauncher {
     @Override
     public void close() {
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
+        org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // the hook runs now and waits for this
       }

@@ -37,8 +37,32 @@ public sealed interface Master {
     }
   }
 
+  /**
+   * {@code executors} executors with {@code coresEach} slots each, in YARN containers
+   * ({@code dflow.executor.instances} and {@code dflow.executor.cores}).
+   */
+  record Yarn(int executors, int coresEach) implements Master {
+    @Override
+    public int totalSlots() {
+      return executors * coresEach;
+    }
+
+    @Override
+    public String toString() {
+      return "yarn";
+    }
+  }
+
   static Master parse(String spec) {
+    return parse(spec, java.util.Map.of());
+  }
+
+  /** {@code spec}, with the executors of {@code yarn} from {@code conf}. */
+  static Master parse(String spec, java.util.Map<String, String> conf) {
     String s = spec.trim();
+    if (s.equals("yarn")) {
+      return new Yarn(DflowConf.executorInstances(conf), DflowConf.executorCores(conf));
+    }
     Matcher local = LOCAL.matcher(s);
     if (local.matches()) {
       String n = local.group(1);
@@ -51,7 +75,7 @@ public sealed interface Master {
           positive(Integer.parseInt(cluster.group(2)), spec));
     }
     throw new IllegalArgumentException("unknown master '" + spec
-        + "': expected local, local[N], local[*] or local-cluster[E,N]");
+        + "': expected local, local[N], local[*], local-cluster[E,N] or yarn");
   }
 
   private static int positive(int n, String spec) {

@@ -93,7 +93,7 @@ public final class Session implements JobRunner, AutoCloseable {
 
   /** @param name what the application is called in its event log: the job's class */
   Session(String appId, String name, Map<String, String> conf, Master master, ClusterBackend backend, JobJar jar,
-      ProgressReporter progress) throws IOException {
+      ProgressReporter progress) throws IOException, JobSetupException {
     this.appId = appId;
     Map<String, Object> start = EventLog.applicationStart(appId, name, master.toString(), conf);
     this.eventLog = DflowConf.booleanValue(conf, DflowConf.EVENT_LOG_ENABLED)
@@ -135,7 +135,10 @@ public final class Session implements JobRunner, AutoCloseable {
       for (ExecutorHandle executor : backend.start(endpoint)) {
         scheduler.executorAdded(executor);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      close();
+      throw new JobSetupException("the executors did not start: " + e.getMessage());
+    } catch (RuntimeException e) {
       close();
       throw e;
     }
@@ -150,12 +153,17 @@ public final class Session implements JobRunner, AutoCloseable {
    */
   public static Session start(String name, Map<String, String> conf, JobJar code, PrintStream err)
       throws IOException {
-    Master master = Master.parse(conf.get(DflowConf.MASTER));
+    Master master = Master.parse(conf.get(DflowConf.MASTER), conf);
     String appId = AppIds.next();
     Path appDir = Path.of(conf.get(DflowConf.LOCAL_DIR)).resolve(appId);
-    return new Session(appId, name, conf, master,
-        io.dflow.driver.backend.Backends.create(master, conf, code.loader(), appDir, DflowConf.executorMemory(conf)),
-        code, new ProgressReporter(err, JobLauncher.stderrIsTerminal()));
+    try {
+      return new Session(appId, name, conf, master,
+          io.dflow.driver.backend.Backends.create(master, conf, code.loader(), appDir, DflowConf.executorMemory(conf),
+              code.path()),
+          code, new ProgressReporter(err, JobLauncher.stderrIsTerminal()));
+    } catch (JobSetupException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /** What the job's entry point receives. */
@@ -316,11 +324,18 @@ public final class Session implements JobRunner, AutoCloseable {
     scheduler.cancelAll(reason);
   }
 
+  /** Cancels the application: its running jobs fail with {@code reason}, and any later one at once. */
+  public void stop(String reason) {
+    scheduler.stop(reason);
+  }
+
   /**
-   * Ends the event log with the application's outcome; returns where it is, or null when
+   * Ends the event log with the application's outcome (and tells the backend, for its cluster
+   * manager); returns where the log is, or null when
    * there is none ({@code dflow.eventLog.enabled=false}).
    */
   public Path finishEventLog(boolean succeeded, String error) {
+    backend.outcome(succeeded, error);
     if (eventLog == null) {
       return null;
     }
@@ -394,6 +409,11 @@ public final class Session implements JobRunner, AutoCloseable {
     public void executorAdded(ExecutorHandle executor) {
       executorsReplaced.incrementAndGet();
       scheduler.executorAdded(executor);
+    }
+
+    @Override
+    public Map<String, Integer> pendingTaskHosts() {
+      return scheduler.query(DagScheduler::pendingTaskHosts);
     }
 
     @Override

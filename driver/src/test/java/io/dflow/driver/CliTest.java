@@ -48,6 +48,22 @@ class CliTest {
   }
 
   @Test
+  void yarnWithoutTheClustersSettingsIsOneClearLine() {
+    assertTrue(System.getenv("HADOOP_CONF_DIR") == null && System.getenv("YARN_CONF_DIR") == null,
+        "this test needs an environment without a cluster");
+    for (String mode : new String[] {"client", "cluster"}) {
+      CliRun run = CliRun.of("run", "--master", "yarn", "--deploy-mode", mode, "--class", "io.dflow.examples.WordCount",
+          TestJars.examples().toString(), "in", "out");
+      assertEquals(1, run.exit(), run.err());
+      assertTrue(run.firstErrLine().startsWith("error: --master yarn needs the cluster's settings: no yarn-site.xml in "
+          + "$YARN_CONF_DIR or $HADOOP_CONF_DIR"), mode + ": " + run.err());
+    }
+    CliRun badMode = CliRun.of("run", "--master", "yarn", "--deploy-mode", "cloud", TestJars.examples().toString());
+    assertEquals("error: setting dflow.submit.deployMode=cloud is not valid: it must be client or cluster",
+        badMode.firstErrLine());
+  }
+
+  @Test
   void anUnknownSettingIsAnErrorNamingTheNearestKnownOne() {
     CliRun typo = CliRun.of("run", "--conf", "dflow.task.maxAtempts=4", TestJars.examples().toString());
     assertEquals(1, typo.exit());

@@ -14,7 +14,6 @@ import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +29,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The main class of an executor JVM: connects to the driver (proving the run's secret, given in
- * the {@value #SECRET_ENV} environment variable, never on the command line), serves its blocks to
+ * the {@value #SECRET_ENV} environment variable or as a YARN credential ({@link RunSecret}),
+ * never on the command line), serves its blocks to
  * other executors, runs the tasks it is sent, and exits when the driver says so or goes away.
  */
 @Command(name = "dflow-executor", mixinStandardHelpOptions = true,
@@ -62,6 +62,10 @@ public final class ExecutorMain implements Callable<Integer> {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "the address to serve blocks on")
   String bind;
 
+  @Option(names = "--jar-dir", description = "a folder where job jars may be already, as <sha256>.jar (shipped by a "
+      + "cluster manager): read there instead of fetched from the driver")
+  Path jarDir;
+
   @Mixin
   TransportOptions transportOptions = new TransportOptions();
 
@@ -80,20 +84,20 @@ public final class ExecutorMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ignoreTerminalInterrupts();
-    String secretHex = System.getenv(SECRET_ENV);
-    if (secretHex == null) {
-      System.err.println("executor: " + SECRET_ENV + " is not set");
+    byte[] secret = RunSecret.find();
+    if (secret == null) {
+      System.err.println("executor: " + SECRET_ENV + " is not set, nor is the YARN credential " + RunSecret.CREDENTIAL);
       return 2;
     }
     int colon = driver.lastIndexOf(':');
     if (colon <= 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--driver expects HOST:PORT, got " + driver);
     }
-    TransportConf transport = transportOptions.withSecret(HexFormat.of().parseHex(secretHex));
+    TransportConf transport = transportOptions.withSecret(secret);
     ExecutorConf conf = new ExecutorConf(id, host, slots, localDir,
         storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory(),
         ExecutorConf.heapShare(executionFraction));
-    run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)));
+    run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)), jarDir);
     return 0;
   }
 
@@ -110,15 +114,26 @@ public final class ExecutorMain implements Callable<Integer> {
     }
   }
 
-  /** Serves until the driver stops this executor or disconnects. */
+  /**
+   * Serves until the driver stops this executor or disconnects.
+   *
+   * @param jarDir where job jars may be already (null: none); the cache checks their hashes all the same
+   */
   static void run(ExecutorConf conf, TransportConf transport, String bind, String driverHost,
-      int driverPort) throws IOException, InterruptedException {
+      int driverPort, Path jarDir) throws IOException, InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
     DriverLink link = new DriverLink(stop);
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
         new ControlEndpoint("executor " + conf.executorId(), link));
     JarCache jars = new JarCache(conf.localDir().resolve("jars"),
-        sha -> fetch(driverClient, "jar/" + sha, "job jar " + sha), name -> fetchClass(driverClient, name));
+        sha -> {
+          Path shipped = jarDir == null ? null : jarDir.resolve(sha + ".jar");
+          if (shipped != null && java.nio.file.Files.isRegularFile(shipped)) {
+            LOG.info("job jar {} read from {}", sha, shipped);
+            return java.nio.file.Files.readAllBytes(shipped);
+          }
+          return fetch(driverClient, "jar/" + sha, "job jar " + sha);
+        }, name -> fetchClass(driverClient, name));
     try (Executor executor = new Executor(conf, jars, transport,
             id -> fetch(driverClient, "broadcast/" + id, "broadcast " + id),
             update -> driverClient.send(update.encode()));

@@ -11,9 +11,13 @@ public final class Backends {
   /**
    * @param jobLoader the job's class loader, which the in-process executor runs tasks with
    * @param memory how executors share out their heaps
+   * @param jobJar the job jar, which a cluster manager ships to executors' hosts (null: the job is one of dflow's own)
    */
   public static ClusterBackend create(Master master, Map<String, String> conf, ClassLoader jobLoader, Path appDir,
-      ExecutorMemory memory) {
+      ExecutorMemory memory, Path jobJar) {
+    if (master instanceof Master.Yarn) {
+      return new io.dflow.driver.yarn.YarnBackend(conf, appDir, memory, jobJar);
+    }
     if (master instanceof Master.LocalCluster cluster) {
       return new LocalClusterBackend(cluster.executors(), cluster.slotsEach(), conf, appDir, memory);
     }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where executors come from. {@code local[N]} and {@code local-cluster[E,N]} today; YARN
- * containers later implement the same two calls.
+ * Where executors come from. {@code local[N]}, {@code local-cluster[E,N]} and YARN
+ * containers ({@code io.dflow.driver.yarn}).
  */
 public interface ClusterBackend extends AutoCloseable {
   /** Starts the executors and returns them once all are ready to take tasks. */
@@ -25,6 +25,12 @@ public interface ClusterBackend extends AutoCloseable {
 
   /** The application's scratch folder on the driver's host (logs, executors' folders). */
   Path appDir();
+
+  /**
+   * How the application ended, told before {@link #close}: a cluster manager is given it as the
+   * application's final status. Nothing to do where there is no cluster manager.
+   */
+  default void outcome(boolean succeeded, String diagnostic) {}
 
   /** Stops every executor and deletes what they left on disk. */
   @Override

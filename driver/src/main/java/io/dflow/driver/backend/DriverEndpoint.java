@@ -21,6 +21,14 @@ public interface DriverEndpoint {
   /** An executor that joined after the start: one that replaces a lost one. */
   void executorAdded(ExecutorHandle executor);
 
+  /**
+   * How many tasks waiting to run would rather run on each host: where a backend that asks a
+   * cluster manager for executors would like them. Waits for the scheduler's answer.
+   */
+  default java.util.Map<String, Integer> pendingTaskHosts() {
+    return java.util.Map.of();
+  }
+
   /** A block the driver serves: {@code jar/<sha256>} or {@code broadcast/<id>}. */
   BlockData driverBlock(String blockId) throws IOException;
 

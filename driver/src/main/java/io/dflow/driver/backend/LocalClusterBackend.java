@@ -8,7 +8,6 @@ import io.dflow.executor.net.TransportConf;
 import io.dflow.executor.net.TransportServer;
 import io.dflow.executor.protocol.ControlEndpoint;
 import io.dflow.executor.protocol.ControlMessage;
-import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +40,10 @@ public final class LocalClusterBackend implements ClusterBackend {
   private final Path appDir;
   private final ExecutorMemory memory;
   private final TransportConf transport;
-  private final Map<ExecutorId, Remote> registered = new ConcurrentHashMap<>();
+  private final RegisteredExecutors registered = new RegisteredExecutors();
   /** Executor processes by number ({@code exec-N}), replacements appended; guarded by itself. */
   private final List<Process> processes = new ArrayList<>();
   private TransportServer server;
-  /** Set once the first executors registered: later ones are replacements. */
-  private volatile boolean running;
   private volatile boolean closing;
   private int replacements;
 
@@ -78,31 +74,21 @@ public final class LocalClusterBackend implements ClusterBackend {
     }
     long deadline = System.nanoTime()
         + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT)));
-    synchronized (registered) {
-      while (registered.size() < executors) {
-        for (int i = 0; i < processes.size(); i++) {
-          if (!processes.get(i).isAlive()) {
-            throw new IOException("executor exec-" + i + " exited with code "
-                + processes.get(i).exitValue() + " before registering; its log:\n" + logTail("exec-" + i));
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new IOException("only " + registered.size() + " of " + executors
-              + " executors registered within " + conf.get(DflowConf.REGISTRATION_TIMEOUT) + " ms");
-        }
-        try {
-          registered.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while waiting for executors", e);
+    while (registered.size() < executors) {
+      for (int i = 0; i < processes.size(); i++) {
+        if (!processes.get(i).isAlive()) {
+          throw new IOException("executor exec-" + i + " exited with code "
+              + processes.get(i).exitValue() + " before registering; its log:\n" + logTail("exec-" + i));
         }
       }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IOException("only " + registered.size() + " of " + executors
+            + " executors registered within " + conf.get(DflowConf.REGISTRATION_TIMEOUT) + " ms");
+      }
+      registered.await(deadline);
     }
-    synchronized (registered) {
-      running = true;
-      return List.copyOf(registered.values());
-    }
+    return registered.started();
   }
 
   /**
@@ -136,16 +122,16 @@ public final class LocalClusterBackend implements ClusterBackend {
     Thread watcher = new Thread(() -> {
       long deadline = System.nanoTime()
           + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT)));
-      while (!registered.containsKey(id) && !closing && System.nanoTime() < deadline) {
+      while (!registered.contains(id) && !closing && System.nanoTime() < deadline) {
         try {
-          if (process.waitFor(100, TimeUnit.MILLISECONDS) && !registered.containsKey(id)) {
+          if (process.waitFor(100, TimeUnit.MILLISECONDS) && !registered.contains(id)) {
             break;
           }
         } catch (InterruptedException e) {
           return;
         }
       }
-      if (!registered.containsKey(id) && !closing) {
+      if (!registered.contains(id) && !closing) {
         driver.executorLost(id, "it did not register: " + howItEnded(id.value()), false);
       }
     }, "replacement-" + id.value());
@@ -208,8 +194,8 @@ public final class LocalClusterBackend implements ClusterBackend {
   @Override
   public void close() {
     closing = true;
-    for (Remote r : registered.values()) {
-      r.connection.send(new StopExecutor().encode());
+    for (RegisteredExecutors.Remote r : registered.all()) {
+      r.connection().send(new StopExecutor().encode());
     }
     List<Process> all;
     synchronized (processes) {
@@ -219,7 +205,7 @@ public final class LocalClusterBackend implements ClusterBackend {
       Process p = all.get(i);
       try {
         // one told to stop gets time to; one that never registered (a replacement still starting) is not told
-        if (!registered.containsKey(new ExecutorId("exec-" + i)) || !p.waitFor(5, TimeUnit.SECONDS)) {
+        if (!registered.contains(new ExecutorId("exec-" + i)) || !p.waitFor(5, TimeUnit.SECONDS)) {
           p.destroyForcibly();
         }
       } catch (InterruptedException e) {
@@ -272,15 +258,6 @@ public final class LocalClusterBackend implements ClusterBackend {
     return v == null ? fallback : Integer.parseInt(v.trim());
   }
 
-  /** An executor JVM that registered. */
-  private record Remote(ExecutorId id, String host, String address, int port, int slots,
-      Connection connection) implements ExecutorHandle {
-    @Override
-    public void send(ControlMessage message) {
-      connection.send(message.encode());
-    }
-  }
-
   /** Registrations and status updates from executors; runs on the event loop, so only posts. */
   private final class FromExecutors implements ControlEndpoint.Receiver {
     private final DriverEndpoint driver;
@@ -291,44 +268,18 @@ public final class LocalClusterBackend implements ClusterBackend {
 
     @Override
     public void onMessage(Connection from, ControlMessage message) {
-      if (message instanceof RegisterExecutor r) {
-        Remote remote = new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from);
-        boolean replacement;
-        synchronized (registered) { // with start(): an executor is either one of the first or a replacement
-          replacement = registered.put(r.executor(), remote) == null && running;
-          registered.notifyAll();
-        }
-        if (replacement) {
-          driver.executorAdded(remote);
-        }
-        return;
-      }
-      Remote sender = senderOf(from);
-      if (sender == null) {
-        LOG.warn("a {} from {}, which has not registered, was dropped", message.getClass().getSimpleName(), from);
-        return;
-      }
-      driver.received(sender.id(), message);
+      registered.onMessage(from, message, driver);
     }
 
     @Override
     public void onClose(Connection connection) {
-      Remote r = senderOf(connection);
+      RegisteredExecutors.Remote r = registered.senderOf(connection);
       if (r != null && !closing) {
         registered.remove(r.id());
         String ended = howItEnded(r.id().value());
         boolean replacing = replace(r.id(), driver);
         driver.executorLost(r.id(), "its connection closed; " + ended, replacing);
       }
-    }
-
-    private Remote senderOf(Connection connection) {
-      for (Remote r : registered.values()) {
-        if (r.connection() == connection) {
-          return r;
-        }
-      }
-      return null;
     }
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Where executors come from: {@code local[N]} (one executor in the driver's JVM) and
  * {@code local-cluster[E,N]} (executor JVMs on this machine over authenticated loopback
- * connections). A backend starts executors, hands the scheduler an
+ * connections); YARN containers are {@code io.dflow.driver.yarn}'s. Backends whose executors
+ * register over the network keep them in {@link io.dflow.driver.backend.RegisteredExecutors}.
+ * A backend starts executors, hands the scheduler an
  * {@link io.dflow.driver.backend.ExecutorHandle} for each, and reports through a
  * {@link io.dflow.driver.backend.DriverEndpoint} what executors send and when one is lost.
  *

@@ -11,6 +11,12 @@ final class CliRequests {
 
   static JobRequest from(JobOptions o) {
     Map<String, String> overrides = overrides(o.master, o.conf);
+    putIfSet(overrides, DflowConf.DEPLOY_MODE, o.deployMode);
+    putIfSet(overrides, DflowConf.EXECUTOR_INSTANCES, o.numExecutors);
+    putIfSet(overrides, DflowConf.EXECUTOR_CORES, o.executorCores);
+    putIfSet(overrides, DflowConf.EXECUTOR_MEMORY, o.executorMemory);
+    putIfSet(overrides, DflowConf.YARN_QUEUE, o.queue);
+    putIfSet(overrides, DflowConf.APP_NAME, o.name);
     if (o.overwrite) {
       overrides.put(DflowConf.OVERWRITE, "true");
     }
@@ -28,5 +34,12 @@ final class CliRequests {
       overrides.put(DflowConf.MASTER, master);
     }
     return overrides;
+  }
+
+  /** An option wins over a --conf of the same key, as --master does. */
+  private static void putIfSet(Map<String, String> overrides, String key, String value) {
+    if (value != null) {
+      overrides.put(key, value);
+    }
   }
 }

@@ -2,6 +2,10 @@ package io.dflow.driver.cli;
 
 import io.dflow.driver.JobLauncher;
 import io.dflow.driver.JobRequest;
+import io.dflow.driver.DflowConf;
+import io.dflow.driver.yarn.ClusterSubmission;
+import java.io.IOException;
+import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code dflow run}: runs a job jar and reports how it went. */
@@ -10,6 +14,16 @@ import picocli.CommandLine.Command;
 final class RunCommand extends JobCommand {
   @Override
   int launch(JobRequest request) {
+    Map<String, String> conf;
+    try {
+      conf = DflowConf.load(JobLauncher.dflowHome(), request.conf());
+    } catch (IOException | IllegalArgumentException e) {
+      parent.err.println("error: " + e.getMessage());
+      return 1;
+    }
+    if (conf.get(DflowConf.DEPLOY_MODE).trim().equals("cluster")) {
+      return ClusterSubmission.run(request, conf, parent.err);
+    }
     return JobLauncher.run(request, parent.err);
   }
 }

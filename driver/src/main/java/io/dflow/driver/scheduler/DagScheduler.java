@@ -157,6 +157,11 @@ public final class DagScheduler {
   }
 
   /** The shuffles of the application that have a stage: a new plan keeps each in a map stage of its own. */
+  /** How many pending tasks would rather run on each host (their input blocks' hosts). */
+  public Map<String, Integer> pendingTaskHosts() {
+    return tasks.pendingTaskHosts();
+  }
+
   public Set<ShuffleId> knownShuffles() {
     return new HashSet<>(shuffleStages.keySet());
   }

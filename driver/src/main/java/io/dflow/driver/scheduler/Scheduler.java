@@ -28,6 +28,8 @@ public final class Scheduler implements AutoCloseable {
   private final LinkedBlockingQueue<SchedulerEvent> events = new LinkedBlockingQueue<>();
   private final Thread loop;
   private volatile boolean stopped;
+  /** Why jobs submitted once it stopped fail. */
+  private volatile String stopReason = "the driver is shutting down";
 
   /**
    * @param gangs runs the ranks of MPI stages
@@ -92,7 +94,7 @@ public final class Scheduler implements AutoCloseable {
   private void post(SchedulerEvent event) {
     if (stopped && !(event instanceof SchedulerEvent.Stop)) {
       if (event instanceof SchedulerEvent.JobSubmitted j) {
-        j.outcome().completeExceptionally(new JobFailedException("the driver is shutting down"));
+        j.outcome().completeExceptionally(new JobFailedException(stopReason));
       } else if (event instanceof SchedulerEvent.Query<?> q) {
         q.answer().completeExceptionally(new IllegalStateException("the scheduler has stopped"));
       }
@@ -115,7 +117,8 @@ public final class Scheduler implements AutoCloseable {
         for (SchedulerEvent e : batch) {
           guarded(e);
           if (e instanceof SchedulerEvent.Stop && stopped) {
-            return; // close(): a Stop from cancelAll fails the running jobs and the loop goes on
+            refuseLeftovers(); // stop() or close(); a Stop from cancelAll fails the running jobs and the loop goes on
+            return;
           }
         }
         batch.clear();
@@ -127,6 +130,19 @@ public final class Scheduler implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       dag.handle(new SchedulerEvent.Stop("the scheduler was interrupted"));
+    }
+  }
+
+  /** Fails the jobs and questions posted behind the loop's last event, which no loop will take. */
+  private void refuseLeftovers() {
+    List<SchedulerEvent> left = new ArrayList<>();
+    events.drainTo(left);
+    for (SchedulerEvent e : left) {
+      if (e instanceof SchedulerEvent.JobSubmitted j) {
+        j.outcome().completeExceptionally(new JobFailedException(stopReason));
+      } else if (e instanceof SchedulerEvent.Query<?> q) {
+        q.answer().completeExceptionally(new IllegalStateException("the scheduler has stopped"));
+      }
     }
   }
 
@@ -144,9 +160,23 @@ public final class Scheduler implements AutoCloseable {
     dag.handle(new SchedulerEvent.Stop("scheduler error: " + e));
   }
 
-  /** Fails every running job with {@code reason}, killing its running attempts; the loop goes on. */
+  /**
+   * Fails every running job with {@code reason}, killing its running attempts; later jobs run as
+   * before (a shell cancels its running job and carries on).
+   */
   public void cancelAll(String reason) {
     post(new SchedulerEvent.Stop(reason));
+  }
+
+  /**
+   * Like {@link #cancelAll}, and the loop ends with it, so a job submitted afterwards (one whose
+   * driver code had not reached its submit yet) fails at once instead of waiting for a loop that
+   * is gone: the application is being cancelled.
+   */
+  public void stop(String reason) {
+    stopReason = reason;
+    stopped = true;
+    events.add(new SchedulerEvent.Stop(reason));
   }
 
   /** Fails the jobs still running and stops the loop. */

@@ -323,6 +323,15 @@ final class TaskScheduler {
     }
   }
 
+  /** How many pending tasks would rather run on each host: what a cluster manager's requests prefer. */
+  java.util.Map<String, Integer> pendingTaskHosts() {
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    for (TaskSetManager t : taskSets) {
+      t.countPendingHosts(counts);
+    }
+    return counts;
+  }
+
   void submit(TaskSetManager taskSet) {
     taskSet.updateLevels(cluster);
     taskSets.add(taskSet);

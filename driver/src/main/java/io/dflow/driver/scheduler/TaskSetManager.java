@@ -285,6 +285,17 @@ final class TaskSetManager {
     return doneCount == tasks.size();
   }
 
+  /** Adds to {@code counts}, for each host a pending task would rather run on, one per such task. */
+  void countPendingHosts(Map<String, Integer> counts) {
+    for (int i = 0; i < pending.length; i++) {
+      if (pending[i]) {
+        for (String h : tasks.get(i).preferredHosts()) {
+          counts.merge(h, 1, Integer::sum);
+        }
+      }
+    }
+  }
+
   private void enqueue(int index) {
     pending[index] = true;
     requeued = true;

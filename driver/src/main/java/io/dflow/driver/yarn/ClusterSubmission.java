@@ -1,0 +1,148 @@
+package io.dflow.driver.yarn;
+
+import io.dflow.driver.DflowConf;
+import io.dflow.driver.JobRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+
+/**
+ * {@code --deploy-mode cluster}: ships dflow's jars and the job jar, submits an application whose
+ * master's container runs the driver ({@code dflow run --master yarn} there, with the master in
+ * the same JVM), then follows it: each change of state on a line, and at the end its final
+ * status and YARN's diagnostics; the exit code is the job's (0 succeeded, 1 not). Ctrl-C kills
+ * the application. The run's secret is made in the master's container and never leaves it
+ * except as a credential of the executors' containers.
+ */
+public final class ClusterSubmission {
+  private static final EnumSet<YarnApplicationState> ENDED =
+      EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
+  /** Settings that describe the submitting host, not the master's container. */
+  private static final List<String> NOT_FORWARDED = List.of(DflowConf.DEPLOY_MODE, "dflow.executor.classpath",
+      DflowConf.LOCAL_DIR);
+
+  private ClusterSubmission() {}
+
+  /** Submits {@code request} with settings {@code conf}; returns the exit code. */
+  public static int run(JobRequest request, Map<String, String> conf, PrintStream err) {
+    YarnSettings settings = YarnSettings.from(conf);
+    YarnConfiguration yarnConf;
+    try {
+      yarnConf = YarnConf.create(conf);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    YarnClient yarn = YarnClient.createYarnClient();
+    yarn.init(yarnConf);
+    yarn.start();
+    Path scratch = null;
+    try {
+      ApplicationSubmissionContext context = yarn.createApplication().getApplicationSubmissionContext();
+      ApplicationId appId = context.getApplicationId();
+      scratch = Files.createTempDirectory("dflow-submit");
+      Staging staging = new Staging(yarnConf, conf.get(DflowConf.YARN_STAGING_DIR));
+      List<ShippedFile> classpath = staging.shipClasspath(YarnBackend.classpathEntries(conf), scratch);
+      ShippedFile jobJar = staging.shipAsHash(request.jar());
+      List<ShippedFile> files = new ArrayList<>(classpath);
+      files.add(jobJar);
+      files.add(staging.shipConf(yarnConf, appId.toString()));
+      err.println("application " + appId + ": jars " + staging.summary());
+      AmContainer.describe(context, settings, files, driverCommand(request, conf, classpath, jobJar), null);
+      Thread kill = new Thread(() -> killUnlessEnded(yarn, appId, err), "dflow-kill-application");
+      Runtime.getRuntime().addShutdownHook(kill);
+      yarn.submitApplication(context);
+      err.println("application " + appId + " submitted to queue '" + settings.queue() + "'; its driver runs in its "
+          + "application master (its output: yarn logs -applicationId " + appId + ")");
+      ApplicationReport end = follow(yarn, appId, err);
+      try {
+        Runtime.getRuntime().removeShutdownHook(kill);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs now
+      }
+      String diagnostics = end.getDiagnostics() == null ? "" : end.getDiagnostics().strip();
+      boolean ok = end.getFinalApplicationStatus() == FinalApplicationStatus.SUCCEEDED;
+      err.println("application " + appId + " " + (ok ? "succeeded" : "failed") + " (" + end.getYarnApplicationState()
+          + ", " + end.getFinalApplicationStatus() + ")" + (diagnostics.isEmpty() ? "" : ": " + diagnostics));
+      return ok ? 0 : 1;
+    } catch (IOException | YarnException e) {
+      err.println("error: cannot submit to YARN: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("error: interrupted while following the application");
+      return 1;
+    } finally {
+      yarn.stop();
+      if (scratch != null) {
+        io.dflow.executor.LocalDirs.deleteRecursively(scratch);
+      }
+    }
+  }
+
+  /**
+   * {@code dflow run} in the master's container: the same job, arguments and settings (those the
+   * defaults file and the command line gave, as there is no defaults file there), in client mode there.
+   */
+  private static List<String> driverCommand(JobRequest request, Map<String, String> conf, List<ShippedFile> classpath,
+      ShippedFile jobJar) throws IOException {
+    Map<String, String> builtIn = DflowConf.load(null, Map.of());
+    List<String> cmd = ContainerCommands.java(YarnSettings.heapOption(YarnSettings.from(conf).amHeapBytes()), Map.of(),
+        classpath);
+    cmd.addAll(List.of("-D" + YarnBackend.IN_APPLICATION_MASTER + "=true", "io.dflow.driver.cli.DflowCli", "run"));
+    if (request.className() != null) {
+      cmd.addAll(List.of("--class", request.className()));
+    }
+    conf.forEach((key, value) -> {
+      if (!NOT_FORWARDED.contains(key) && !value.equals(builtIn.get(key))) {
+        cmd.addAll(List.of("--conf", key + "=" + value));
+      }
+    });
+    // scratch space in the container's own folder
+    cmd.addAll(List.of("--conf", DflowConf.LOCAL_DIR + "=dflow-driver", jobJar.link()));
+    cmd.addAll(List.of(request.args()));
+    return cmd;
+  }
+
+  /** Waits for the application's end, printing each state it passes through. */
+  private static ApplicationReport follow(YarnClient yarn, ApplicationId appId, PrintStream err)
+      throws IOException, YarnException, InterruptedException {
+    YarnApplicationState last = null;
+    while (true) {
+      ApplicationReport r = yarn.getApplicationReport(appId);
+      if (r.getYarnApplicationState() != last) {
+        last = r.getYarnApplicationState();
+        err.println("application " + appId + " is " + last
+            + (last == YarnApplicationState.RUNNING ? " (master on " + r.getHost() + ")" : ""));
+      }
+      if (ENDED.contains(last)) {
+        return r;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static void killUnlessEnded(YarnClient yarn, ApplicationId appId, PrintStream err) {
+    try {
+      if (!ENDED.contains(yarn.getApplicationReport(appId).getYarnApplicationState())) {
+        err.println("killing application " + appId + ": the dflow process was asked to stop");
+        yarn.killApplication(appId);
+      }
+    } catch (IOException | YarnException e) {
+      err.println("cannot kill application " + appId + ": " + e.getMessage());
+    }
+  }
+}

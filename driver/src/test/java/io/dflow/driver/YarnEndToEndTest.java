@@ -1,0 +1,385 @@
+package io.dflow.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --master yarn} on a real (mini) YARN cluster and HDFS, shared by the tests of this
+ * class: WordCount through {@code dflow run} in its own process, with executors in containers,
+ * against an independent count, in client and cluster deploy mode; the secret among the
+ * containers' credentials, on no command line and in no environment; the jars shipped once; an
+ * executor's process killed mid-job; failed jobs, an executor that dies at start-up, a queue
+ * without room and a stopped driver, each ending the application as it should.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class YarnEndToEndTest {
+  @TempDir
+  static Path dir;
+  static MiniYarn cluster;
+  static Map<String, Long> expected;
+  static String input;
+
+  @BeforeAll
+  static void start() throws IOException {
+    cluster = MiniYarn.start("dflow-yarn", 1, dir);
+    Path local = dir.resolve("corpus.txt");
+    Corpus.write(local, 6_000_000, 31);
+    expected = Corpus.count(Files.readString(local));
+    input = cluster.dfs.getURI() + "/in/corpus.txt";
+    cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(input));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(1)
+  void wordCountRunsInContainersAndNoCommandLineHoldsTheSecret() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/plain";
+    Set<String> commandLines = new HashSet<>();
+    Set<String> containerEnvironments = new HashSet<>();
+    String secret = null;
+    String jobJar = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(TestJars.examples())));
+    boolean readShippedJar = false;
+    Process driver = dflow("plain", out);
+    while (driver.isAlive()) {
+      for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+        String cmd = cmdline(p);
+        commandLines.add(cmd);
+        if (cmd.contains("io.dflow.driver.yarn.ApplicationMaster") || cmd.contains("io.dflow.executor.ExecutorMain")) {
+          containerEnvironments.add(environ(p).toString());
+        }
+        if (cmd.contains("io.dflow.executor.ExecutorMain")) {
+          secret = secret != null ? secret : credentialSecret(p);
+          // the executor's stderr, in YARN's log folder for its container
+          readShippedJar |= procFile(p, "fd/2").contains("job jar " + jobJar + " read from ./" + jobJar + ".jar");
+        }
+      }
+      Thread.sleep(50);
+    }
+    String log = log("plain");
+    assertEquals(0, driver.exitValue(), log);
+    assertEquals(expected, counts(out), log);
+    assertTrue(log.contains(" reused from ") && !log.contains("jars 0 uploaded"), "the first application ships jars:\n" + log);
+    assertNotNull(secret, "an executor container's credentials have the secret:\n" + log);
+    assertTrue(readShippedJar, "an executor read the job jar YARN localised, not fetched from the driver:\n" + log);
+    assertTrue(commandLines.stream().anyMatch(c -> c.contains("io.dflow.driver.yarn.ApplicationMaster")), log);
+    for (String cmd : commandLines) {
+      assertFalse(cmd.contains(secret), "the secret is on a command line: " + cmd);
+    }
+    assertFalse(containerEnvironments.isEmpty());
+    for (String env : containerEnvironments) {
+      assertFalse(env.contains(secret) || env.contains("DFLOW_SECRET"), "the secret is in a container's environment");
+    }
+    ApplicationReport app = onlyApplicationNamed("plain");
+    assertEquals(YarnApplicationState.FINISHED, app.getYarnApplicationState());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void aKilledExecutorContainerIsReplacedAndTheCountsStayExact() throws Exception {
+    // a job long enough for the replacement to join before it ends: 40 tasks of 1 MB
+    Path local = dir.resolve("big.txt");
+    Corpus.write(local, 40_000_000, 37);
+    Map<String, Long> bigCounts = Corpus.count(Files.readString(local));
+    String big = cluster.dfs.getURI() + "/in/big.txt";
+    cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(big));
+    String out = cluster.dfs.getURI() + "/out/killed";
+    Process driver = dflowOn(big, "killed", out, "--conf", "dflow.input.maxSplitBytes=1000000");
+    awaitJobStart(driver, out);
+    Thread.sleep(1000);
+    List<ProcessHandle> executors = ProcessHandle.current().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)) // the JVM, not its shell
+        .filter(p -> cmdline(p).contains("io.dflow.executor.ExecutorMain")).toList();
+    assertFalse(executors.isEmpty(), "executors run while the job does:\n" + log("killed"));
+    assertTrue(executors.get(0).destroyForcibly());
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS), log("killed"));
+    String log = log("killed");
+    assertEquals(0, driver.exitValue(), log);
+    assertEquals(bigCounts, counts(out), log);
+    assertTrue(log.contains("; 1 executor lost, 1 replaced)"), log);
+    assertTrue(log.contains("asked for a container for executor exec-2"), log);
+    assertTrue(log.contains("jars 0 uploaded, "), "a later application reuses the shipped jars:\n" + log);
+    assertTrue(log.matches("(?s).*container container_\\S+ on \\S+ exited with .*"), log);
+    assertEquals(FinalApplicationStatus.SUCCEEDED, onlyApplicationNamed("killed").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void aFailedJobExitsNonZeroAndTheApplicationFailsWithItsError() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/failing";
+    cluster.fs.create(new org.apache.hadoop.fs.Path(out, "keep.txt")).close(); // the job must not replace it
+    Process driver = dflow("failing", out);
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS));
+    String log = log("failing");
+    assertEquals(1, driver.exitValue(), log);
+    ApplicationReport app = onlyApplicationNamed("failing");
+    assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
+    assertTrue(app.getDiagnostics().contains("Output path already exists"), app.getDiagnostics() + "\n" + log);
+    assertTrue(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "keep.txt")));
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void inClusterModeTheDriverRunsInTheMastersContainerAndDflowFollowsIt() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/cluster";
+    Process submitter = dflow("cluster", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m");
+    boolean driverSeen = false;
+    boolean driverHasSecret = false;
+    Set<String> executorSecrets = new HashSet<>();
+    Set<String> commandLines = new HashSet<>();
+    while (submitter.isAlive()) {
+      for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+        String cmd = cmdline(p);
+        commandLines.add(cmd);
+        if (cmd.contains("-Ddflow.yarn.inApplicationMaster=true")) {
+          driverSeen = true;
+          driverHasSecret |= environ(p).containsKey("DFLOW_SECRET");
+        } else if (cmd.contains("io.dflow.executor.ExecutorMain")) {
+          String secret = credentialSecret(p);
+          if (secret != null) {
+            executorSecrets.add(secret);
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    String log = log("cluster");
+    assertEquals(0, submitter.exitValue(), log);
+    assertEquals(expected, counts(out), log);
+    assertTrue(driverSeen, "the driver ran in a container of the cluster:\n" + log);
+    assertFalse(driverHasSecret, "the secret is made in the master's container, not given to it");
+    assertEquals(1, executorSecrets.size(), executorSecrets.toString());
+    String secret = executorSecrets.iterator().next();
+    assertTrue(commandLines.stream().noneMatch(c -> c.contains(secret)), "the secret is on no command line");
+    assertTrue(log.contains(" is RUNNING (master on "), log);
+    assertTrue(log.strip().endsWith("succeeded (FINISHED, SUCCEEDED)"), log);
+    assertEquals(FinalApplicationStatus.SUCCEEDED, onlyApplicationNamed("cluster").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(5)
+  void inClusterModeAFailedJobFailsTheSubmitterWithTheJobsError() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/cluster-failing";
+    cluster.fs.create(new org.apache.hadoop.fs.Path(out, "keep.txt")).close();
+    Process submitter = dflow("cluster-failing", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m");
+    assertTrue(submitter.waitFor(180, TimeUnit.SECONDS));
+    String log = log("cluster-failing");
+    assertEquals(1, submitter.exitValue(), log);
+    assertTrue(log.strip().lines().reduce((a, b) -> b).orElse("").contains("failed (FINISHED, FAILED): ")
+        && log.contains("Output path already exists: " + out), log);
+    assertTrue(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "keep.txt")));
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(6)
+  void anExecutorThatDiesAtStartUpFailsTheRunWithItsLogNotAHang() throws Exception {
+    Process driver = dflow("dies", cluster.dfs.getURI() + "/out/dies",
+        "--conf", "dflow.executor.javaOptions=-XX:+NoSuchDflowOption");
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS));
+    String log = log("dies");
+    assertEquals(1, driver.exitValue(), log);
+    assertTrue(log.matches("(?s).*error: the executors did not start: executor exec-\\d+ container container_\\S+ on \\S+ exited with code 1.*"), log);
+    assertTrue(log.contains("Unrecognized VM option 'NoSuchDflowOption'"), "the container's stderr is in the error:\n" + log);
+    assertEquals(FinalApplicationStatus.FAILED, onlyApplicationNamed("dies").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(7)
+  void aQueueThatCannotGiveTheExecutorsFailsTheRunSayingSo() throws Exception {
+    // 3 GiB on the one NodeManager: the master and one 2 GiB executor fit, the second never does
+    Process driver = dflow("full", cluster.dfs.getURI() + "/out/full", "--executor-memory", "2g",
+        "--conf", "dflow.executor.registrationTimeoutMs=15000");
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS));
+    String log = log("full");
+    assertEquals(1, driver.exitValue(), log);
+    assertTrue(log.contains("error: the executors did not start: only 1 of 2 executors (2240 MiB, 1 cores each) started within 15000 ms: "
+        + "queue 'default' did not give the containers"), log);
+    assertEquals(FinalApplicationStatus.FAILED, onlyApplicationNamed("full").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(8)
+  void stoppingTheDriverLeavesNoContainerAndNoPartialOutput() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/stopped";
+    Process driver = dflow("stopped", out, "--conf", "dflow.input.maxSplitBytes=300000");
+    org.apache.hadoop.fs.Path temporary = awaitJobStart(driver, out);
+    assertTrue(driver.isAlive(), log("stopped"));
+    driver.destroy(); // SIGTERM, as Ctrl-C's SIGINT
+    assertTrue(driver.waitFor(60, TimeUnit.SECONDS), log("stopped"));
+    String log = log("stopped");
+    assertEquals(143, driver.exitValue(), log);
+    ApplicationReport app = onlyApplicationNamed("stopped");
+    assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
+    assertTrue(app.getDiagnostics().contains("cancelled"), app.getDiagnostics());
+    long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<String> left;
+    do {
+      Thread.sleep(200);
+      left = ProcessHandle.current().descendants().map(YarnEndToEndTest::cmdline)
+          .filter(c -> c.contains("io.dflow.executor.ExecutorMain") || c.contains("ApplicationMaster")).toList();
+    } while (!left.isEmpty() && System.nanoTime() < gone);
+    assertEquals(List.of(), left, "no container outlives the application");
+    assertFalse(cluster.fs.exists(temporary), "no partial output");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(9)
+  void aDriverKilledOutrightTakesItsApplicationAndContainersWithIt() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/sigkill";
+    Process driver = dflow("sigkill", out, "--conf", "dflow.input.maxSplitBytes=300000");
+    awaitJobStart(driver, out);
+    assertTrue(driver.isAlive(), log("sigkill"));
+    driver.destroyForcibly(); // SIGKILL: no hook runs, the master only sees its connection close
+    assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
+    long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    ApplicationReport app;
+    do {
+      Thread.sleep(200);
+      app = onlyApplicationNamed("sigkill");
+    } while (app.getYarnApplicationState() != YarnApplicationState.FINISHED && System.nanoTime() < gone);
+    assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
+    assertTrue(app.getDiagnostics().contains("the driver's connection closed"), app.getDiagnostics());
+    List<String> left;
+    do {
+      Thread.sleep(200);
+      left = ProcessHandle.current().descendants().map(YarnEndToEndTest::cmdline)
+          .filter(c -> c.contains("io.dflow.executor.ExecutorMain") || c.contains("ApplicationMaster")).toList();
+    } while (!left.isEmpty() && System.nanoTime() < gone);
+    assertEquals(List.of(), left, "no container outlives the application");
+  }
+
+  /** Waits until the job set its output up (its executors registered, its first job started); returns {@code _temporary}. */
+  private static org.apache.hadoop.fs.Path awaitJobStart(Process driver, String out) throws Exception {
+    org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!cluster.fs.exists(temporary) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return temporary;
+  }
+
+  /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */
+  private static Process dflow(String name, String out, String... more) throws IOException {
+    return dflowOn(input, name, out, more);
+  }
+
+  /** WordCount of {@code in} as {@link #dflow}. */
+  private static Process dflowOn(String in, String name, String out, String... more) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp",
+        TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run", "--master", "yarn", "--name", name,
+        "--num-executors", "2", "--conf", "dflow.executor.memory=256m", "--class", "io.dflow.examples.WordCount",
+        "--conf", "dflow.executor.memoryOverhead=192m", "--conf", "dflow.yarn.am.memory=128m",
+        "--conf", "dflow.eventLog.enabled=false", "--conf", "dflow.local.dir=" + dir.resolve("local-" + name),
+        "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath()));
+    cmd.addAll(List.of(more));
+    cmd.addAll(List.of(TestJars.examples().toString(), in, out));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    pb.environment().put("HADOOP_CONF_DIR", cluster.confDir.toString());
+    return pb.start();
+  }
+
+  private static String log(String name) throws IOException {
+    String log = Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+    System.out.println("dflow run " + name + ":\n" + log);
+    return log;
+  }
+
+  private static ApplicationReport onlyApplicationNamed(String name) throws Exception {
+    try (YarnClient client = YarnClient.createYarnClient()) {
+      client.init(cluster.yarn.getConfig());
+      client.start();
+      List<ApplicationReport> apps = client.getApplications().stream().filter(a -> a.getName().equals(name)).toList();
+      assertEquals(1, apps.size(), apps.toString());
+      return apps.get(0);
+    }
+  }
+
+  private static Map<String, Long> counts(String out) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (FileStatus part : cluster.fs.listStatus(new org.apache.hadoop.fs.Path(out))) {
+      if (part.getPath().getName().startsWith("part-")) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(cluster.fs.open(part.getPath()),
+            StandardCharsets.UTF_8))) {
+          r.lines().forEach(lines::add);
+        }
+      }
+    }
+    return Corpus.parseCounts(lines);
+  }
+
+  private static String cmdline(ProcessHandle p) {
+    return procFile(p, "cmdline").replace('\0', ' ');
+  }
+
+  private static String procFile(ProcessHandle p, String name) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), name)), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return ""; // ended meanwhile
+    }
+  }
+
+  /** The run's secret among the YARN credentials of {@code p}'s container, in hex; null if it has none or ended. */
+  private static String credentialSecret(ProcessHandle p) {
+    String tokens = environ(p).get("HADOOP_TOKEN_FILE_LOCATION");
+    if (tokens == null) {
+      return null;
+    }
+    try {
+      byte[] key = org.apache.hadoop.security.Credentials.readTokenStorageFile(
+          new org.apache.hadoop.fs.Path(Path.of(tokens).toUri()), new org.apache.hadoop.conf.Configuration(false))
+          .getSecretKey(new org.apache.hadoop.io.Text("dflow.secret"));
+      return key == null ? null : java.util.HexFormat.of().formatHex(key);
+    } catch (IOException e) {
+      return null; // ended meanwhile
+    }
+  }
+
+  private static Map<String, String> environ(ProcessHandle p) {
+    Map<String, String> env = new java.util.HashMap<>();
+    try {
+      for (String kv : new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "environ")),
+          StandardCharsets.UTF_8).split("\0")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) {
+          env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+      }
+    } catch (IOException e) {
+      // ended meanwhile
+    }
+    return env;
+  }
+}
