@@ -54,6 +54,9 @@ class TransportSecurityTest {
 
   @Test
   void silentSocketsPastTheCapAreClosedAtOnceAndAClientStillGetsIn() throws IOException {
+    server.close(); // one whose handshakes outlive the test's: none of the silent ones times out meanwhile
+    server = TransportServer.start("127.0.0.1", 0, NetTestSupport.conf(NetTestSupport.SECRET, 60_000), serverHandler,
+        BlockResolver.NONE);
     java.util.List<Socket> silent = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < HandshakeGate.MAX_PENDING; i++) {
@@ -64,8 +67,7 @@ class TransportSecurityTest {
       try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
         long start = System.nanoTime();
         assertEquals(0, NetTestSupport.awaitClosedByPeer(extra, 5_000), "closed without a nonce");
-        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_TIMEOUT_MILLIS),
-            "closed at once, not at the handshake timeout");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "closed at once, not at the handshake timeout");
       }
     } finally {
       for (Socket s : silent) {
