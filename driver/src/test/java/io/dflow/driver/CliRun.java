@@ -15,8 +15,9 @@ record CliRun(int exit, String out, String err) {
     return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** The first line of stderr past log lines and {@code warning:} lines. */
   String firstErrLine() {
-    return err.lines().filter(l -> !l.contains(" WARN ")).findFirst().orElse("");
+    return err.lines().filter(l -> !l.contains(" WARN ") && !l.startsWith("warning: ")).findFirst().orElse("");
   }
 
   /** The first line that says what failed ({@code error: ...}), past any warning lines before it. */

@@ -127,7 +127,8 @@ class YarnEndToEndTest {
     String log = log("killed");
     assertEquals(0, driver.exitValue(), log);
     assertEquals(bigCounts, counts(out), log);
-    assertTrue(log.contains("; 1 executor lost, 1 replaced)"), log);
+    // the replacement is asked for at once; whether it registers before this short job ends is up to the machine
+    assertTrue(log.matches("(?s).*; 1 executor lost, [01] replaced\\).*"), log);
     assertTrue(log.contains("asked for a container for executor exec-2"), log);
     assertTrue(log.contains("jars 0 uploaded, "), "a later application reuses the shipped jars:\n" + log);
     assertTrue(log.matches("(?s).*container container_\\S+ on \\S+ exited with .*"), log);
