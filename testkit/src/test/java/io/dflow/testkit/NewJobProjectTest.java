@@ -117,7 +117,7 @@ class NewJobProjectTest {
    */
   private static Path localRepository(Path repo) throws IOException {
     install(repo, "dflow-parent", ROOT.resolve("pom.xml"), null);
-    for (String module : List.of("api", "planner", "arrow-io", "hdfs", "executor", "streaming")) {
+    for (String module : List.of("api", "planner", "arrow-io", "hdfs", "formats", "executor", "streaming")) {
       install(repo, "dflow-" + module, ROOT.resolve(module).resolve("pom.xml"),
           ROOT.resolve(module).resolve("target").resolve("dflow-" + module + "-" + VERSION + ".jar"));
     }
