@@ -39,10 +39,9 @@ class CancellationTest {
     Path out = dir.resolve("out-" + signal);
     Path local = Files.createDirectories(dir.resolve("local-" + signal));
     Path log = dir.resolve("log-" + signal);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run",
-        "--master", "local[2]", "--class", "dflowtest.jobs.SlowSaveJob", "--conf", "dflow.local.dir=" + local,
-        TestJars.testJobs(dir).toString(), out.toString())
+    Process p = new ProcessBuilder(dflowRun("--master", "local[2]", "--class", "dflowtest.jobs.SlowSaveJob",
+        "--conf", "dflow.local.dir=" + local,
+        TestJars.testJobs(dir).toString(), out.toString()))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(out.resolve("_temporary")) && System.nanoTime() < deadline && p.isAlive()) {
@@ -67,10 +66,9 @@ class CancellationTest {
   void systemExitInAMapFunctionIsNamedAndCleansUp() throws Exception {
     Path out = dir.resolve("out-exit");
     Path local = Files.createDirectories(dir.resolve("local-exit"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run",
-        "--master", "local[2]", "--class", "dflowtest.jobs.ExitingJob", "--conf", "dflow.local.dir=" + local,
-        TestJars.testJobs(dir).toString(), out.toString())
+    Process p = new ProcessBuilder(dflowRun("--master", "local[2]", "--class", "dflowtest.jobs.ExitingJob",
+        "--conf", "dflow.local.dir=" + local,
+        TestJars.testJobs(dir).toString(), out.toString()))
         .redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), text);
@@ -89,11 +87,10 @@ class CancellationTest {
     Path out = dir.resolve("out-kill9");
     Path local = Files.createDirectories(dir.resolve("local-kill9"));
     Path log = dir.resolve("log-kill9");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run",
-        "--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.SlowSaveJob", "--conf", "dflow.local.dir=" + local,
+    Process p = new ProcessBuilder(dflowRun("--master", "local-cluster[2,1]", "--class", "dflowtest.jobs.SlowSaveJob",
+        "--conf", "dflow.local.dir=" + local,
         "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(),
-        TestJars.testJobs(dir).toString(), out.toString())
+        TestJars.testJobs(dir).toString(), out.toString()))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(out.resolve("_temporary")) && System.nanoTime() < deadline && p.isAlive()) {
@@ -144,6 +141,14 @@ class CancellationTest {
         return false;
       }
     }).toList();
+  }
+
+  /** The command of a real {@code dflow run} process with {@code args}, on this build's class path. */
+  private static List<String> dflowRun(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run"));
+    command.addAll(List.of(args));
+    return command;
   }
 
   private static String read(Path log) throws IOException {

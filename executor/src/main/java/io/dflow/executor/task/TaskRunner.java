@@ -156,11 +156,10 @@ public final class TaskRunner {
         t = new TaskKilledException(ctx.killed(), t);
       }
       closeQuietly(ctx, t);
-      for (Throwable c = t; c != null; c = c.getCause()) {
-        if (c instanceof CommitDeniedException denied) { // what became of its output says more than its kill
-          return new TaskEnded(launch.attempt(), env.executor(), new TaskEndReason.Killed(denied.getMessage()),
-              (ctx == null ? TaskMetrics.NONE : ctx.metrics(millisSince(start))).withGcMillis(gcMillis() - gcBefore));
-        }
+      CommitDeniedException denied = causeOf(t, CommitDeniedException.class);
+      if (denied != null) { // what became of its output says more than its kill
+        return new TaskEnded(launch.attempt(), env.executor(), new TaskEndReason.Killed(denied.getMessage()),
+            (ctx == null ? TaskMetrics.NONE : ctx.metrics(millisSince(start))).withGcMillis(gcMillis() - gcBefore));
       }
       if (ctx != null && ctx.killedByDriver()) {
         return new TaskEnded(launch.attempt(), env.executor(), new TaskEndReason.Killed(ctx.killed()),
@@ -246,10 +245,9 @@ public final class TaskRunner {
 
   private static TaskEndReason failure(Throwable t, List<Stage.Sink> sinks, TaskLaunch launch,
       Map<Stage.OpPartition, TaskInput> sources) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof FetchFailedException f) {
-        return new TaskEndReason.FetchFailed(f.shuffle(), f.mapIndex(), f.executor(), f.getMessage());
-      }
+    FetchFailedException f = causeOf(t, FetchFailedException.class);
+    if (f != null) {
+      return new TaskEndReason.FetchFailed(f.shuffle(), f.mapIndex(), f.executor(), f.getMessage());
     }
     Throwable shown = t instanceof UserCodeException && t.getCause() != null ? t.getCause() : t;
     String where = sinks == null ? launch.attempt().toString()
@@ -279,14 +277,23 @@ public final class TaskRunner {
    * message alone, which names the file and where (the fault is in the data, not the code).
    */
   static String describe(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof BadInputException bad) {
-        return bad.getMessage();
-      }
+    BadInputException bad = causeOf(t, BadInputException.class);
+    if (bad != null) {
+      return bad.getMessage();
     }
     Throwable shown = t instanceof UserCodeException && t.getCause() != null ? t.getCause() : t;
     StringWriter trace = new StringWriter();
     shown.printStackTrace(new PrintWriter(trace));
     return trace.toString().strip();
+  }
+
+  /** The first of {@code t} and its causes that is a {@code type}, or null. */
+  private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
   }
 }
