@@ -2,8 +2,9 @@
 # The scheduler at cluster scale, in simulated time (`dflow simulate`): the simulator's own cost
 # at N nodes x S slots and T tasks with 3 random replicas each (median of --reps runs, and the
 # heap), how that cost grows with tasks, nodes and pending tasks per host, and the makespan of
-# the locality policies (no wait, Spark's timer reset by every launch, dflow's per-slot wait, a
-# variant of it that keeps the level reached, waiting forever) on spread data and on data held
+# the locality policies (no wait, Spark's timer reset by every launch, dflow's per-slot wait, and
+# as variants of it: waiting through levels that cannot pay off, restarting the wait at every
+# freed slot, waiting forever) on spread data and on data held
 # by a few hosts (SPARK-18886), with and without a slowdown for tasks away from their data.
 # Prints the machine and markdown tables; the raw rows go to bench/work/simulate/.
 set -euo pipefail
@@ -88,8 +89,9 @@ for placement in uniform "hot:$hot"; do
     run "$placement $rack/$any" "no wait" "${common[@]}" --wait 0
     run "$placement $rack/$any" "spark-reset" "${common[@]}" --wait "$wait" --policy spark-reset
     run "$placement $rack/$any" "per-slot (dflow)" "${common[@]}" --wait "$wait"
+    run "$placement $rack/$any" "wait-through" "${common[@]}" --wait "$wait" --policy wait-through
     run "$placement $rack/$any" "restart" "${common[@]}" --wait "$wait" --policy restart
-    run "$placement $rack/$any" "wait forever" "${common[@]}" --wait "$forever"
+    run "$placement $rack/$any" "wait forever" "${common[@]}" --wait "$forever" --policy wait-through
   done
 done
 
@@ -140,7 +142,7 @@ for r in by("memory") + by("growth"):
 print()
 
 wait = os.environ["WAIT"]
-print(f"**Policies** — same stage; `spark-reset`, `per-slot` and `restart` wait {wait} ms per level, `wait forever`"
+print(f"**Policies** — same stage; `spark-reset`, `per-slot`, `wait-through` and `restart` wait {wait} ms per level, `wait forever`"
       f" 10⁹ ms; slowdown: how many times longer a rack-local / other task runs than where its data is."
       f" Loss: makespan over the better of `no wait` and `wait forever`.")
 print()

@@ -47,8 +47,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--policy", paramLabel = "P",
       description = "how a slot's wait counts: per-slot (dflow's: from when that slot became free, at the level of its "
-          + "executor's last launch), spark-reset (Spark before 3.1: one timer per stage, restarted by every "
-          + "launch) or restart (a variant of per-slot: every freed slot waits through every level again) "
+          + "executor's last launch, skipping a wait that cannot pay off), spark-reset (Spark before 3.1: one timer "
+          + "per stage, restarted by every launch), wait-through (per-slot without skipping) or restart (a variant "
+          + "of per-slot: every freed slot waits through every level again) "
           + "(default ${DEFAULT-VALUE})")
   String policy = "per-slot";
 

@@ -188,7 +188,12 @@ public record SimulationConfig(int nodes, int slotsPerNode, int racks, int tasks
      * A variant of dflow's, not what the scheduler does: every freed slot waits through every
      * level again, even after its executor found nothing better and took a less local task.
      */
-    RESTART("restart");
+    RESTART("restart"),
+    /**
+     * dflow's, but waiting through every level even when more tasks wait for it than its slots
+     * could start within the wait (data on a few hosts of a large cluster).
+     */
+    WAIT_THROUGH("wait-through");
 
     private final String spec;
 
@@ -200,15 +205,15 @@ public record SimulationConfig(int nodes, int slotsPerNode, int racks, int tasks
       return spec;
     }
 
-    /** {@code per-slot}, {@code spark-reset} or {@code restart}. */
+    /** {@code per-slot}, {@code spark-reset}, {@code restart} or {@code wait-through}. */
     public static Policy parse(String spec) {
       for (Policy p : values()) {
         if (p.spec.equalsIgnoreCase(spec.trim())) {
           return p;
         }
       }
-      throw new IllegalArgumentException("--policy " + spec + " is not valid: use per-slot, spark-reset or"
-          + " restart");
+      throw new IllegalArgumentException("--policy " + spec + " is not valid: use per-slot, spark-reset,"
+          + " restart or wait-through");
     }
   }
 }

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * The ways a {@link Simulation} counts locality waits, as {@link TaskScheduler.LocalityTimer}s
- * the real scheduler is run with: dflow's own, and two others to compare it with, which the
- * scheduler does not use (Spark's timer restarted by every launch, and a per-slot wait that
- * starts from the best level every time a slot is freed).
+ * the real scheduler is run with: dflow's own, and three others to compare it with, which the
+ * scheduler does not use (Spark's timer restarted by every launch, a per-slot wait that starts
+ * from the best level every time a slot is freed, and dflow's wait without skipping the part
+ * that cannot pay off).
  */
 final class SimulationTimers {
   private SimulationTimers() {}
@@ -19,6 +20,7 @@ final class SimulationTimers {
       case PER_SLOT -> TaskScheduler.LocalityTimer.PER_SLOT;
       case SPARK_RESET -> new SparkReset();
       case RESTART -> TaskScheduler.LocalityTimer.RESTARTING;
+      case WAIT_THROUGH -> TaskScheduler.LocalityTimer.WAIT_THROUGH;
     };
   }
 

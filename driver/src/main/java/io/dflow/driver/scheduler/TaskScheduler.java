@@ -68,19 +68,14 @@ final class TaskScheduler {
     /**
      * dflow's: a slot's wait counts from when that slot became free ({@link LocalityWaits}),
      * starting at the level of its executor's last launch from the set
-     * ({@link TaskSetManager#waitReached}).
+     * ({@link TaskSetManager#waitReached}), and skips the part of it that cannot pay off
+     * ({@link TaskSetManager#futileWait}; when that grows, the set says so through
+     * {@link TaskSetManager#takeReopened} and every executor is offered again).
      */
-    LocalityTimer PER_SLOT = new LocalityTimer() {
-      @Override
-      public long waitedNanos(TaskSetManager set, ExecutorId executor, long freeSinceNanos, long now) {
-        return set.waitReached(executor) + now - freeSinceNanos;
-      }
+    LocalityTimer PER_SLOT = new PerSlot(true);
 
-      @Override
-      public void launched(TaskSetManager set, ExecutorId executor, Locality level, long now) {
-        set.launchedAt(executor, level);
-      }
-    };
+    /** dflow's wait without skipping what cannot pay off: a variant to compare with, not used. */
+    LocalityTimer WAIT_THROUGH = new PerSlot(false);
 
     /** A wait that starts from the best level every time a slot is freed: a variant to compare with, not used. */
     LocalityTimer RESTARTING = (set, executor, freeSinceNanos, now) -> now - freeSinceNanos;
@@ -90,6 +85,20 @@ final class TaskScheduler {
 
     /** A task of {@code set} was launched on {@code executor} at {@code level}. */
     default void launched(TaskSetManager set, ExecutorId executor, Locality level, long now) {}
+  }
+
+  /** The per-slot wait of {@link LocalityTimer#PER_SLOT}, with or without skipping its futile part. */
+  private record PerSlot(boolean skipFutile) implements LocalityTimer {
+    @Override
+    public long waitedNanos(TaskSetManager set, ExecutorId executor, long freeSinceNanos, long now) {
+      long behind = set.waitReached(executor);
+      return (skipFutile ? Math.max(behind, set.futileWait()) : behind) + now - freeSinceNanos;
+    }
+
+    @Override
+    public void launched(TaskSetManager set, ExecutorId executor, Locality level, long now) {
+      set.launchedAt(executor, level);
+    }
   }
 
   /** An executor, its rack, and its free slots (negative: tasks queued ahead on it) with when each became free. */
@@ -157,8 +166,9 @@ final class TaskScheduler {
   private final Topology topology;
   private final LocalityTimer timer;
   private final Map<ExecutorId, Slots> executors = new LinkedHashMap<>();
-  private final Map<String, Integer> executorsOnHost = new HashMap<>();
-  private final Map<String, Integer> executorsInRack = new HashMap<>();
+  /** The slots of the executors on each host (by name, and by address where that differs) and in each rack. */
+  private final Map<String, Integer> slotsOnHost = new HashMap<>();
+  private final Map<String, Integer> slotsInRack = new HashMap<>();
   private final TaskSetManager.Cluster cluster = new TaskSetManager.Cluster() {
     @Override
     public int executorCount() {
@@ -166,18 +176,19 @@ final class TaskScheduler {
     }
 
     @Override
-    public boolean hasExecutor(ExecutorId executor) {
-      return executors.containsKey(executor);
+    public int slotsOf(ExecutorId executor) {
+      Slots s = executors.get(executor);
+      return s == null ? 0 : s.handle.slots();
     }
 
     @Override
-    public boolean hasExecutorOn(String host) {
-      return executorsOnHost.containsKey(host);
+    public int slotsOn(String host) {
+      return slotsOnHost.getOrDefault(host, 0);
     }
 
     @Override
-    public boolean hasExecutorIn(String rack) {
-      return executorsInRack.containsKey(rack);
+    public int slotsIn(String rack) {
+      return slotsInRack.getOrDefault(rack, 0);
     }
   };
   private long nextOrder;
@@ -258,11 +269,12 @@ final class TaskScheduler {
     long order = before != null ? before.order : nextOrder++;
     Slots s = new Slots(executor, topology.rackOf(executor.host()), order, clock.nanoTime());
     executors.put(executor.id(), s);
-    executorsOnHost.merge(executor.host(), 1, Integer::sum);
+    int slots = executor.slots();
+    slotsOnHost.merge(executor.host(), slots, Integer::sum);
     if (s.alias != null) {
-      executorsOnHost.merge(s.alias, 1, Integer::sum);
+      slotsOnHost.merge(s.alias, slots, Integer::sum);
     }
-    executorsInRack.merge(s.rack, 1, Integer::sum);
+    slotsInRack.merge(s.rack, slots, Integer::sum);
     totalSlots += executor.slots();
     freeSlots += Math.max(0, s.free);
     updateLevels();
@@ -292,11 +304,12 @@ final class TaskScheduler {
   List<Long> removeExecutor(ExecutorId id) {
     Slots s = executors.remove(id);
     if (s != null) {
-      executorsOnHost.computeIfPresent(s.handle.host(), (h, n) -> n == 1 ? null : n - 1);
+      int slots = s.handle.slots();
+      slotsOnHost.computeIfPresent(s.handle.host(), (h, n) -> n == slots ? null : n - slots);
       if (s.alias != null) {
-        executorsOnHost.computeIfPresent(s.alias, (h, n) -> n == 1 ? null : n - 1);
+        slotsOnHost.computeIfPresent(s.alias, (h, n) -> n == slots ? null : n - slots);
       }
-      executorsInRack.computeIfPresent(s.rack, (r, n) -> n == 1 ? null : n - 1);
+      slotsInRack.computeIfPresent(s.rack, (r, n) -> n == slots ? null : n - slots);
       forgetSlots(s);
       updateLevels();
     }
@@ -419,8 +432,8 @@ final class TaskScheduler {
     for (TaskSetManager t : open) {
       boolean isShort = t.tasksAreShort();
       anyShort |= isShort;
-      boolean requeued = t.takeRequeued();
-      all |= requeued || !openBefore.contains(t) || (isShort && !shortBefore.contains(t));
+      boolean reopened = t.takeReopened();
+      all |= reopened || !openBefore.contains(t) || (isShort && !shortBefore.contains(t));
     }
     List<Slots> round = offeredNow(all, anyShort, now);
     List<Slots> batched = new ArrayList<>();

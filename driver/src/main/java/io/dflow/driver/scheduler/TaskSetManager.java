@@ -97,8 +97,12 @@ final class TaskSetManager {
   private final Map<Long, Running> running = new HashMap<>();
   /** Where each done partition succeeded (its map output lives there); null while not done. */
   private final ExecutorId[] succeededOn;
-  /** Whether a partition went back to pending since {@link #takeRequeued} was last asked. */
-  private boolean requeued;
+  /** Whether slots that found nothing here may find something now, since {@link #takeReopened} was last asked. */
+  private boolean reopened;
+  /** How many partitions are pending. */
+  private int pendingCount;
+  /** Per level of {@link #levels}, the slots of the executors where some task would run at that level. */
+  private long[] levelSlots = new long[1];
   /** Whether the tasks are the ranks of one MPI gang, launched together and retried together. */
   final boolean gang;
   /** Gangs: how many times the gang failed, and which launch failed last (a launch counts once). */
@@ -137,18 +141,21 @@ final class TaskSetManager {
     for (int i = 0; i < n; i++) {
       enqueue(i);
     }
-    requeued = false;
+    reopened = false;
   }
 
   /** What the cluster has now, for {@link #updateLevels}. */
   interface Cluster {
     int executorCount();
 
-    boolean hasExecutor(ExecutorId executor);
+    /** The slots of that executor, 0 if it is not there. */
+    int slotsOf(ExecutorId executor);
 
-    boolean hasExecutorOn(String host);
+    /** The slots of the executors on that host (by name or address), 0 if none. */
+    int slotsOn(String host);
 
-    boolean hasExecutorIn(String rack);
+    /** The slots of the executors in that rack, 0 if none. */
+    int slotsIn(String rack);
   }
 
   /**
@@ -158,21 +165,60 @@ final class TaskSetManager {
   boolean updateLevels(Cluster cluster) {
     executorsNow = cluster.executorCount();
     List<Locality> out = new ArrayList<>();
-    if (byExecutor.keySet().stream().anyMatch(cluster::hasExecutor)) {
+    long[] slots = new long[4];
+    long process = slotSum(byExecutor.keySet(), cluster::slotsOf);
+    long node = slotSum(byHost.keySet(), cluster::slotsOn);
+    long rack = slotSum(byRack.keySet(), cluster::slotsIn);
+    if (process > 0) {
+      slots[out.size()] = process;
       out.add(Locality.PROCESS_LOCAL);
     }
-    if (byHost.keySet().stream().anyMatch(cluster::hasExecutorOn)) {
+    if (node > 0) {
+      slots[out.size()] = node;
       out.add(Locality.NODE_LOCAL);
     }
-    if (byRack.keySet().stream().anyMatch(cluster::hasExecutorIn)) {
+    if (rack > 0) {
+      slots[out.size()] = rack;
       out.add(Locality.RACK_LOCAL);
     }
     out.add(Locality.ANY);
+    levelSlots = Arrays.copyOf(slots, out.size());
     if (out.equals(levels)) {
       return false;
     }
     levels = List.copyOf(out);
     return true;
+  }
+
+  private static <K> long slotSum(Set<K> keys, java.util.function.ToIntFunction<K> slots) {
+    long sum = 0;
+    for (K k : keys) {
+      sum += slots.applyAsInt(k);
+    }
+    return sum;
+  }
+
+  /**
+   * The part of the wait that cannot pay off: the waits of this set's best levels while more
+   * tasks are pending than the slots at that level could start within its wait, going by the
+   * mean run time of this set's successes so far. Waiting there would only leave slots idle:
+   * those tasks could not all run near their data in time anyway (data on a few hosts of a
+   * large cluster). Before the first success nothing is known, and the whole wait counts.
+   */
+  long futileWait() {
+    if (doneCount == 0 || doneRunMillis == 0) {
+      return 0;
+    }
+    double meanNanos = doneRunMillis * 1e6 / doneCount;
+    long sum = 0;
+    for (int i = 0; i < levels.size() - 1; i++) {
+      long wait = waits.at(levels.get(i));
+      if (pendingCount <= levelSlots[i] * (wait / meanNanos)) {
+        break;
+      }
+      sum += wait;
+    }
+    return sum;
   }
 
   /**
@@ -255,12 +301,13 @@ final class TaskSetManager {
   }
 
   /**
-   * Whether a partition went back to pending (a failure, a lost map output) since the last call:
-   * then slots that found nothing here before may find something now.
+   * Whether slots that found nothing here before may find something now: a partition went back
+   * to pending (a failure, a lost map output), or more of the wait became futile
+   * ({@link #futileWait}), since the last call.
    */
-  boolean takeRequeued() {
-    boolean was = requeued;
-    requeued = false;
+  boolean takeReopened() {
+    boolean was = reopened;
+    reopened = false;
     return was;
   }
 
@@ -298,7 +345,8 @@ final class TaskSetManager {
 
   private void enqueue(int index) {
     pending[index] = true;
-    requeued = true;
+    pendingCount++;
+    reopened = true;
     Task t = tasks.get(index);
     for (ExecutorId e : t.preferredExecutors()) {
       byExecutor.computeIfAbsent(e, k -> new IndexQueue()).add(index);
@@ -375,6 +423,7 @@ final class TaskSetManager {
     }
     lastLevel = level;
     pending[index] = false;
+    pendingCount--;
     start(index, taskId, executor);
     return index;
   }
@@ -587,15 +636,20 @@ final class TaskSetManager {
     if (done[r.index()]) {
       return -1;
     }
+    long futileBefore = futileWait();
     if (successes == successNanos.length) {
       successNanos = Arrays.copyOf(successNanos, 2 * successes);
     }
     successNanos[successes++] = runMillis * 1_000_000;
     doneRunMillis += runMillis;
     done[r.index()] = true;
-    pending[r.index()] = false;
+    if (pending[r.index()]) {
+      pending[r.index()] = false;
+      pendingCount--;
+    }
     succeededOn[r.index()] = r.executor();
     doneCount++;
+    reopened |= futileWait() > futileBefore;
     return r.index();
   }
 

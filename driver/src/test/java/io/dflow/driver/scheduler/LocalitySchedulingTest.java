@@ -196,4 +196,43 @@ class LocalitySchedulingTest {
     assertEquals(List.of(Locality.NODE_LOCAL, Locality.ANY),
         f.events(ListenerEvent.TaskEnd.class).stream().map(ListenerEvent.TaskEnd::level).toList());
   }
+
+  @Test
+  void aSlotDoesNotWaitForTasksTheirDataHostsCouldNotStartWithinTheWait() {
+    // 12 blocks on h1, whose one slot starts 3 one-second tasks in a 3 s wait: after the first
+    // success shows how long tasks run, h2's slot sees that waiting cannot pay off
+    String[] blocks = new String[12];
+    java.util.Arrays.fill(blocks, "h1");
+    f = new SchedulerFixture(Map.of("dflow.locality.wait", "3000"), file(blocks), RACKS);
+    f.runMillis = 1000;
+    FakeExecutor e1 = f.executor("e1", "h1", 1);
+    FakeExecutor e2 = f.executor("e2", "h2", 1);
+    countLines();
+    List<TaskLaunch> running1 = e1.takeLaunched();
+    assertTrue(e2.takeLaunched().isEmpty(), "nothing is known of the tasks' length yet: h2 waits");
+    f.advanceMillis(1000);
+    f.succeed(e1, running1.get(0));
+    assertEquals(1, e1.takeLaunched().size());
+    assertEquals(1, e2.takeLaunched().size(), "10 tasks wait for the 3 h1 can start in a wait: h2 takes one now");
+    assertEquals(List.of(Locality.NODE_LOCAL), levels());
+  }
+
+  @Test
+  void aSlotStillWaitsWhenTheDataHostsCanStartThePendingTasksWithinTheWait() {
+    f = new SchedulerFixture(Map.of("dflow.locality.wait", "3000"), file("h1", "h1", "h1"), RACKS);
+    f.runMillis = 1000;
+    FakeExecutor e1 = f.executor("e1", "h1", 1);
+    FakeExecutor e2 = f.executor("e2", "h2", 1);
+    countLines();
+    List<TaskLaunch> running1 = e1.takeLaunched();
+    f.advanceMillis(1000);
+    f.succeed(e1, running1.get(0));
+    running1 = e1.takeLaunched();
+    assertTrue(e2.takeLaunched().isEmpty(), "1 task waits, and h1 starts 3 in a wait: h2 leaves it to h1");
+    f.advanceMillis(1000);
+    f.succeed(e1, running1.get(0));
+    f.succeedAll(e1, e1.takeLaunched());
+    assertTrue(e2.takeLaunched().isEmpty());
+    assertEquals(List.of(Locality.NODE_LOCAL), levels().stream().distinct().toList());
+  }
 }

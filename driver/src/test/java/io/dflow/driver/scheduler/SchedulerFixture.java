@@ -108,6 +108,9 @@ final class SchedulerFixture implements AutoCloseable {
     return run;
   }
 
+  /** The run time every ended attempt reports. */
+  long runMillis = 1;
+
   /** Moves the clock on, then lets the scheduler act on it, as its event loop does when it wakes. */
   void advanceMillis(long millis) {
     clock.advanceMillis(millis);
@@ -124,7 +127,7 @@ final class SchedulerFixture implements AutoCloseable {
     List<TaskEnded> ended = new ArrayList<>();
     for (int i = 0; i < launches.size(); i++) {
       ended.add(new TaskEnded(launches.get(i).attempt(), executor.id(), reasons.get(i),
-          new TaskMetrics(1, 0, 0, 0, 1)));
+          new TaskMetrics(1, 0, 0, 0, runMillis)));
     }
     dag.handle(new SchedulerEvent.StatusReceived(executor.id(), ended));
     dag.afterEvents();

@@ -218,4 +218,24 @@ class SimulationTest {
     assertEquals(Simulation.run(uniform(3000), false).makespanNanos(), spread.makespanNanos(),
         "on spread data no slot runs out of local tasks before its wait ends: the same schedule");
   }
+
+  @Test
+  void aWaitThatCannotPayOffIsSkippedWhenTheDataSitsOnAFewHosts() {
+    // 3 of 40 hosts hold every replica of 4000 tasks: their 6 slots could never start the
+    // pending tasks within a wait, so the other slots take them at once after the first success
+    SimulationConfig skip = config(40, 2, 4, 4000, "uniform:1000,3000", 3000, new Placement(3), Policy.PER_SLOT);
+    SimulationConfig through = config(40, 2, 4, 4000, "uniform:1000,3000", 3000, new Placement(3),
+        Policy.WAIT_THROUGH);
+    SimulationConfig none = config(40, 2, 4, 4000, "uniform:1000,3000", 0, new Placement(3), Policy.PER_SLOT);
+    long skipping = Simulation.run(skip, false).makespanNanos();
+    long waiting = Simulation.run(through, false).makespanNanos();
+    long noWait = Simulation.run(none, false).makespanNanos();
+    assertTrue(skipping <= noWait * 1.03, "within a few percent of no wait: " + skipping + " vs " + noWait);
+    assertTrue(waiting - skipping >= 3 * SECOND, "waiting through the levels costs a wait: " + waiting + " vs "
+        + skipping);
+    assertEquals(Simulation.run(uniform(3000), false).makespanNanos(),
+        Simulation.run(config(40, 4, 5, 2000, "uniform:100,900", 3000, Placement.UNIFORM, Policy.WAIT_THROUGH),
+            false).makespanNanos(),
+        "on spread data the local slots can start what waits for them: nothing is skipped");
+  }
 }
