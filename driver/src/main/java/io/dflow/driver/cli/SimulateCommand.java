@@ -68,6 +68,11 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "X", description = "seed of replicas and task times (default ${DEFAULT-VALUE})")
   long seed = 1;
 
+  @Option(names = "--lose", paramLabel = "N@MS",
+      description = "lose N executors, drawn from the seed, at MS milliseconds of simulated time: their attempts "
+          + "run again elsewhere (default ${DEFAULT-VALUE})")
+  String lose = "none";
+
   @Option(names = "--memory", description = "also measure the heap (full collections, left out of the times)")
   boolean memory;
 
@@ -80,7 +85,7 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       config = new SimulationConfig(nodes, slots, racks != null ? racks : Math.min(10, nodes), tasks, replicas, SimulationConfig.Durations.parse(durations),
           waitMillis, seed, SimulationConfig.Placement.parse(placement), SimulationConfig.Policy.parse(policy),
-          rackSlowdown, anySlowdown);
+          rackSlowdown, anySlowdown, SimulationConfig.Loss.parse(lose));
     } catch (IllegalArgumentException e) {
       parent.err.println("error: " + e.getMessage());
       return 1;

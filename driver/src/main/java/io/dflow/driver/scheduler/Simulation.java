@@ -58,6 +58,7 @@ public final class Simulation {
   private double failureRate;
   private int launched;
   private int running;
+  private long lostAttempts;
 
   /** A launch sent to an executor, to start when it has a free slot. */
   private record Sent(SimulatedExecutor executor, TaskLaunch launch) {}
@@ -165,6 +166,9 @@ public final class Simulation {
     long idleWhilePending = 0;
     long[] atLevel = new long[Locality.values().length];
     long totalSlots = (long) config.nodes() * config.slotsPerNode();
+    long slotNanos = 0;
+    long lossAt = config.loss().executors() > 0 ? TimeUnit.MILLISECONDS.toNanos(config.loss().atMillis())
+        : Long.MAX_VALUE;
     int done = 0;
     boolean halfway = false;
     List<End> due = new ArrayList<>();
@@ -175,7 +179,8 @@ public final class Simulation {
     offers++;
     startSent();
     while (!stage.isFinished()) {
-      long next = Math.min(ends.isEmpty() ? Long.MAX_VALUE : ends.firstAt(), scheduler.nextWakeNanos());
+      long next = Math.min(Math.min(ends.isEmpty() ? Long.MAX_VALUE : ends.firstAt(), scheduler.nextWakeNanos()),
+          lossAt);
       if (next == Long.MAX_VALUE) {
         throw new IllegalStateException("the simulation is stuck at " + clock.now + " ns: " + (config.tasks() - done)
             + " tasks not done, none running and no wake-up due");
@@ -185,13 +190,23 @@ public final class Simulation {
             + " it made at " + clock.now + " ns");
       }
       long idle = (totalSlots - running) * (next - clock.now);
+      slotNanos += totalSlots * (next - clock.now);
       if (launched < config.tasks()) {
         idleWhilePending += idle;
       }
       clock.now = next;
+      t0 = System.nanoTime();
+      if (next == lossAt) {
+        totalSlots -= loseExecutors();
+        lossAt = Long.MAX_VALUE;
+      }
+      schedulerNanos += System.nanoTime() - t0;
       due.clear();
       while (!ends.isEmpty() && ends.firstAt() == next) {
         End e = ends.poll();
+        if (e.executor().lost) {
+          continue; // its attempt went back to pending when the executor was lost
+        }
         due.add(e);
         busy += e.runNanos();
         running--;
@@ -229,7 +244,43 @@ public final class Simulation {
     long eventsNanos = System.nanoTime() - start;
     long makespan = clock.now;
     return new SimulationReport(config, setupNanos, eventsNanos, schedulerNanos, offers, atLevel, makespan,
-        idealNanos(), totalSlots * makespan, busy, idleWhilePending, memory);
+        idealNanos(), slotNanos, busy, idleWhilePending, lostAttempts, memory);
+  }
+
+  /**
+   * Loses the configured executors, drawn from the seed, as the driver does when they die: the
+   * scheduler forgets them and their attempts go back to pending. Returns the slots lost.
+   */
+  private long loseExecutors() {
+    int[] order = new int[executors.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+    long slots = 0;
+    for (int i = 0; i < config.loss().executors(); i++) {
+      int j = i + random.nextInt(order.length - i);
+      int pick = order[j];
+      order[j] = order[i];
+      SimulatedExecutor e = executors[pick];
+      e.lost = true;
+      running -= e.running;
+      e.running = 0;
+      e.queued.clear();
+      slots += e.slots();
+      for (long taskId : scheduler.removeExecutor(e.id())) {
+        scheduler.forget(taskId);
+        stage.failed(taskId, false);
+        launched--;
+        lostAttempts++;
+      }
+    }
+    return slots;
+  }
+
+  /** Whether executor {@code index} was lost. */
+  boolean lost(int index) {
+    return executors[index].lost;
   }
 
   /** Starts the launches the last offer sent, each at once or after the executor's running tasks. */
@@ -348,6 +399,7 @@ public final class Simulation {
     final int index;
     private final ExecutorId id;
     int running;
+    boolean lost;
     /** Tasks sent ahead of a free slot (short tasks), started as running ones end. */
     final ArrayDeque<TaskLaunch> queued = new ArrayDeque<>();
 

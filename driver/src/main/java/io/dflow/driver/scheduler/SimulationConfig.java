@@ -6,11 +6,20 @@ import java.util.Locale;
  * What a {@link Simulation} runs: a cluster of {@code nodes} hosts ({@code node-0} …) with
  * {@code slotsPerNode} slots each, in {@code racks} racks of consecutive hosts; one stage of
  * {@code tasks} tasks, each preferring {@code replicas} distinct hosts ({@link Placement});
- * how long tasks run; the locality wait per level and how it is counted ({@link Policy}); and
- * how much slower a task runs away from its data (1 for not at all).
+ * how long tasks run; the locality wait per level and how it is counted ({@link Policy}); how
+ * much slower a task runs away from its data (1 for not at all); and executors lost during the
+ * stage ({@link Loss}).
  */
 public record SimulationConfig(int nodes, int slotsPerNode, int racks, int tasks, int replicas, Durations durations,
-    long waitMillis, long seed, Placement placement, Policy policy, double rackSlowdown, double anySlowdown) {
+    long waitMillis, long seed, Placement placement, Policy policy, double rackSlowdown, double anySlowdown,
+    Loss loss) {
+
+  /** A run that loses no executor. */
+  public SimulationConfig(int nodes, int slotsPerNode, int racks, int tasks, int replicas, Durations durations,
+      long waitMillis, long seed, Placement placement, Policy policy, double rackSlowdown, double anySlowdown) {
+    this(nodes, slotsPerNode, racks, tasks, replicas, durations, waitMillis, seed, placement, policy, rackSlowdown,
+        anySlowdown, Loss.NONE);
+  }
 
   public SimulationConfig {
     require(nodes >= 1, "--nodes must be at least 1");
@@ -24,6 +33,42 @@ public record SimulationConfig(int nodes, int slotsPerNode, int racks, int tasks
         + placement.spec() + " places them on " + placement.hostsUsed(nodes));
     require(rackSlowdown >= 1 && anySlowdown >= rackSlowdown,
         "slowdowns must satisfy 1 <= rack-local <= any");
+    require(loss.executors() < nodes, "--lose N@MS must leave an executor: N below the number of nodes");
+  }
+
+  /**
+   * {@code executors} executors, drawn from the seed, lost at {@code atMillis} of simulated time:
+   * the attempts running or queued on them go back to pending, as when a driver loses executors.
+   */
+  public record Loss(int executors, long atMillis) {
+    public static final Loss NONE = new Loss(0, 0);
+
+    public Loss {
+      require(executors >= 0 && atMillis >= 0, "--lose N@MS needs N and MS of 0 or more");
+      require(executors == 0 || atMillis >= 1, "--lose N@MS needs MS of 1 or more: the stage starts at 0");
+    }
+
+    /** {@code N@MS}, or {@code none}. */
+    public static Loss parse(String spec) {
+      String s = spec.trim();
+      if (s.equalsIgnoreCase("none")) {
+        return NONE;
+      }
+      int at = s.indexOf('@');
+      try {
+        if (at > 0) {
+          return new Loss(Integer.parseInt(s.substring(0, at).trim()), Long.parseLong(s.substring(at + 1).trim()));
+        }
+      } catch (NumberFormatException e) {
+        // named below
+      }
+      throw new IllegalArgumentException("--lose " + spec + " is not valid: use N@MS (N executors lost at MS"
+          + " milliseconds) or none");
+    }
+
+    public String spec() {
+      return executors == 0 ? "none" : executors + "@" + atMillis;
+    }
   }
 
   /** The rack of host {@code node}: racks hold consecutive hosts, as evenly as they divide. */

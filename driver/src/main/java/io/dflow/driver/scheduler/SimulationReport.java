@@ -15,11 +15,12 @@ import java.util.Locale;
  * @param slotNanos the slots times the makespan
  * @param busyNanos slot time spent running tasks
  * @param idleWhilePendingNanos slot time idle while some task had not been launched yet
+ * @param lostAttempts attempts lost with their executors ({@link SimulationConfig.Loss}), run again
  * @param memory heap figures, or null when they were not measured
  */
 public record SimulationReport(SimulationConfig config, long setupNanos, long eventsNanos, long schedulerNanos,
     long offers, long[] tasksAtLevel, long makespanNanos, long idealNanos, long slotNanos, long busyNanos,
-    long idleWhilePendingNanos, Memory memory) {
+    long idleWhilePendingNanos, long lostAttempts, Memory memory) {
 
   /** Heap in use (after a full collection) at three points of a run, in bytes. */
   public record Memory(long taskRecordsBytes, long schedulerBytes, long halfwayBytes) {}
@@ -69,6 +70,10 @@ public record SimulationReport(SimulationConfig config, long setupNanos, long ev
             + " or the longest task", overIdeal()));
     lines.add(f("idle slots   %.2f%% of slot time over the makespan (%.0f slot-s); %.2f%% while tasks waited to"
         + " launch", pct(idleNanos()), idleNanos() / 1e9, pct(idleWhilePendingNanos)));
+    if (c.loss().executors() > 0) {
+      lines.add(f("lost         %d executors at %.3f s, with %d attempts, which ran again (their work counts as idle)",
+          c.loss().executors(), c.loss().atMillis() / 1e3, lostAttempts));
+    }
     if (memory != null) {
       lines.add(f("heap         task records %.0f MB; scheduler after submit %.0f MB; everything halfway %.0f MB",
           mb(memory.taskRecordsBytes), mb(memory.schedulerBytes), mb(memory.halfwayBytes)));
@@ -81,7 +86,7 @@ public record SimulationReport(SimulationConfig config, long setupNanos, long ev
     return String.join("\t", "nodes", "slots", "racks", "tasks", "replicas", "placement", "durations", "policy",
         "wait_ms", "rack_slowdown", "any_slowdown", "wall_s", "setup_s", "events_s", "scheduler_s", "us_per_task",
         "offers", "node_local_pct", "rack_local_pct", "any_pct", "makespan_s", "ideal_s", "over_ideal", "idle_pct",
-        "idle_pending_pct", "records_mb", "scheduler_mb", "halfway_mb");
+        "idle_pending_pct", "lost_executors", "lost_attempts", "records_mb", "scheduler_mb", "halfway_mb");
   }
 
   /** The report as one line of tab-separated values. */
@@ -95,6 +100,7 @@ public record SimulationReport(SimulationConfig config, long setupNanos, long ev
         f("%.3f", 100 * share(Locality.NODE_LOCAL)), f("%.3f", 100 * share(Locality.RACK_LOCAL)),
         f("%.3f", 100 * share(Locality.ANY)), f("%.3f", makespanNanos / 1e9), f("%.3f", idealNanos / 1e9),
         f("%.4f", overIdeal()), f("%.3f", pct(idleNanos())), f("%.3f", pct(idleWhilePendingNanos)),
+        String.valueOf(c.loss().executors()), String.valueOf(lostAttempts),
         memory == null ? "" : f("%.0f", mb(memory.taskRecordsBytes)),
         memory == null ? "" : f("%.0f", mb(memory.schedulerBytes)),
         memory == null ? "" : f("%.0f", mb(memory.halfwayBytes)));

@@ -101,6 +101,8 @@ final class TaskSetManager {
   private boolean reopened;
   /** How many partitions are pending. */
   private int pendingCount;
+  /** Whether a success made part of the wait futile, and every executor was offered again for it. */
+  private boolean futileAnnounced;
   /** Per level of {@link #levels}, the slots of the executors where some task would run at that level. */
   private long[] levelSlots = new long[1];
   /** Whether the tasks are the ranks of one MPI gang, launched together and retried together. */
@@ -302,7 +304,7 @@ final class TaskSetManager {
 
   /**
    * Whether slots that found nothing here before may find something now: a partition went back
-   * to pending (a failure, a lost map output), or more of the wait became futile
+   * to pending (a failure, a lost map output), or the wait first became futile
    * ({@link #futileWait}), since the last call.
    */
   boolean takeReopened() {
@@ -649,7 +651,12 @@ final class TaskSetManager {
     }
     succeededOn[r.index()] = r.executor();
     doneCount++;
-    reopened |= futileWait() > futileBefore;
+    if (!futileAnnounced && futileWait() > futileBefore) {
+      // once: the first successes show the tasks too long for the wait; later changes (the mean
+      // moving about a threshold) are left to the slots' own wake-ups rather than offered to all
+      futileAnnounced = true;
+      reopened = true;
+    }
     return r.index();
   }
 

@@ -238,4 +238,35 @@ class SimulationTest {
             false).makespanNanos(),
         "on spread data the local slots can start what waits for them: nothing is skipped");
   }
+
+  @Test
+  void executorsLostMidStageHaveTheirAttemptsRunAgainElsewhere() {
+    SimulationConfig base = config(20, 2, 4, 400, "uniform:100,900", 3000, Placement.UNIFORM, Policy.PER_SLOT);
+    SimulationConfig c = new SimulationConfig(20, 2, 4, 400, 3, Durations.parse("uniform:100,900"), 3000, 7,
+        Placement.UNIFORM, Policy.PER_SLOT, 1, 1, new SimulationConfig.Loss(5, 1500));
+    Simulation sim = new Simulation(c, false, false);
+    SimulationReport r = sim.run();
+    List<Integer> lost = new ArrayList<>();
+    for (int e = 0; e < 20; e++) {
+      if (sim.lost(e)) {
+        lost.add(e);
+      }
+    }
+    assertEquals(5, lost.size(), "the executors lost: " + lost);
+    assertTrue(r.lostAttempts() >= 5, "each lost executor had 2 slots busy at 1.5 s: " + r.lostAttempts());
+    long lossAt = 1500 * 1_000_000L;
+    for (int t = 0; t < 400; t++) {
+      assertTrue(sim.runs[t] >= 1, "task " + t + " ran to its end");
+      if (lost.contains(sim.ranOn[t])) {
+        assertTrue(sim.startedAt[t] + sim.localNanos(t) <= lossAt,
+            "task " + t + " ran on lost executor " + sim.ranOn[t] + " only if it ended before the loss");
+      }
+    }
+    long successes = 0;
+    for (long n : r.tasksAtLevel()) {
+      successes += n;
+    }
+    assertEquals(400, successes, "every task succeeded once");
+    assertTrue(r.makespanNanos() >= Simulation.run(base, false).makespanNanos(), "a quarter of the slots fewer");
+  }
 }
