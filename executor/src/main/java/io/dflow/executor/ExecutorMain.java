@@ -1,5 +1,6 @@
 package io.dflow.executor;
 
+import io.dflow.executor.mpi.DaemonLauncher;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
@@ -10,7 +11,9 @@ import io.dflow.executor.net.TransportOptions;
 import io.dflow.executor.net.TransportServer;
 import io.dflow.executor.protocol.ControlEndpoint;
 import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ControlMessage.LaunchDaemon;
 import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
+import io.dflow.executor.protocol.ControlMessage.StopDaemon;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -125,6 +128,7 @@ public final class ExecutorMain implements Callable<Integer> {
     DriverLink link = new DriverLink(stop);
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
         new ControlEndpoint("executor " + conf.executorId(), link));
+    link.daemons = new DaemonLauncher(driverHost, message -> driverClient.send(message.encode()));
     JarCache jars = new JarCache(conf.localDir().resolve("jars"),
         sha -> {
           Path shipped = jarDir == null ? null : jarDir.resolve(sha + ".jar");
@@ -162,6 +166,7 @@ public final class ExecutorMain implements Callable<Integer> {
           conf.slots()).encode());
       stop.await();
     } finally {
+      link.daemons.close();
       driverClient.close();
     }
   }
@@ -199,6 +204,7 @@ public final class ExecutorMain implements Callable<Integer> {
   private static final class DriverLink implements ControlEndpoint.Receiver {
     private final CountDownLatch stop;
     volatile Executor executor;
+    volatile DaemonLauncher daemons;
 
     DriverLink(CountDownLatch stop) {
       this.stop = stop;
@@ -208,6 +214,10 @@ public final class ExecutorMain implements Callable<Integer> {
     public void onMessage(Connection from, ControlMessage message) {
       if (message instanceof StopExecutor) {
         stop.countDown();
+      } else if (message instanceof LaunchDaemon launch && daemons != null) {
+        daemons.launch(launch);
+      } else if (message instanceof StopDaemon daemon && daemons != null) {
+        daemons.stop(daemon.launch());
       } else if (executor != null) {
         executor.handle(message);
       }
@@ -215,6 +225,9 @@ public final class ExecutorMain implements Callable<Integer> {
 
     @Override
     public void onClose(Connection connection) {
+      if (daemons != null) {
+        daemons.close();
+      }
       stop.countDown();
     }
   }
