@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * given to a shell, and accepted only when:
  *
  * <ul>
- *   <li>the program is {@code orted} (on the executor's {@code PATH}, or a path to a file of that name);
+ *   <li>the program is {@code orted}, found on the executor's {@code PATH} (never a path the request names);
  *   <li>every other word is part of an Open MPI setting ({@code -mca} or {@code --mca}, a name, a
  *       value), and no word holds an unquoted shell operator, substitution or glob;
  *   <li>no setting names a program or a settings file for the daemon to run or read ({@code *_agent},
@@ -52,8 +52,9 @@ public final class OrtedCommand {
       throw new IllegalArgumentException("an empty command");
     }
     String program = argv.get(0);
-    if (!program.equals("orted") && !(program.startsWith("/") && program.endsWith("/orted"))) {
-      throw new IllegalArgumentException("the program is " + program + ", not Open MPI's orted");
+    if (!program.equals("orted")) {
+      throw new IllegalArgumentException("the program is " + program + ", not Open MPI's orted (found on the"
+          + " executor's PATH; mpirun must not be given --prefix)");
     }
     Map<String, String> settings = new LinkedHashMap<>();
     for (int i = 1; i < argv.size(); i++) {
