@@ -44,6 +44,7 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
       new ThreadFactoryBuilder().setNameFormat("dflow-mpi-timer").setDaemon(true).build());
   private final AtomicInteger nextGang = new AtomicInteger();
   private final DaemonRelay relay;
+  private final RankArchive archive;
   /** The ranks' servers, by the address they are bound to; guarded by this. */
   private final Map<String, TransportServer> servers = new java.util.HashMap<>();
 
@@ -59,13 +60,14 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
     this.backend = backend;
     this.driver = driver;
     this.relay = new DaemonRelay(byId::get, workers);
+    this.archive = new RankArchive(this.conf.get(io.dflow.driver.DflowConf.MPI_CLASS_ARCHIVE));
   }
 
   @Override
   public void launch(Gang gang) {
     StageAttemptId stage = gang.stage().stage();
     String id = "gang-" + stage.stage().value() + "." + stage.attempt() + "-" + nextGang.getAndIncrement();
-    RunningGang running = new RunningGang(id, gang, conf, backend, driver, workers, timers, this::done);
+    RunningGang running = new RunningGang(id, gang, conf, backend, driver, archive, workers, timers, this::done);
     byId.put(id, running);
     byStage.put(stage, running);
     String missing = io.dflow.executor.mpi.MpiSupport.missing(conf.get(io.dflow.driver.DflowConf.MPI_MPIRUN));

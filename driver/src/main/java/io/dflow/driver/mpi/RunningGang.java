@@ -73,6 +73,8 @@ final class RunningGang {
   private final List<ScheduledFuture<?>> timeouts = new ArrayList<>();
   private final long launchedNanos = System.nanoTime();
   private final String agentToken = newToken();
+  private final RankArchive archive;
+  private RankArchive.Use archiveUse;
   private Path log;
   private Process process;
   private int connected;
@@ -80,7 +82,9 @@ final class RunningGang {
   private boolean finished;
 
   RunningGang(String id, Gang gang, java.util.Map<String, String> conf, ClusterBackend backend,
-      DriverEndpoint driver, ExecutorService workers, ScheduledExecutorService timers, Consumer<RunningGang> onDone) {
+      DriverEndpoint driver, RankArchive archive, ExecutorService workers, ScheduledExecutorService timers,
+      Consumer<RunningGang> onDone) {
+    this.archive = archive;
     this.id = id;
     this.gang = gang;
     this.size = gang.tasks().size();
@@ -128,7 +132,11 @@ final class RunningGang {
     Path mpiDir = Files.createDirectories(backend.appDir().resolve("mpi"));
     log = mpiDir.resolve(id + ".log");
     TransportConf transport = backend.transport();
-    List<String> rank = new ArrayList<>(backend.javaCommand());
+    RankArchive.Use use = archive.use(backend.javaCommand(), id);
+    synchronized (this) {
+      archiveUse = use;
+    }
+    List<String> rank = new ArrayList<>(use.command());
     rank.addAll(List.of(RankMain.class.getName(), "--driver", driverHost + ":" + port, "--gang", id));
     rank.addAll(io.dflow.executor.net.TransportOptions.of(transport));
     List<String> placement = agentPort == 0 ? MpirunCommand.oneMachine()
@@ -363,6 +371,7 @@ final class RunningGang {
 
   private void finish(List<TaskEnded> out) {
     finished = true;
+    archive.finished(archiveUse, succeeded == size);
     timeouts.forEach(t -> t.cancel(false));
     driver.received(gang.executors().get(0).id(), new StatusUpdate(out));
     onDone.accept(this);
