@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * namespaces, each with an executor JVM of its own address, the driver in this namespace.
  * {@code mpirun} starts each host's Open MPI daemon through the executor there; the ranks it
  * starts connect back to the driver's address. The psum's total is checked against a serial
- * sum, each rank's network namespace against the executors', and no process is left after.
+ * sum, each rank's network namespace against the executors'; a rank SIGKILLed on one host fails
+ * the gang, which runs again as one and succeeds; and no process is left after either.
  */
 class MpiAcrossHostsTest {
   @TempDir
@@ -32,34 +33,10 @@ class MpiAcrossHostsTest {
     long seed = 11;
     long serial = dflowtest.jobs.MpiHostsJob.numbers(n, seed).stream().mapToLong(Long::longValue).sum();
     Path out = dir.resolve("out");
-    List<NamespaceHosts.Host> hosts;
     Map<Long, String> namespaces = new HashMap<>();
+    List<NamespaceHosts.Host> hosts = runOnTwoHosts("dflowtest.jobs.MpiHostsJob", namespaces,
+        String.valueOf(n), String.valueOf(seed), out.toString());
     long ownNamespace = ((Number) Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino")).longValue();
-    try (NamespaceHosts netns = NamespaceHosts.create(2)) {
-      hosts = netns.hosts();
-      for (NamespaceHosts.Host h : hosts) {
-        namespaces.put(h.netInode(), h.namespace());
-      }
-      Map<String, String> overrides = new HashMap<>();
-      overrides.put(DflowConf.EVENT_LOG_ENABLED, "false");
-      overrides.put(DflowConf.LOCAL_DIR, dir.resolve("local").toString());
-      overrides.put(DflowConf.MASTER, "local-cluster[2,2]");
-      overrides.put("dflow.executor.classpath", TestJars.executorClasspath());
-      overrides.put(DflowConf.EXECUTOR_MEMORY, "256m");
-      Map<String, String> conf = DflowConf.load(null, overrides);
-      NamespaceClusterBackend backend = new NamespaceClusterBackend(netns, 2, conf, dir.resolve("local").resolve("app"));
-      JobJar jar = JobJar.open(TestJars.testJobs(dir));
-      try (Session session = new Session("app-netns", "netns", conf, Master.parse("local-cluster[2,2]"), backend,
-          jar, new ProgressReporter(System.err, false))) {
-        DflowJob job = (DflowJob) jar.loader().loadClass("dflowtest.jobs.MpiHostsJob").getConstructor().newInstance();
-        try {
-          job.run(session.newContext(), new String[] {String.valueOf(n), String.valueOf(seed), out.toString()});
-        } catch (RuntimeException e) {
-          throw new AssertionError("the job failed; executor logs:\n" + backend.log(0) + "\n----\n" + backend.log(1)
-              + "\nmpirun logs:\n" + backend.mpirunLogs(), e);
-        }
-      }
-    }
     Map<Integer, String[]> ranks = new TreeMap<>();
     try (Stream<Path> parts = Files.list(out)) {
       for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
@@ -85,6 +62,57 @@ class MpiAcrossHostsTest {
     assertEquals(Map.of(hosts.get(0).namespace(), 2, hosts.get(1).namespace(), 2), perNamespace,
         "two ranks on each host");
     assertNothingLeft(namespaces.keySet());
+  }
+
+  @Test
+  void aRankKilledOnAnotherHostFailsTheGangWhichRunsAgainAsOne() throws Exception {
+    Map<Long, String> namespaces = new HashMap<>();
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      runOnTwoHosts("dflowtest.jobs.MpiFailingJob", namespaces, "kill-once", "4", dir.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    assertTrue(Files.exists(dir.resolve("killed")), "rank 1 killed itself on the first attempt");
+    assertTrue(printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("totals [10, 10, 10, 10]"),
+        "the second attempt's ranks all summed 1..4: " + printed);
+    assertNothingLeft(namespaces.keySet());
+  }
+
+  /**
+   * Runs job {@code jobClass} of the test jobs jar with {@code args} on two namespace hosts of an
+   * executor each (2 slots), the driver here; fills {@code namespaces} (inode to name) and returns
+   * the hosts. A failed job's error comes with the executors' and mpirun's logs.
+   */
+  private List<NamespaceHosts.Host> runOnTwoHosts(String jobClass, Map<Long, String> namespaces, String... args)
+      throws Exception {
+    try (NamespaceHosts netns = NamespaceHosts.create(2)) {
+      for (NamespaceHosts.Host h : netns.hosts()) {
+        namespaces.put(h.netInode(), h.namespace());
+      }
+      Map<String, String> overrides = new HashMap<>();
+      overrides.put(DflowConf.EVENT_LOG_ENABLED, "false");
+      overrides.put(DflowConf.LOCAL_DIR, dir.resolve("local").toString());
+      overrides.put(DflowConf.MASTER, "local-cluster[2,2]");
+      overrides.put("dflow.executor.classpath", TestJars.executorClasspath());
+      overrides.put(DflowConf.EXECUTOR_MEMORY, "256m");
+      Map<String, String> conf = DflowConf.load(null, overrides);
+      NamespaceClusterBackend backend = new NamespaceClusterBackend(netns, 2, conf, dir.resolve("local").resolve("app"));
+      JobJar jar = JobJar.open(TestJars.testJobs(dir));
+      try (Session session = new Session("app-netns", "netns", conf, Master.parse("local-cluster[2,2]"), backend,
+          jar, new ProgressReporter(System.err, false))) {
+        DflowJob job = (DflowJob) jar.loader().loadClass(jobClass).getConstructor().newInstance();
+        try {
+          job.run(session.newContext(), args);
+        } catch (RuntimeException e) {
+          throw new AssertionError("the job failed; executor logs:\n" + backend.log(0) + "\n----\n" + backend.log(1)
+              + "\nmpirun logs:\n" + backend.mpirunLogs(), e);
+        }
+      }
+      return netns.hosts();
+    }
   }
 
   /**

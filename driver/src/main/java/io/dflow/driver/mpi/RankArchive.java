@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * (Netty, the command line, the task machinery, the JDK's own), mapped from one file instead of
  * loaded and verified again in every rank. It is written once per installation: the first gang
  * that finds none has its rank 0 write it as it exits ({@code -XX:ArchiveClassesAtExit}), and
- * once that gang succeeded the file is moved into place, named by a hash of the JVM and the
+ * once that gang succeeded the file is moved into place (a gang with ranks on other hosts only
+ * maps an archive, never writes one), named by a hash of the JVM and the
  * rank's class path (each jar's path, size and time), so another JDK or a rebuilt jar makes a new
  * one. Archives hold classes from jars only: with a folder of classes on the class path before
  * a jar (a build tree), ranks run without one.
@@ -60,8 +61,12 @@ final class RankArchive {
    * The rank command for a gang: {@code java} (the rank JVM's command, {@code java} first and
    * {@code -cp} in it) mapping the archive, or writing it from rank 0 (the gang's ranks then
    * map no archive at all: a JVM that writes one may map only the JDK's), or as it was.
+   *
+   * @param mayWrite whether rank 0 may write the archive: only where it runs on the driver's
+   *     machine, which keeps it (ranks on other hosts map it where their host has it at the same
+   *     path, and run without it elsewhere)
    */
-  Use use(List<String> java, String gang) {
+  Use use(List<String> java, String gang, boolean mayWrite) {
     Path archive = folder == null ? null : archiveFor(java);
     if (archive == null) {
       return new Use(java, null);
@@ -81,7 +86,7 @@ final class RankArchive {
     } catch (IOException e) {
       return new Use(java, null);
     }
-    if (!writing.compareAndSet(false, true)) {
+    if (!mayWrite || !writing.compareAndSet(false, true)) {
       return new Use(java, null);
     }
     Path tmp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + "." + gang);

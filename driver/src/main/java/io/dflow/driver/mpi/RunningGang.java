@@ -132,7 +132,7 @@ final class RunningGang {
     Path mpiDir = Files.createDirectories(backend.appDir().resolve("mpi"));
     log = mpiDir.resolve(id + ".log");
     TransportConf transport = backend.transport();
-    RankArchive.Use use = archive.use(backend.javaCommand(), id);
+    RankArchive.Use use = archive.use(backend.javaCommand(), id, agentPort == 0);
     synchronized (this) {
       archiveUse = use;
     }
