@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
  * The main class of an executor JVM: connects to the driver (proving the run's secret, given in
  * the {@value #SECRET_ENV} environment variable or as a YARN credential ({@link RunSecret}),
  * never on the command line), serves its blocks to
- * other executors, runs the tasks it is sent, and exits when the driver says so or goes away.
+ * other executors, runs the tasks it is sent (and, for MPI gangs whose ranks are on its host, the
+ * Open MPI daemon {@code mpirun} asks for: {@link DaemonLauncher}), and exits when the driver says
+ * so or goes away.
  */
 @Command(name = "dflow-executor", mixinStandardHelpOptions = true,
     description = "An executor JVM of a dflow application; started by the driver's cluster backend.")

@@ -81,6 +81,11 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
           // ranks on other hosts connect to the driver's own address; their Open MPI daemons are
           // started by the executors there, through the relay
           String bind = backend.driverHost();
+          if (MpirunCommand.isThisMachine(bind) || bind.startsWith("127.")) {
+            running.failToStart("the gang's slots are on executors at other hosts, but this cluster gives the"
+                + " driver only the loopback address " + bind + " for ranks to connect to");
+            return;
+          }
           running.start(bind, serverPort(bind), relay.port());
         } else {
           running.start(LOOPBACK, serverPort(LOOPBACK), 0);

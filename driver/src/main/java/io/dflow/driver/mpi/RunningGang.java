@@ -134,6 +134,10 @@ final class RunningGang {
     TransportConf transport = backend.transport();
     RankArchive.Use use = archive.use(backend.javaCommand(), id, agentPort == 0);
     synchronized (this) {
+      if (finished) {
+        archive.finished(use, false); // killed before it started
+        return;
+      }
       archiveUse = use;
     }
     List<String> rank = new ArrayList<>(use.command());
