@@ -40,6 +40,7 @@ public final class DflowConf {
   public static final String MPI_TIMEOUT = "dflow.mpi.timeout";
   public static final String MPI_MPIRUN = "dflow.mpi.mpirun";
   public static final String MPI_OPTIONS = "dflow.mpi.options";
+  public static final String MPI_CLASS_ARCHIVE = "dflow.mpi.classArchive";
   public static final String APP_NAME = "dflow.app.name";
   public static final String EXECUTOR_INSTANCES = "dflow.executor.instances";
   public static final String EXECUTOR_CORES = "dflow.executor.cores";
@@ -84,7 +85,7 @@ public final class DflowConf {
       "dflow.shuffle.partitions", "dflow.shuffle.maxBytesInFlight", "dflow.parallelize.slicesPerSlot",
       "dflow.rpc.fetchChunkBytes", "dflow.executor.classpath", "dflow.output.compress", "dflow.output.compress.codec",
       "dflow.pipe.drainMillis", "dflow.streaming.combineBufferBytes", MPI_MAX_ATTEMPTS, MPI_START_TIMEOUT,
-      MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
+      MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, MPI_CLASS_ARCHIVE, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
       LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR, APP_NAME, EXECUTOR_INSTANCES,
       EXECUTOR_CORES, EXECUTOR_MEMORY_OVERHEAD, DRIVER_HOST, YARN_QUEUE, YARN_AM_MEMORY, YARN_STAGING_DIR, DEPLOY_MODE,
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
@@ -123,6 +124,7 @@ public final class DflowConf {
     conf.put(MPI_START_TIMEOUT, "60000");
     conf.put(MPI_TIMEOUT, "0");
     conf.put(MPI_MPIRUN, "mpirun");
+    conf.put(MPI_CLASS_ARCHIVE, "auto");
     conf.put(EXECUTOR_INSTANCES, "2");
     conf.put(EXECUTOR_CORES, "1");
     conf.put(YARN_QUEUE, "default");

@@ -394,6 +394,8 @@ public final class Session implements JobRunner, AutoCloseable {
           bus.post(new ListenerEvent.TaskStatusChanged(status.attempt(), status.message()));
         }
         scheduler.statusReceived(from, update.ended());
+      } else if (message instanceof ControlMessage.DaemonOutput || message instanceof ControlMessage.DaemonExited) {
+        gangs.received(from, message);
       } else {
         LOG.warn("the driver ignored an unexpected {} from executor {}", message.getClass().getSimpleName(), from);
       }

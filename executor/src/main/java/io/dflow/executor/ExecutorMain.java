@@ -1,5 +1,6 @@
 package io.dflow.executor;
 
+import io.dflow.executor.mpi.DaemonLauncher;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
@@ -10,7 +11,9 @@ import io.dflow.executor.net.TransportOptions;
 import io.dflow.executor.net.TransportServer;
 import io.dflow.executor.protocol.ControlEndpoint;
 import io.dflow.executor.protocol.ControlMessage;
+import io.dflow.executor.protocol.ControlMessage.LaunchDaemon;
 import io.dflow.executor.protocol.ControlMessage.RegisterExecutor;
+import io.dflow.executor.protocol.ControlMessage.StopDaemon;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,7 +34,9 @@ import picocli.CommandLine.Option;
  * The main class of an executor JVM: connects to the driver (proving the run's secret, given in
  * the {@value #SECRET_ENV} environment variable or as a YARN credential ({@link RunSecret}),
  * never on the command line), serves its blocks to
- * other executors, runs the tasks it is sent, and exits when the driver says so or goes away.
+ * other executors, runs the tasks it is sent (and, for MPI gangs whose ranks are on its host, the
+ * Open MPI daemon {@code mpirun} asks for: {@link DaemonLauncher}), and exits when the driver says
+ * so or goes away.
  */
 @Command(name = "dflow-executor", mixinStandardHelpOptions = true,
     description = "An executor JVM of a dflow application; started by the driver's cluster backend.")
@@ -125,6 +130,7 @@ public final class ExecutorMain implements Callable<Integer> {
     DriverLink link = new DriverLink(stop);
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
         new ControlEndpoint("executor " + conf.executorId(), link));
+    link.daemons = new DaemonLauncher(driverHost, message -> driverClient.send(message.encode()));
     JarCache jars = new JarCache(conf.localDir().resolve("jars"),
         sha -> {
           Path shipped = jarDir == null ? null : jarDir.resolve(sha + ".jar");
@@ -162,6 +168,7 @@ public final class ExecutorMain implements Callable<Integer> {
           conf.slots()).encode());
       stop.await();
     } finally {
+      link.daemons.close();
       driverClient.close();
     }
   }
@@ -199,6 +206,7 @@ public final class ExecutorMain implements Callable<Integer> {
   private static final class DriverLink implements ControlEndpoint.Receiver {
     private final CountDownLatch stop;
     volatile Executor executor;
+    volatile DaemonLauncher daemons;
 
     DriverLink(CountDownLatch stop) {
       this.stop = stop;
@@ -208,6 +216,10 @@ public final class ExecutorMain implements Callable<Integer> {
     public void onMessage(Connection from, ControlMessage message) {
       if (message instanceof StopExecutor) {
         stop.countDown();
+      } else if (message instanceof LaunchDaemon launch && daemons != null) {
+        daemons.launch(launch);
+      } else if (message instanceof StopDaemon daemon && daemons != null) {
+        daemons.stop(daemon.launch());
       } else if (executor != null) {
         executor.handle(message);
       }
@@ -215,6 +227,9 @@ public final class ExecutorMain implements Callable<Integer> {
 
     @Override
     public void onClose(Connection connection) {
+      if (daemons != null) {
+        daemons.close();
+      }
       stop.countDown();
     }
   }

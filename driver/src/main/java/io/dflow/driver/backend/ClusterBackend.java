@@ -23,6 +23,14 @@ public interface ClusterBackend extends AutoCloseable {
   /** The command line of a JVM like this backend's executors, ready for a main class: how MPI ranks start. */
   List<String> javaCommand();
 
+  /**
+   * The address of the driver that executors reach it at, which MPI ranks on executors' hosts
+   * connect back to (ranks on the driver's own machine use loopback).
+   */
+  default String driverHost() {
+    return "127.0.0.1";
+  }
+
   /** The application's scratch folder on the driver's host (logs, executors' folders). */
   Path appDir();
 

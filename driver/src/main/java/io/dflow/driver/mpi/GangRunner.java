@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the MPI gangs of one application: serves the ranks' connections (authenticated with the
- * cluster's secret, on a server of its own started with the first gang), starts each gang's
- * {@code mpirun} off the scheduler's thread, and stops every gang still running when the
- * application ends.
+ * cluster's secret, on a server of its own started with the first gang: on loopback when every
+ * rank is on this machine, else on the driver's address), starts each gang's {@code mpirun} off
+ * the scheduler's thread (with the {@link DaemonRelay} as its way to other hosts), and stops
+ * every gang still running when the application ends.
  */
 public final class GangRunner implements GangLauncher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GangRunner.class);
@@ -42,7 +43,10 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setNameFormat("dflow-mpi-timer").setDaemon(true).build());
   private final AtomicInteger nextGang = new AtomicInteger();
-  private TransportServer server;
+  private final DaemonRelay relay;
+  private final RankArchive archive;
+  /** The ranks' servers, by the address they are bound to; guarded by this. */
+  private final Map<String, TransportServer> servers = new java.util.HashMap<>();
 
   /** The gang and rank a connection belongs to. */
   private record RankOf(RunningGang gang, int rank) {}
@@ -55,13 +59,15 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
     this.conf = Map.copyOf(conf);
     this.backend = backend;
     this.driver = driver;
+    this.relay = new DaemonRelay(byId::get, workers);
+    this.archive = new RankArchive(this.conf.get(io.dflow.driver.DflowConf.MPI_CLASS_ARCHIVE));
   }
 
   @Override
   public void launch(Gang gang) {
     StageAttemptId stage = gang.stage().stage();
     String id = "gang-" + stage.stage().value() + "." + stage.attempt() + "-" + nextGang.getAndIncrement();
-    RunningGang running = new RunningGang(id, gang, conf, backend, driver, workers, timers, this::done);
+    RunningGang running = new RunningGang(id, gang, conf, backend, driver, archive, workers, timers, this::done);
     byId.put(id, running);
     byStage.put(stage, running);
     String missing = io.dflow.executor.mpi.MpiSupport.missing(conf.get(io.dflow.driver.DflowConf.MPI_MPIRUN));
@@ -71,9 +77,21 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
         return;
       }
       try {
-        running.start(serverPort());
+        if (running.acrossHosts()) {
+          // ranks on other hosts connect to the driver's own address; their Open MPI daemons are
+          // started by the executors there, through the relay
+          String bind = backend.driverHost();
+          if (MpirunCommand.isThisMachine(bind) || bind.startsWith("127.")) {
+            running.failToStart("the gang's slots are on executors at other hosts, but this cluster gives the"
+                + " driver only the loopback address " + bind + " for ranks to connect to");
+            return;
+          }
+          running.start(bind, serverPort(bind), relay.port());
+        } else {
+          running.start(LOOPBACK, serverPort(LOOPBACK), 0);
+        }
       } catch (IOException e) {
-        running.failToStart("cannot serve the ranks' connections: " + e.getMessage());
+        running.failToStart("cannot start the gang: " + e.getMessage());
       }
     });
   }
@@ -87,17 +105,28 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
   }
 
   private void done(RunningGang gang) {
+    relay.stopGang(gang.id());
     byId.remove(gang.id());
     byStage.remove(gang.stageAttempt(), gang);
   }
 
-  private synchronized int serverPort() throws IOException {
+  private synchronized int serverPort(String bind) throws IOException {
+    TransportServer server = servers.get(bind);
     if (server == null) {
-      server = TransportServer.start(LOOPBACK, 0, backend.transport(),
+      server = TransportServer.start(bind, 0, backend.transport(),
           new ControlEndpoint("driver (MPI ranks)", new FromRanks()), driver::driverBlock,
           driver::driverClass);
+      servers.put(bind, server);
     }
     return server.port();
+  }
+
+  /**
+   * What an executor says of an Open MPI daemon it runs for a gang ({@code DaemonOutput},
+   * {@code DaemonExited}); on a network thread.
+   */
+  public void received(io.dflow.executor.protocol.ExecutorId from, ControlMessage message) {
+    relay.received(from, message);
   }
 
   @Override
@@ -107,10 +136,9 @@ public final class GangRunner implements GangLauncher, AutoCloseable {
     }
     workers.shutdown();
     timers.shutdownNow();
+    relay.close();
     synchronized (this) {
-      if (server != null) {
-        server.close();
-      }
+      servers.values().forEach(TransportServer::close);
     }
   }
 

@@ -5,6 +5,7 @@ import io.dflow.driver.backend.ClusterBackend;
 import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.scheduler.GangLauncher.Gang;
 import io.dflow.executor.ExecutorMain;
+import io.dflow.executor.mpi.RankEnvironment;
 import io.dflow.executor.mpi.RankMain;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.TransportConf;
@@ -71,6 +72,9 @@ final class RunningGang {
   private final TaskEnded[] ended;
   private final List<ScheduledFuture<?>> timeouts = new ArrayList<>();
   private final long launchedNanos = System.nanoTime();
+  private final String agentToken = newToken();
+  private final RankArchive archive;
+  private RankArchive.Use archiveUse;
   private Path log;
   private Process process;
   private int connected;
@@ -78,7 +82,9 @@ final class RunningGang {
   private boolean finished;
 
   RunningGang(String id, Gang gang, java.util.Map<String, String> conf, ClusterBackend backend,
-      DriverEndpoint driver, ExecutorService workers, ScheduledExecutorService timers, Consumer<RunningGang> onDone) {
+      DriverEndpoint driver, RankArchive archive, ExecutorService workers, ScheduledExecutorService timers,
+      Consumer<RunningGang> onDone) {
+    this.archive = archive;
     this.id = id;
     this.gang = gang;
     this.size = gang.tasks().size();
@@ -102,18 +108,50 @@ final class RunningGang {
     return gang.stage().stage();
   }
 
-  /** Starts {@code mpirun}, its ranks told to connect to {@code port}; on a worker thread. */
-  void start(int port) throws IOException {
-    log = Files.createDirectories(backend.appDir().resolve("mpi")).resolve(id + ".log");
+  /** Whether some rank's slot is on another host than the driver's. */
+  boolean acrossHosts() {
+    return gang.executors().stream().map(RunningGang::machineOf).anyMatch(h -> !MpirunCommand.isThisMachine(h));
+  }
+
+  /** The token this gang's launch agents prove themselves with: random, in mpirun's environment only. */
+  String agentToken() {
+    return agentToken;
+  }
+
+  /** The first of this gang's executors at {@code host} (as mpirun names it), or null. */
+  io.dflow.driver.backend.ExecutorHandle executorAt(String host) {
+    return gang.executors().stream().filter(e -> machineOf(e).equals(host)).findFirst().orElse(null);
+  }
+
+  /**
+   * Starts {@code mpirun}, its ranks told to connect to {@code driverHost:port}; on a worker
+   * thread. With {@code agentPort} (0: none) its daemons on other hosts are started through the
+   * driver's launch relay on that loopback port.
+   */
+  void start(String driverHost, int port, int agentPort) throws IOException {
+    Path mpiDir = Files.createDirectories(backend.appDir().resolve("mpi"));
+    log = mpiDir.resolve(id + ".log");
     TransportConf transport = backend.transport();
-    List<String> rank = new ArrayList<>(backend.javaCommand());
-    rank.addAll(List.of(RankMain.class.getName(), "--driver", GangRunner.LOOPBACK + ":" + port, "--gang", id));
+    RankArchive.Use use = archive.use(backend.javaCommand(), id, agentPort == 0);
+    synchronized (this) {
+      if (finished) {
+        archive.finished(use, false); // killed before it started
+        return;
+      }
+      archiveUse = use;
+    }
+    List<String> rank = new ArrayList<>(use.command());
+    rank.addAll(List.of(RankMain.class.getName(), "--driver", driverHost + ":" + port, "--gang", id));
     rank.addAll(io.dflow.executor.net.TransportOptions.of(transport));
+    List<String> placement = agentPort == 0 ? MpirunCommand.oneMachine()
+        : MpirunCommand.acrossHosts(agentScript(mpiDir, agentPort), MpirunCommand.networkOf(driverHost));
     List<String> cmd = MpirunCommand.of(conf.get(DflowConf.MPI_MPIRUN),
-        gang.executors().stream().map(RunningGang::machineOf).toList(), conf.get(DflowConf.MPI_OPTIONS), rank);
+        gang.executors().stream().map(RunningGang::machineOf).toList(), conf.get(DflowConf.MPI_OPTIONS), placement,
+        rank);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
     pb.environment().putAll(RankEnvironment.VARIABLES);
+    pb.environment().put(DaemonAgent.TOKEN_ENV, agentToken);
     synchronized (this) {
       if (finished) {
         return; // killed before it started
@@ -140,6 +178,31 @@ final class RunningGang {
         Thread.currentThread().interrupt();
       }
     });
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * The launch agent mpirun runs in place of ssh: a script that starts {@link DaemonAgent} with
+   * this JVM's {@code java} and class path, told the relay's port and this gang.
+   */
+  private Path agentScript(Path mpiDir, int agentPort) throws IOException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String script = "#!/bin/sh\nexec " + shellQuoted(javaBin) + " -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+        + " -Xmx32m -cp " + shellQuoted(System.getProperty("java.class.path")) + " " + DaemonAgent.class.getName()
+        + " " + agentPort + " " + id + " \"$@\"\n";
+    Path agent = mpiDir.resolve(id + ".agent");
+    Files.writeString(agent, script);
+    Files.setPosixFilePermissions(agent, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    return agent;
+  }
+
+  private static String shellQuoted(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
   }
 
   /**
@@ -312,6 +375,7 @@ final class RunningGang {
 
   private void finish(List<TaskEnded> out) {
     finished = true;
+    archive.finished(archiveUse, succeeded == size);
     timeouts.forEach(t -> t.cancel(false));
     driver.received(gang.executors().get(0).id(), new StatusUpdate(out));
     onDone.accept(this);

@@ -118,6 +118,34 @@ public sealed interface ControlMessage extends Serializable {
   record RankTask(RegisterStage stage, TaskLaunch task, ExecutorId executor, String executorDir)
       implements ControlMessage {}
 
+  /**
+   * Driver to executor: start the Open MPI daemon ({@code orted}) of MPI gang {@code gang} on
+   * this host, as {@code mpirun}'s launch agent asked for it ({@code command}: the words the
+   * agent was given after the host name, shell-quoted as for a remote shell). The executor
+   * checks it is an {@code orted} command line of an {@code mpirun} on the driver's host
+   * ({@code io.dflow.executor.mpi.OrtedCommand}) and answers with {@link DaemonOutput}s and one
+   * {@link DaemonExited}.
+   *
+   * @param launch the driver's number for this launch, which the answers carry
+   */
+  record LaunchDaemon(String gang, long launch, List<String> command) implements ControlMessage {
+    public LaunchDaemon {
+      command = List.copyOf(command);
+    }
+  }
+
+  /** Executor to driver: bytes the daemon of {@code launch} wrote on its stdout or stderr. */
+  record DaemonOutput(long launch, boolean stderr, byte[] bytes) implements ControlMessage {}
+
+  /**
+   * Executor to driver: the daemon of {@code launch} exited with {@code code}, or was never
+   * started ({@code refusal} says why; null when it ran).
+   */
+  record DaemonExited(long launch, int code, String refusal) implements ControlMessage {}
+
+  /** Driver to executor: stop the daemon of {@code launch} and every process under it. */
+  record StopDaemon(long launch) implements ControlMessage {}
+
   /** Driver to executor: finish and exit. */
   record StopExecutor() implements ControlMessage {}
 }

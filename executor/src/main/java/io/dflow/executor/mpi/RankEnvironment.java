@@ -1,12 +1,16 @@
-package io.dflow.driver.mpi;
+package io.dflow.executor.mpi;
 
+import java.util.List;
 import java.util.Map;
 
-/** The environment {@code mpirun} and its rank JVMs run with, beyond the run's secret. */
-final class RankEnvironment {
+/**
+ * The environment Open MPI's processes run with, beyond the run's secret: {@code mpirun} and its
+ * rank JVMs on the driver's machine, and the Open MPI daemons executors start on other hosts.
+ */
+public final class RankEnvironment {
   private RankEnvironment() {}
 
-  static final Map<String, String> VARIABLES = Map.of(
+  public static final Map<String, String> VARIABLES = Map.of(
       // dflow's executors may run as root in containers; Open MPI refuses that unless told
       "OMPI_ALLOW_RUN_AS_ROOT", "1",
       "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1",
@@ -16,5 +20,5 @@ final class RankEnvironment {
       "UCX_ERROR_SIGNALS", "");
 
   /** The variables {@code mpirun} exports to ranks on other hosts ({@code -x}). */
-  static final java.util.List<String> EXPORTED = java.util.List.of("UCX_ERROR_SIGNALS");
+  public static final List<String> EXPORTED = List.of("UCX_ERROR_SIGNALS");
 }
