@@ -177,6 +177,22 @@ class MpiGangTest {
   }
 
   @Test
+  void ranksReadACachedDatasetFromTheExecutorsHoldingItInsteadOfComputingItAgain() throws IOException {
+    Path markers = Files.createDirectories(dir.resolve("markers"));
+    Printed p = run("local-cluster[2,2]", "dflowtest.jobs.MpiCachedJob", TestJars.testJobs(dir), markers.toString());
+    assertEquals(0, p.run().exit(), p.run().err());
+    long total = 40_000L * 40_001 / 2;
+    assertTrue(p.out().contains("count 40000 totals [" + total + ", " + total + ", " + total + ", " + total + "]"),
+        p.out());
+    List<String> computed;
+    try (var files = Files.list(markers)) {
+      computed = files.map(f -> f.getFileName().toString().replaceAll("-\\d+$", "")).sorted().toList();
+    }
+    assertEquals(List.of("computed-0", "computed-1", "computed-2", "computed-3"), computed,
+        "each partition computed once, by the count; the ranks fetched them from the cache");
+  }
+
+  @Test
   void aRankThatThrowsFailsTheJobNamingTheRankAndItsError() throws IOException {
     Printed p = run("local[4]", "dflowtest.jobs.MpiFailingJob", TestJars.testJobs(dir), "throw", "4");
     assertEquals(1, p.run().exit(), p.run().err());

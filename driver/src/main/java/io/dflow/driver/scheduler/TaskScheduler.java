@@ -612,7 +612,7 @@ final class TaskScheduler {
         TaskSetManager.Task task = gang.task(index);
         int rank = task.partition(); // a gang's task set holds every partition: rank i computes partition i
         launches[rank] = new TaskLaunch(new TaskAttempt(taskId, gang.id, task.partition(),
-            gang.running(taskId).attempt()), task.inputs(), List.of());
+            gang.running(taskId).attempt()), task.inputs(), task.cached());
         where[rank] = s.handle;
         launched++;
       }

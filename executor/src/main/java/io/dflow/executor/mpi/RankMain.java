@@ -214,8 +214,8 @@ public final class RankMain implements Callable<Integer> {
       TransportClient client, Path executorDir, Path scratch) throws IOException {
     ShuffleStore shuffles = new ShuffleStore(executorDir.resolve("shuffle"));
     BlockStore blocks = new BlockStore(scratch.resolve("blocks"), RANK_STORAGE_BYTES);
-    NetworkFetcher fetcher = new NetworkFetcher(t.executor(),
-        blockId -> BlockIds.isShuffle(blockId) ? shuffles.resolve(blockId) : blocks.resolve(blockId), transport);
+    // the executor's shuffle files are read from its folder; its cached partitions from its block server
+    NetworkFetcher fetcher = new NetworkFetcher(t.executor(), shuffles::resolve, BlockIds::isShuffle, transport);
     try {
       JarCache jars = new JarCache(scratch.resolve("jars"),
           sha -> ExecutorMain.fetch(client, "jar/" + sha, "job jar " + sha),

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NetworkFetcher implements BlockFetcher, AutoCloseable {
   private final ExecutorId self;
   private final BlockResolver local;
+  private final java.util.function.Predicate<String> heldHere;
   private final TransportConf transport;
   private final Map<String, TransportClient> peers = new ConcurrentHashMap<>();
 
@@ -29,15 +30,26 @@ public final class NetworkFetcher implements BlockFetcher, AutoCloseable {
    * @param transport null when there are no peers (every block is local)
    */
   public NetworkFetcher(ExecutorId self, BlockResolver local, TransportConf transport) {
+    this(self, local, blockId -> true, transport);
+  }
+
+  /**
+   * @param heldHere which of {@code self}'s blocks this process holds ({@code local} resolves
+   *     them); the others are fetched from {@code self}'s block server like a peer's (an MPI rank
+   *     reads its executor's shuffle files, but not the partitions cached in that executor's memory)
+   */
+  public NetworkFetcher(ExecutorId self, BlockResolver local, java.util.function.Predicate<String> heldHere,
+      TransportConf transport) {
     this.self = self;
     this.local = local;
+    this.heldHere = heldHere;
     this.transport = transport;
   }
 
   @Override
   public CompletableFuture<BlockData> fetch(ExecutorId executor, String address, int port, String blockId) {
     try {
-      if (executor.equals(self)) {
+      if (executor.equals(self) && heldHere.test(blockId)) {
         return CompletableFuture.completedFuture(local.resolve(blockId));
       }
       return peer(executor, address, port).fetch(blockId).thenApply(bytes -> new HeapBlock(bytes, bytes.length));

@@ -132,7 +132,9 @@ final class OpEvaluator {
     long memory = op.level() == StorageLevel.DISK ? 0 : store.memoryBytes();
     buffer = ctx.keep(compute(op.input(), partition), op.encoder(), memory);
     var updates = store.put(op.nodeId(), partition, buffer, op.level());
-    ctx.blockUpdates.addAll(updates);
+    if (ctx.env.rank() == null) {
+      ctx.blockUpdates.addAll(updates); // a rank's store ends with the rank: nobody could fetch from it
+    }
     boolean stored = updates.stream().anyMatch(u -> u.stored() && u.node() == op.nodeId() && u.partition() == partition);
     if (!stored) {
       ctx.closeLater(buffer);
@@ -143,7 +145,9 @@ final class OpEvaluator {
   /** The partition fetched from another executor that the driver says holds it, or null. */
   private PartitionBuffer fetchCached(PartitionOp.Persisted op, int partition) {
     for (CachedBlockLocation at : ctx.launch.cached()) {
-      if (at.node() != op.nodeId() || at.partition() != partition || at.executor().equals(ctx.env.executor())) {
+      // an executor's own store was looked in already; a rank runs beside its executor, so it fetches from it too
+      boolean ownStore = at.executor().equals(ctx.env.executor()) && ctx.env.rank() == null;
+      if (at.node() != op.nodeId() || at.partition() != partition || ownStore) {
         continue;
       }
       try {
