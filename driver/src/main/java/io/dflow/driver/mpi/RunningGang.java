@@ -4,7 +4,6 @@ import io.dflow.driver.DflowConf;
 import io.dflow.driver.backend.ClusterBackend;
 import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.scheduler.GangLauncher.Gang;
-import io.dflow.executor.ExecutorMain;
 import io.dflow.executor.mpi.RankMain;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.TransportConf;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,7 +110,7 @@ final class RunningGang {
     List<String> cmd = MpirunCommand.of(conf.get(DflowConf.MPI_MPIRUN),
         gang.executors().stream().map(RunningGang::machineOf).toList(), conf.get(DflowConf.MPI_OPTIONS), rank);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
+    pb.environment().putAll(io.dflow.executor.RunSecret.environment(transport));
     pb.environment().putAll(RankEnvironment.VARIABLES);
     synchronized (this) {
       if (finished) {
