@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The cost of dflow.network.crypto.enabled: the same shuffle-heavy job (bench/shuffle.sh's sort,
+# 90-byte values) on local-cluster[2,1], with the transport plain and with TLS, alternated per rep;
+# the figure is the median of the per-rep ratios TLS / plain. Writes the section "Encrypted
+# transport" of bench/RESULTS.md.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: bench/tls.sh [--records 2000000] [--reps 3] [--job sort] [--timeout 1800]
+  --records   records of the job, over 8 map and 8 reduce partitions
+  --reps      timed runs per setting (at least 3); plain and TLS alternate which goes first
+  --job       which of bench/shuffle.sh's jobs: sort (the default), group or reduce
+  --timeout   seconds after which one run is stopped
+USAGE
+}
+
+records=2000000
+reps=3
+job=sort
+timeout_s=1800
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --records) records=${2:?--records needs a value}; shift 2 ;;
+    --reps) reps=${2:?--reps needs a value}; shift 2 ;;
+    --job) job=${2:?--job needs a value}; shift 2 ;;
+    --timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "tls.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+bad_usage() { echo "tls.sh: $*" >&2; usage >&2; exit 2; }
+for n in "$records" "$reps" "$timeout_s"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || bad_usage "not a positive whole number: $n"
+done
+((reps >= 3)) || bad_usage "--reps must be at least 3 (a median of ratios), got $reps"
+[[ $job =~ ^(sort|group|reduce)$ ]] || bad_usage "unknown job '$job' (sort, group or reduce)"
+command_line="bench/tls.sh --records $records --reps $reps --job $job"
+((timeout_s != 1800)) && command_line+=" --timeout $timeout_s"
+
+partitions=8
+master='local-cluster[2,1]'
+
+cd "$(dirname "$0")/.."
+work=bench/work/tls
+logs=$work/logs
+classes=$work/classes
+mkdir -p "$logs"
+BENCH_SCRIPT=tls.sh LOGS=$logs TIMEOUT_S=$timeout_s
+source bench/src/peer-runs.sh
+require_gnu_time
+warm_up_dflow
+
+api_jar=$(ls api/target/dflow-api-*.jar 2>/dev/null | head -n 1)
+[[ -n $api_jar ]] || die "no api/target/dflow-api-*.jar after bin/dflow's build"
+rm -rf "$classes" && mkdir -p "$classes"
+javac -d "$classes" -cp "$api_jar" bench/src/ShuffleJob.java \
+  bench/peers/records/src/main/java/io/dflow/bench/shuffle/ShuffleRecords.java
+job_jar=$work/shuffle-job.jar
+jar cf "$job_jar" -C "$classes" .
+
+stamp=$(date -u +%Y%m%d-%H%M%S)
+times=$work/times-$stamp.tsv
+printf 'rep\tsetting\twall_s\tjob_s\tcpu_s\tpeak_rss_kb\tcount\n' >"$times"
+first_count=
+for ((rep = 1; rep <= reps; rep++)); do
+  for setting in $(order_for_rep "$rep" plain tls); do
+    crypto=false
+    [[ $setting == tls ]] && crypto=true
+    log=$logs/$job-$setting-$rep
+    timed "$log" env -u DFLOW_DRIVER_OPTS -u DFLOW_DRIVER_MEMORY bin/dflow run --master "$master" \
+      --conf "dflow.network.crypto.enabled=$crypto" --class ShuffleJob "$job_jar" "$job" "$records" "$partitions"
+    if ((STATUS != 0)); then
+      tail -n 20 "$log.err" >&2
+      die "$job with $setting transport failed (exit $STATUS; logs: $log.out, $log.err)"
+    fi
+    count=$(result_field "$log" count)
+    job_s=$(result_field "$log" job_s)
+    [[ $count =~ ^[0-9]+$ ]] || die "$setting run printed no 'RESULT ... count=N' line (see $log.out)"
+    if [[ -z $first_count ]]; then
+      first_count=$count
+    elif [[ $count != "$first_count" ]]; then
+      die "the $setting run of rep $rep counted $count, an earlier run $first_count"
+    fi
+    printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$setting" "$WALL" "$job_s" "$CPU_S" "$RSS_KB" "$count" >>"$times"
+    echo "rep $rep $setting: job $job_s s, wall $WALL s, driver CPU $CPU_S s, count $count" >&2
+  done
+done
+
+python3 - "$times" bench/RESULTS.md "$command_line" "$(commit_line)" "$(machine_line)" "$job" "$records" \
+  "$partitions" "$master" <<'PY'
+import csv, re, statistics, sys, datetime
+times, results, command, commit, machine, job, records, partitions, master = sys.argv[1:]
+rows = list(csv.DictReader(open(times), delimiter='\t'))
+by = {}
+for r in rows:
+    by.setdefault(int(r['rep']), {})[r['setting']] = r
+reps = sorted(by)
+def ratio(field):
+    return [float(by[k]['tls'][field]) / float(by[k]['plain'][field]) for k in reps]
+job_ratios, wall_ratios = ratio('job_s'), ratio('wall_s')
+lines = ['## Encrypted transport', '',
+         f'{datetime.date.today().isoformat()}, commit {commit}. `{job}` job of `bench/shuffle.sh` '
+         f'({int(records):,} records, {partitions} map and reduce partitions) on `{master}`, with '
+         '`dflow.network.crypto.enabled` false (plain TCP, shuffle blocks sent zero-copy) and true '
+         '(TLS 1.3, AES-GCM in the JDK provider, blocks read into buffers), alternated: odd reps run plain first.',
+         '', f'Machine: {machine}. The machine is shared with other work and noisy: read the ratios, not the seconds.',
+         '', f'Command: `{command}`', '',
+         '| rep | plain job s | TLS job s | TLS / plain (job) | plain wall s | TLS wall s | TLS / plain (wall) |',
+         '|---|---|---|---|---|---|---|']
+for k, jr, wr in zip(reps, job_ratios, wall_ratios):
+    p, t = by[k]['plain'], by[k]['tls']
+    lines.append(f"| {k} | {float(p['job_s']):.2f} | {float(t['job_s']):.2f} | {jr:.3f} | "
+                 f"{float(p['wall_s']):.2f} | {float(t['wall_s']):.2f} | {wr:.3f} |")
+lines += ['', f'**Median of the per-rep ratios: {statistics.median(job_ratios):.3f} for the job '
+          f'(driver-measured, executors started), {statistics.median(wall_ratios):.3f} for the whole '
+          'command (JVM and executor start-up included).** Every run counted '
+          f"{rows[0]['count']} records.", '']
+section = '\n'.join(lines) + '\n'
+text = open(results).read()
+m = re.search(r'^## Encrypted transport\n.*?(?=^## |\Z)', text, re.S | re.M)
+text = text[:m.start()] + section + text[m.end():] if m else text.rstrip('\n') + '\n\n' + section
+open(results, 'w').write(text)
+PY
+echo "raw figures: $times; section written to bench/RESULTS.md" >&2
