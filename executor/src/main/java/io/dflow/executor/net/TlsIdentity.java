@@ -27,12 +27,12 @@ import java.util.HexFormat;
  * An application's TLS key pair and self-signed certificate (EC P-256, ECDSA with SHA-256), made
  * by the driver when the application starts and handed to every process of the application by
  * the same private route as its secret. Both ends of a connection present this certificate and
- * trust it alone ({@link OnlyThisCertificate}), over TLS 1.3 only.
+ * trust it alone ({@link OnlyThisKey}, {@link OnlyThisCertificate}), over TLS 1.3 only.
  *
  * <p>Made with the JDK alone: the certificate is a short DER structure signed here. Its
  * {@link #encode() encoding} is the private key (PKCS #8) and the certificate, length-prefixed.
  *
- * <p>Threading: immutable; the Netty contexts are built once, on first use, by any thread.
+ * <p>Threading: immutable, with the Netty contexts of both ends built with it.
  */
 public final class TlsIdentity {
   /** The only protocol spoken. */
@@ -44,12 +44,17 @@ public final class TlsIdentity {
 
   private final PrivateKey key;
   private final X509Certificate certificate;
-  private volatile SslContext server;
-  private volatile SslContext client;
+  /** Accepting side: requires the client's certificate. */
+  private final SslContext server;
+  /** Connecting side: presents the certificate too. */
+  private final SslContext client;
 
   private TlsIdentity(PrivateKey key, X509Certificate certificate) {
     this.key = key;
     this.certificate = certificate;
+    OnlyThisKey keys = new OnlyThisKey(key, certificate);
+    this.server = build(SslContextBuilder.forServer(keys).clientAuth(ClientAuth.REQUIRE));
+    this.client = build(SslContextBuilder.forClient().keyManager(keys));
   }
 
   /** A fresh key pair and a certificate for it, valid from yesterday for ten years. */
@@ -121,38 +126,10 @@ public final class TlsIdentity {
     }
   }
 
-  /** Accepting side: requires the client's certificate. */
-  SslContext serverContext() {
-    SslContext c = server;
-    if (c == null) {
-      synchronized (this) {
-        if (server == null) {
-          server = build(SslContextBuilder.forServer(key, certificate).clientAuth(ClientAuth.REQUIRE));
-        }
-        c = server;
-      }
-    }
-    return c;
-  }
-
-  /** Connecting side: presents the certificate too. */
-  SslContext clientContext() {
-    SslContext c = client;
-    if (c == null) {
-      synchronized (this) {
-        if (client == null) {
-          client = build(SslContextBuilder.forClient().keyManager(key, certificate));
-        }
-        c = client;
-      }
-    }
-    return c;
-  }
-
   /** A TLS handler for one connection; its handshake must end within {@code handshakeTimeoutMillis}. */
   io.netty.handler.ssl.SslHandler handler(boolean accepting, io.netty.buffer.ByteBufAllocator alloc,
       long handshakeTimeoutMillis) {
-    io.netty.handler.ssl.SslHandler handler = (accepting ? serverContext() : clientContext()).newHandler(alloc);
+    io.netty.handler.ssl.SslHandler handler = (accepting ? server : client).newHandler(alloc);
     handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
     return handler;
   }
