@@ -10,8 +10,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.channels.ClosedChannelException;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * the timeout, and swaps itself for the real pipeline on success.
  *
  * <p>While it runs it is the only handler in the pipeline but the TLS handler (whose failure,
- * reported as an event, fails this handshake too, with the reason in one line). It copies inbound bytes into a field
- * array whose size it chose itself, so a peer's bytes never size an allocation and no length
- * from the peer is trusted. A field completed with more bytes behind it in the same read means
- * the peer did not wait for our reply, which is a protocol violation, except after the very
- * last field where a subclass may allow trailing (authenticated) frames. A failure logs one
- * WARN with the remote address and closes the connection.
+ * reported as an event, fails this handshake too, with the reason in one line). It copies
+ * inbound bytes into a field array whose size it chose itself, so a peer's bytes never size an
+ * allocation and no length from the peer is trusted. A field completed with more bytes behind
+ * it in the same read means the peer did not wait for our reply, which is a protocol violation,
+ * except after the very last field where a subclass may allow trailing (authenticated) frames.
+ * A failure logs one WARN with the remote address and closes the connection.
  *
  * <p>States: {@code NEW → RUNNING → (SUCCEEDED | FAILED)}. All on the channel's event loop.
  */
@@ -116,9 +116,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    while (firstFilled < firstBytes.length && buf.readableBytes() > firstFilled) {
-      firstBytes[firstFilled] = buf.getByte(buf.readerIndex() + firstFilled);
-      firstFilled++;
+    for (int i = 0; firstFilled < firstBytes.length && i < buf.readableBytes(); i++) {
+      firstBytes[firstFilled++] = buf.getByte(buf.readerIndex() + i);
     }
     boolean handedOn = false;
     try {
