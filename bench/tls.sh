@@ -7,10 +7,12 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: bench/tls.sh [--records 2000000] [--reps 3] [--job sort] [--timeout 1800]
+usage: bench/tls.sh [--records 2000000] [--reps 3] [--job sort] [--fetch-mib 64] [--timeout 1800]
   --records   records of the job, over 8 map and 8 reduce partitions
   --reps      timed runs per setting (at least 3); plain and TLS alternate which goes first
   --job       which of bench/shuffle.sh's jobs: sort (the default), group or reduce
+  --fetch-mib the block of the microfigure: fetches of it over one loopback connection, plain and
+              TLS, --reps times each, in one warm JVM (bench/src/TlsFetchThroughput.java)
   --timeout   seconds after which one run is stopped
 USAGE
 }
@@ -19,23 +21,25 @@ records=2000000
 reps=3
 job=sort
 timeout_s=1800
+fetch_mib=64
 while [[ $# -gt 0 ]]; do
   case $1 in
     --records) records=${2:?--records needs a value}; shift 2 ;;
     --reps) reps=${2:?--reps needs a value}; shift 2 ;;
     --job) job=${2:?--job needs a value}; shift 2 ;;
+    --fetch-mib) fetch_mib=${2:?--fetch-mib needs a value}; shift 2 ;;
     --timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "tls.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 bad_usage() { echo "tls.sh: $*" >&2; usage >&2; exit 2; }
-for n in "$records" "$reps" "$timeout_s"; do
+for n in "$records" "$reps" "$timeout_s" "$fetch_mib"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || bad_usage "not a positive whole number: $n"
 done
 ((reps >= 3)) || bad_usage "--reps must be at least 3 (a median of ratios), got $reps"
 [[ $job =~ ^(sort|group|reduce)$ ]] || bad_usage "unknown job '$job' (sort, group or reduce)"
-command_line="bench/tls.sh --records $records --reps $reps --job $job"
+command_line="bench/tls.sh --records $records --reps $reps --job $job --fetch-mib $fetch_mib"
 ((timeout_s != 1800)) && command_line+=" --timeout $timeout_s"
 
 partitions=8
@@ -98,10 +102,18 @@ print("%.2f" % ((max(adds) - ev[0]["time"]) / 1000))' "$events") || die "cannot 
   done
 done
 
+# the microfigure: dflow's own jars, the one JVM warm
+lib_cp=$(ls driver/target/lib/*.jar | tr '\n' ':')
+javac -d "$classes" -cp "$lib_cp" bench/src/TlsFetchThroughput.java
+fetches=$work/fetches-$stamp.txt
+timeout --foreground "$timeout_s" java -Xmx2g -cp "$lib_cp$classes" TlsFetchThroughput "$fetch_mib" "$reps" 5 \
+  >"$fetches" 2>"$logs/fetches.err" || die "the fetch microfigure failed (see $logs/fetches.err)"
+grep '^RESULT' "$fetches" >&2
+
 python3 - "$times" bench/RESULTS.md "$command_line" "$(commit_line)" "$(machine_line)" "$job" "$records" \
-  "$partitions" "$master" <<'PY'
+  "$partitions" "$master" "$fetches" "$fetch_mib" <<'PY'
 import csv, re, statistics, sys, datetime
-times, results, command, commit, machine, job, records, partitions, master = sys.argv[1:]
+times, results, command, commit, machine, job, records, partitions, master, fetches, fetch_mib = sys.argv[1:]
 rows = list(csv.DictReader(open(times), delimiter='\t'))
 by = {}
 for r in rows:
@@ -133,6 +145,20 @@ lines += ['', f'**Median of the per-rep ratios: {statistics.median(job_ratios):.
           'command (JVM and executor start-up included); executors registered a median '
           f'{statistics.median(start_extra):.1f} s later with TLS.** Every run counted '
           f"{rows[0]['count']} records.", '']
+tput = {}
+for line in open(fetches):
+    m = re.match(r'RESULT rep=(\d+) setting=(\w+) mib_s=([0-9.]+)', line)
+    if m:
+        tput.setdefault(int(m.group(1)), {})[m.group(2)] = float(m.group(3))
+lines += [f'Microfigure, `bench/src/TlsFetchThroughput.java`: fetches of one {fetch_mib} MiB block over one '
+          'loopback connection in one warm JVM (server and client), 3 untimed and 5 timed per run.', '',
+          '| rep | plain MiB/s | TLS MiB/s | TLS / plain |', '|---|---|---|---|']
+fetch_ratios = []
+for k in sorted(tput):
+    r = tput[k]['tls'] / tput[k]['plain']
+    fetch_ratios.append(r)
+    lines.append(f"| {k} | {tput[k]['plain']:.0f} | {tput[k]['tls']:.0f} | {r:.3f} |")
+lines += ['', f'**Median of the per-rep ratios: {statistics.median(fetch_ratios):.3f}.**', '']
 section = '\n'.join(lines) + '\n'
 text = open(results).read()
 m = re.search(r'^## Encrypted transport\n.*?(?=^## |\Z)', text, re.S | re.M)
