@@ -28,6 +28,8 @@ public final class DflowConf {
   public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
   public static final String MAX_FRAME = "dflow.rpc.maxFrameBytes";
   public static final String HANDSHAKE_TIMEOUT = "dflow.rpc.handshakeTimeoutMs";
+  /** TLS on every connection; unset: on for {@code yarn} only ({@link #networkCrypto}). */
+  public static final String NETWORK_CRYPTO = "dflow.network.crypto.enabled";
   public static final String EVENT_LOG_ENABLED = "dflow.eventLog.enabled";
   public static final String EVENT_LOG_DIR = "dflow.eventLog.dir";
   /** The live report's port: unset (the default) for none, 0 for any free port. */
@@ -91,7 +93,7 @@ public final class DflowConf {
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
       io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
       io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS,
-      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY, UI_PORT, UI_HOST);
+      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY, UI_PORT, UI_HOST, NETWORK_CRYPTO);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -101,7 +103,7 @@ public final class DflowConf {
 
   /** Settings that are true or false, nothing else. */
   static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress",
-      EVENT_LOG_ENABLED, io.dflow.driver.scheduler.Speculation.ENABLED,
+      EVENT_LOG_ENABLED, NETWORK_CRYPTO, io.dflow.driver.scheduler.Speculation.ENABLED,
       io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED);
 
   private DflowConf() {}
@@ -331,6 +333,20 @@ public final class DflowConf {
 
   static boolean booleanValue(Map<String, String> conf, String key) {
     return Boolean.parseBoolean(conf.getOrDefault(key, "false").trim());
+  }
+
+  /**
+   * Whether connections are encrypted: {@code dflow.network.crypto.enabled} if set, else
+   * {@code onByDefault} (true for a master whose connections cross a shared network).
+   */
+  public static boolean networkCrypto(Map<String, String> conf, boolean onByDefault) {
+    String set = conf.get(NETWORK_CRYPTO);
+    return set == null || set.isBlank() ? onByDefault : Boolean.parseBoolean(set.trim());
+  }
+
+  /** A fresh key and certificate for the application when {@link #networkCrypto} says so, else null. */
+  public static io.dflow.executor.net.TlsIdentity tlsIdentity(Map<String, String> conf, boolean onByDefault) {
+    return networkCrypto(conf, onByDefault) ? io.dflow.executor.net.TlsIdentity.generate() : null;
   }
 
   static int intValue(Map<String, String> conf, String key) {

@@ -78,8 +78,15 @@ class MpiGangTest {
       numbers[i] = random.nextDouble();
       serial += numbers[i];
     }
-    for (String master : List.of("local[4]", "local-cluster[2,2]")) {
-      Printed p = run(master, "io.dflow.examples.MpiPsum", TestJars.examples(), "4", String.valueOf(n), "5");
+    // the last run's ranks connect over TLS, their key material passed through mpirun's environment
+    for (String run : List.of("local[4]", "local-cluster[2,2]", "local-cluster[2,2] dflow.network.crypto.enabled=true")) {
+      String master = run.split(" ")[0];
+      List<String> args = new ArrayList<>();
+      if (run.contains(" ")) {
+        args.addAll(List.of("--conf", run.split(" ")[1]));
+      }
+      args.addAll(List.of("4", String.valueOf(n), "5"));
+      Printed p = run(master, "io.dflow.examples.MpiPsum", TestJars.examples(), args.toArray(String[]::new));
       assertEquals(0, p.run().exit(), p.run().err());
       Matcher m = Pattern.compile("rank (\\d): its slice sums to (\\S+), the total is (\\S+)").matcher(p.out());
       double sliceSum = 0;
@@ -98,8 +105,8 @@ class MpiGangTest {
       }
       assertEquals(4, ranks, p.out());
       assertEquals(1, totals.stream().distinct().count(), "every rank has the same total: " + totals);
-      assertEquals(serial, totals.get(0), 1e-9 * n, master);
-      assertEquals(sliceSum, totals.get(0), 1e-9, master);
+      assertEquals(serial, totals.get(0), 1e-9 * n, run);
+      assertEquals(sliceSum, totals.get(0), 1e-9, run);
       assertTrue(p.run().err().contains("mpi(4)"), p.run().err());
     }
   }

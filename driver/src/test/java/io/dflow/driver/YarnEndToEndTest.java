@@ -67,6 +67,7 @@ class YarnEndToEndTest {
     Set<String> commandLines = new HashSet<>();
     Set<String> containerEnvironments = new HashSet<>();
     String secret = null;
+    String tlsKey = null;
     String jobJar = java.util.HexFormat.of().formatHex(
         java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(TestJars.examples())));
     boolean readShippedJar = false;
@@ -80,6 +81,7 @@ class YarnEndToEndTest {
         }
         if (cmd.contains("io.dflow.executor.ExecutorMain")) {
           secret = secret != null ? secret : credentialSecret(p);
+          tlsKey = tlsKey != null ? tlsKey : credential(p, "dflow.tls.identity");
           // the executor's stderr, in YARN's log folder for its container
           readShippedJar |= procFile(p, "fd/2").contains("job jar " + jobJar + " read from ./" + jobJar + ".jar");
         }
@@ -91,14 +93,17 @@ class YarnEndToEndTest {
     assertEquals(expected, counts(out), log);
     assertTrue(log.contains(" reused from ") && !log.contains("jars 0 uploaded"), "the first application ships jars:\n" + log);
     assertNotNull(secret, "an executor container's credentials have the secret:\n" + log);
+    assertNotNull(tlsKey, "on yarn connections are TLS by default, the key among the credentials:\n" + log);
     assertTrue(readShippedJar, "an executor read the job jar YARN localised, not fetched from the driver:\n" + log);
     assertTrue(commandLines.stream().anyMatch(c -> c.contains("io.dflow.driver.yarn.ApplicationMaster")), log);
     for (String cmd : commandLines) {
       assertFalse(cmd.contains(secret), "the secret is on a command line: " + cmd);
+      assertFalse(cmd.contains(tlsKey), "the TLS key is on a command line: " + cmd);
     }
     assertFalse(containerEnvironments.isEmpty());
     for (String env : containerEnvironments) {
       assertFalse(env.contains(secret) || env.contains("DFLOW_SECRET"), "the secret is in a container's environment");
+      assertFalse(env.contains(tlsKey) || env.contains("DFLOW_TLS_KEY"), "the TLS key is in a container's environment");
     }
     ApplicationReport app = onlyApplicationNamed("plain");
     assertEquals(YarnApplicationState.FINISHED, app.getYarnApplicationState());
@@ -354,6 +359,11 @@ class YarnEndToEndTest {
 
   /** The run's secret among the YARN credentials of {@code p}'s container, in hex; null if it has none or ended. */
   private static String credentialSecret(ProcessHandle p) {
+    return credential(p, "dflow.secret");
+  }
+
+  /** The secret key {@code name} among the YARN credentials of {@code p}'s container, in hex; null if none or ended. */
+  private static String credential(ProcessHandle p, String name) {
     String tokens = environ(p).get("HADOOP_TOKEN_FILE_LOCATION");
     if (tokens == null) {
       return null;
@@ -361,7 +371,7 @@ class YarnEndToEndTest {
     try {
       byte[] key = org.apache.hadoop.security.Credentials.readTokenStorageFile(
           new org.apache.hadoop.fs.Path(Path.of(tokens).toUri()), new org.apache.hadoop.conf.Configuration(false))
-          .getSecretKey(new org.apache.hadoop.io.Text("dflow.secret"));
+          .getSecretKey(new org.apache.hadoop.io.Text(name));
       return key == null ? null : java.util.HexFormat.of().formatHex(key);
     } catch (IOException e) {
       return null; // ended meanwhile

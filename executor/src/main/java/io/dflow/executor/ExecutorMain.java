@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
     description = "An executor JVM of a dflow application; started by the driver's cluster backend.")
 public final class ExecutorMain implements Callable<Integer> {
   public static final String SECRET_ENV = "DFLOW_SECRET";
+  /** The application's TLS key material, hex (empty: plain TCP), beside {@link #SECRET_ENV}. */
+  public static final String TLS_ENV = "DFLOW_TLS_KEY";
   /** The exit code of an executor that ends itself to be replaced, having given up a task that would not stop. */
   public static final int EXIT_ABANDONED_TASK = 70;
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorMain.class);
@@ -98,7 +100,7 @@ public final class ExecutorMain implements Callable<Integer> {
     if (colon <= 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--driver expects HOST:PORT, got " + driver);
     }
-    TransportConf transport = transportOptions.withSecret(secret);
+    TransportConf transport = transportOptions.withSecret(secret).withTls(RunSecret.findTls());
     ExecutorConf conf = new ExecutorConf(id, host, slots, localDir,
         storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory(),
         ExecutorConf.heapShare(executionFraction));

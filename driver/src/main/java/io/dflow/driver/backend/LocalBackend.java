@@ -39,7 +39,8 @@ public final class LocalBackend implements ClusterBackend {
     byte[] secret = new byte[32];
     new java.security.SecureRandom().nextBytes(secret);
     this.transport = new TransportConf(secret, TransportConf.DEFAULT_MAX_FRAME_BYTES,
-        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, TransportConf.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, TransportConf.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS)
+        .withTls(io.dflow.driver.DflowConf.tlsIdentity(conf, false));
   }
 
   @Override

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code local-cluster[E,N]}: E executor JVMs on this machine, N slots each, talking to the
  * driver and to each other over authenticated loopback connections. The real distributed path,
- * on one machine. A fresh random secret per run reaches executors through their environment.
+ * on one machine. A fresh random secret per run (and, with {@code dflow.network.crypto.enabled},
+ * a TLS key and certificate) reaches executors through their environment.
  */
 public final class LocalClusterBackend implements ClusterBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalClusterBackend.class);
@@ -58,7 +58,7 @@ public final class LocalClusterBackend implements ClusterBackend {
     new SecureRandom().nextBytes(secret);
     this.transport = new TransportConf(secret, intConf(DflowConf.MAX_FRAME),
         intConf("dflow.rpc.fetchChunkBytes", TransportConf.DEFAULT_FETCH_CHUNK_BYTES),
-        Long.parseLong(conf.get(DflowConf.HANDSHAKE_TIMEOUT)));
+        Long.parseLong(conf.get(DflowConf.HANDSHAKE_TIMEOUT))).withTls(DflowConf.tlsIdentity(conf, false));
   }
 
   @Override
@@ -151,7 +151,7 @@ public final class LocalClusterBackend implements ClusterBackend {
     cmd.addAll(List.of("--execution-fraction", String.valueOf(memory.executionFraction())));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(appDir.resolve(id + ".log").toFile());
-    pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
+    pb.environment().putAll(io.dflow.executor.RunSecret.environment(transport));
     return pb.start();
   }
 

@@ -39,7 +39,7 @@ final class MpirunCommand {
     slots.forEach((h, n) -> hostList.add(h + ":" + n));
     List<String> cmd = new ArrayList<>(List.of(mpirun, "-n", String.valueOf(hosts.size()),
         "--host", String.join(",", hostList), "--oversubscribe", "--tag-output",
-        "-x", io.dflow.executor.ExecutorMain.SECRET_ENV));
+        "-x", io.dflow.executor.ExecutorMain.SECRET_ENV, "-x", io.dflow.executor.ExecutorMain.TLS_ENV));
     for (String variable : RankEnvironment.EXPORTED) {
       cmd.addAll(List.of("-x", variable));
     }

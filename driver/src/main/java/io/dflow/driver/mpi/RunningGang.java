@@ -4,7 +4,6 @@ import io.dflow.driver.DflowConf;
 import io.dflow.driver.backend.ClusterBackend;
 import io.dflow.driver.backend.DriverEndpoint;
 import io.dflow.driver.scheduler.GangLauncher.Gang;
-import io.dflow.executor.ExecutorMain;
 import io.dflow.executor.mpi.RankEnvironment;
 import io.dflow.executor.mpi.RankMain;
 import io.dflow.executor.net.Connection;
@@ -149,7 +148,7 @@ final class RunningGang {
         gang.executors().stream().map(RunningGang::machineOf).toList(), conf.get(DflowConf.MPI_OPTIONS), placement,
         rank);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
+    pb.environment().putAll(io.dflow.executor.RunSecret.environment(transport));
     pb.environment().putAll(RankEnvironment.VARIABLES);
     pb.environment().put(DaemonAgent.TOKEN_ENV, agentToken);
     synchronized (this) {

@@ -6,6 +6,7 @@ import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.MessageHandler;
 import io.dflow.executor.net.TransportClient;
+import io.dflow.executor.net.TlsIdentity;
 import io.dflow.executor.net.TransportConf;
 import java.io.File;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class ApplicationMaster {
   private static final Priority PRIORITY = Priority.newInstance(1);
 
   private final String secretHex;
+  private final TlsIdentity tls;
   private final CountDownLatch finished = new CountDownLatch(1);
   private final Map<String, ContainerRequest> pending = new LinkedHashMap<>();
   private final Map<ContainerId, Container> containers = new HashMap<>();
@@ -65,8 +67,10 @@ public final class ApplicationMaster {
   private boolean succeeded;
   private String diagnostic = "the driver's connection closed before the application finished";
 
-  private ApplicationMaster(String secretHex) {
+  /** @param tls the application's TLS key material, null for plain TCP */
+  private ApplicationMaster(String secretHex, TlsIdentity tls) {
     this.secretHex = secretHex;
+    this.tls = tls;
   }
 
   public static void main(String[] args) throws Exception {
@@ -81,7 +85,7 @@ public final class ApplicationMaster {
     }
     String secret = HexFormat.of().formatHex(found);
     int colon = args[1].lastIndexOf(':');
-    int exit = new ApplicationMaster(secret).run(args[1].substring(0, colon), Integer.parseInt(args[1].substring(colon + 1)));
+    int exit = new ApplicationMaster(secret, RunSecret.findTls()).run(args[1].substring(0, colon), Integer.parseInt(args[1].substring(colon + 1)));
     EventLoops.shutdownForExit();
     System.exit(exit);
   }
@@ -91,10 +95,10 @@ public final class ApplicationMaster {
    * (cluster deploy mode); it connects to that driver's port like any master. The thread ends
    * once the master unregistered.
    */
-  static Thread startInProcess(String secretHex, String driverHost, int driverPort) {
+  static Thread startInProcess(String secretHex, TlsIdentity tls, String driverHost, int driverPort) {
     Thread t = new Thread(() -> {
       try {
-        new ApplicationMaster(secretHex).run(driverHost, driverPort);
+        new ApplicationMaster(secretHex, tls).run(driverHost, driverPort);
       } catch (Exception e) {
         LOG.error("the application master failed", e);
       }
@@ -119,7 +123,7 @@ public final class ApplicationMaster {
     rm.registerApplicationMaster(nmHost == null ? "" : nmHost, 0, "");
     String containerId = System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name());
     TransportConf transport = new TransportConf(HexFormat.of().parseHex(secretHex), TransportConf.DEFAULT_MAX_FRAME_BYTES,
-        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, TransportConf.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, TransportConf.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS).withTls(tls);
     try {
       driver = TransportClient.connect(driverHost, driverPort, transport, new FromDriver());
     } catch (IOException e) {
@@ -212,7 +216,7 @@ public final class ApplicationMaster {
     }
     // a credential of the container, not its environment or command line, which others may read
     return ContainerLaunchContext.newInstance(resources, Map.of(), List.of(ContainerCommands.shellLine(cmd)), null,
-        RunSecret.asTokens(HexFormat.of().parseHex(secretHex)), null);
+        RunSecret.asTokens(HexFormat.of().parseHex(secretHex), tls), null);
   }
 
   private synchronized void ended(ContainerId id, String host, int exitStatus, String diagnostics) {

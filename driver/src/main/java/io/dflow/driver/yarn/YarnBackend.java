@@ -101,7 +101,8 @@ public final class YarnBackend implements ClusterBackend {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     this.transport = new TransportConf(secret, Integer.parseInt(conf.get(DflowConf.MAX_FRAME).trim()),
-        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, Long.parseLong(conf.get(DflowConf.HANDSHAKE_TIMEOUT).trim()));
+        TransportConf.DEFAULT_FETCH_CHUNK_BYTES, Long.parseLong(conf.get(DflowConf.HANDSHAKE_TIMEOUT).trim()))
+        .withTls(DflowConf.tlsIdentity(conf, true));
   }
 
   /** The YARN application's id, once submitted. */
@@ -142,7 +143,7 @@ public final class YarnBackend implements ClusterBackend {
     appId = org.apache.hadoop.yarn.api.records.ContainerId.fromString(container).getApplicationAttemptId()
         .getApplicationId();
     stage(yarnConf);
-    masterThread = ApplicationMaster.startInProcess(HexFormat.of().formatHex(transport.secret()),
+    masterThread = ApplicationMaster.startInProcess(HexFormat.of().formatHex(transport.secret()), transport.tls(),
         driverAddress.substring(0, driverAddress.lastIndexOf(':')), server.port());
   }
 
@@ -170,7 +171,8 @@ public final class YarnBackend implements ClusterBackend {
 
     List<String> amCommand = ContainerCommands.java(YarnSettings.heapOption(settings.amHeapBytes()), Map.of(), classpath);
     amCommand.addAll(List.of(ApplicationMaster.class.getName(), "--driver", driverAddress));
-    AmContainer.describe(context, settings, amFiles, amCommand, io.dflow.executor.RunSecret.asTokens(transport.secret()));
+    AmContainer.describe(context, settings, amFiles, amCommand, io.dflow.executor.RunSecret.asTokens(transport.secret(),
+        transport.tls()));
     yarn.submitApplication(context);
   }
 

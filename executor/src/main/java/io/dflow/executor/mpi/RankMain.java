@@ -90,7 +90,8 @@ public final class RankMain implements Callable<Integer> {
     }
     int rank = Integer.parseInt(rankVariable);
     int colon = driver.lastIndexOf(':');
-    TransportConf transport = transportOptions.withSecret(HexFormat.of().parseHex(secretHex));
+    TransportConf transport = transportOptions.withSecret(HexFormat.of().parseHex(secretHex))
+        .withTls(io.dflow.executor.RunSecret.findTls());
     // fetching the task overlaps MPI_Init, which takes a good part of a second
     DriverLink link = new DriverLink(rank);
     CompletableFuture<RankTask> task = CompletableFuture.supplyAsync(

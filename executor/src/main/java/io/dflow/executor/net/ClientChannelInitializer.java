@@ -6,7 +6,8 @@ import io.netty.channel.ChannelPipeline;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sets up an outgoing connection: only the {@link ClientHandshakeHandler} at first; after the
+ * Sets up an outgoing connection: the TLS handler when encrypted, then only the
+ * {@link ClientHandshakeHandler} at first; after the
  * server is authenticated, the framing, codec, fetch and control handlers.
  */
 final class ClientChannelInitializer extends ChannelInitializer<Channel> {
@@ -23,6 +24,10 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    if (conf.encrypted()) {
+      ch.pipeline().addLast(ServerChannelInitializer.TLS_HANDLER,
+          conf.tls().handler(false, ch.alloc(), conf.handshakeTimeoutMillis()));
+    }
     ch.pipeline().addLast("handshake", new ClientHandshakeHandler(conf, this::installAuthenticated, authenticated));
   }
 

@@ -69,7 +69,9 @@ final class ClientHandshakeHandler extends HandshakeHandler {
   @Override
   protected void failed(ChannelHandlerContext ctx, String reason) {
     boolean refused = clientNonce != null && (reason.startsWith("closed") || reason.startsWith("caused"));
-    String hint = refused ? " after our proof (wrong secret?)" : "";
+    String hint = refused ? " after our proof (wrong secret?)"
+        : serverNonce == null && !encrypted() && (reason.startsWith("did not authenticate") || reason.equals(CLOSED_BY_PEER))
+        ? " (it sent nothing: a server that speaks TLS? " + CRYPTO_MISMATCH + ")" : "";
     result.completeExceptionally(new IOException("authentication with " + ctx.channel().remoteAddress()
         + " failed: server " + reason + hint));
   }

@@ -4,8 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -15,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * The common part of both handshake handlers: reads fixed-size fields and nothing else, enforces
  * the timeout, and swaps itself for the real pipeline on success.
  *
- * <p>While it runs it is the only handler in the pipeline. It copies inbound bytes into a field
- * array whose size it chose itself, so a peer's bytes never size an allocation and no length
- * from the peer is trusted. A field completed with more bytes behind it in the same read means
- * the peer did not wait for our reply, which is a protocol violation, except after the very
- * last field where a subclass may allow trailing (authenticated) frames. A failure logs one
- * WARN with the remote address and closes the connection.
+ * <p>While it runs it is the only handler in the pipeline but the TLS handler (whose failure,
+ * reported as an event, fails this handshake too, with the reason in one line). It copies
+ * inbound bytes into a field array whose size it chose itself, so a peer's bytes never size an
+ * allocation and no length from the peer is trusted. A field completed with more bytes behind
+ * it in the same read means the peer did not wait for our reply, which is a protocol violation,
+ * except after the very last field where a subclass may allow trailing (authenticated) frames.
+ * A failure logs one WARN with the remote address and closes the connection.
  *
  * <p>States: {@code NEW → RUNNING → (SUCCEEDED | FAILED)}. All on the channel's event loop.
  */
@@ -28,11 +35,17 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
   /** Why a handshake failed when the peer closed its connection before it ended. */
   static final String CLOSED_BY_PEER = "closed the connection during the handshake";
+  /** What to check when one end speaks TLS and the other does not. */
+  static final String CRYPTO_MISMATCH = "is dflow.network.crypto.enabled the same on both ends?";
 
   private enum State { NEW, RUNNING, SUCCEEDED, FAILED }
 
   private final long timeoutMillis;
+  private final boolean encrypted;
   private final Consumer<Channel> installPipeline;
+  /** The peer's first bytes, to tell a TLS peer of a plain end why it failed. */
+  private final byte[] firstBytes = new byte[3];
+  private int firstFilled;
   private State state = State.NEW;
   private byte[] field;
   private int filled;
@@ -43,6 +56,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
    */
   HandshakeHandler(TransportConf conf, Consumer<Channel> installPipeline) {
     this.timeoutMillis = conf.handshakeTimeoutMillis();
+    this.encrypted = conf.encrypted();
     this.installPipeline = installPipeline;
   }
 
@@ -84,7 +98,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     state = State.RUNNING;
     timeout = ctx.executor().schedule(
-        () -> fail(ctx, "did not authenticate within " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+        () -> fail(ctx, timedOut(ctx)), timeoutMillis, TimeUnit.MILLISECONDS);
     start(ctx);
   }
 
@@ -101,6 +115,9 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
         fail(ctx, "unexpected inbound message " + msg.getClass().getSimpleName());
       }
       return;
+    }
+    for (int i = 0; firstFilled < firstBytes.length && i < buf.readableBytes(); i++) {
+      firstBytes[firstFilled++] = buf.getByte(buf.readerIndex() + i);
     }
     boolean handedOn = false;
     try {
@@ -153,7 +170,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     state = State.FAILED;
     field = null;
     cancelTimeout();
-    failed(ctx, reason);
+    failed(ctx, !encrypted && spokeTls() && !reason.equals(CLOSED_BY_PEER)
+        ? reason + " (it speaks TLS: " + CRYPTO_MISMATCH + ")" : reason);
     ctx.close();
   }
 
@@ -166,6 +184,51 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     fail(ctx, "caused an error during the handshake: " + cause);
+  }
+
+  /** A failed TLS handshake fails this one, saying why in a line. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      fail(ctx, tlsFailure(done.cause()));
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  /** Why a TLS handshake failed, as the end of a sentence whose subject is the peer. */
+  static String tlsFailure(Throwable cause) {
+    Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (c instanceof NotSslRecordException) {
+      return "does not speak TLS (" + CRYPTO_MISMATCH + ")";
+    }
+    if (c instanceof SslHandshakeTimeoutException) {
+      return "did not complete a TLS handshake in time (" + CRYPTO_MISMATCH + ")";
+    }
+    if (c instanceof ClosedChannelException) {
+      return CLOSED_BY_PEER;
+    }
+    String message = c.getMessage() != null ? c.getMessage() : c.toString();
+    return "failed the TLS handshake: " + message
+        + (message.startsWith("Received fatal alert") ? " (it does not hold this application's certificate?)" : "");
+  }
+
+  private String timedOut(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls != null && !tls.handshakeFuture().isDone()) {
+      return "did not complete a TLS handshake within " + timeoutMillis + " ms (" + CRYPTO_MISMATCH + ")";
+    }
+    return "did not authenticate within " + timeoutMillis + " ms";
+  }
+
+  /** Whether the peer's first bytes are a TLS handshake record's header. */
+  private boolean spokeTls() {
+    return firstFilled == firstBytes.length && firstBytes[0] == 0x16 && firstBytes[1] == 0x03
+        && firstBytes[2] >= 0x01 && firstBytes[2] <= 0x04;
+  }
+
+  /** Whether this end speaks TLS. */
+  protected final boolean encrypted() {
+    return encrypted;
   }
 
   private void cancelTimeout() {

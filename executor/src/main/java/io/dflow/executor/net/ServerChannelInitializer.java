@@ -5,10 +5,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.stream.ChunkedWriteHandler;
 
 /**
- * Sets up an accepted connection: only the {@link ServerHandshakeHandler} at first; after the
- * client is authenticated, the framing, codec, fetch and control handlers. Its
+ * Sets up an accepted connection: the TLS handler when encrypted, then only the
+ * {@link ServerHandshakeHandler} at first; after the client is authenticated, the framing,
+ * codec, fetch and control handlers. Its
  * {@link HandshakeGate} bounds the handshakes under way and the log lines of failed ones.
  */
 final class ServerChannelInitializer extends ChannelInitializer<Channel> {
@@ -18,6 +20,8 @@ final class ServerChannelInitializer extends ChannelInitializer<Channel> {
   private final ClassResolver classes;
   private final ChannelGroup channels;
   private final HandshakeGate gate = new HandshakeGate();
+  /** The name of the TLS handler, first in the pipeline of an encrypted connection. */
+  static final String TLS_HANDLER = "tls";
 
   /** @param channels where accepted channels are tracked so the server can close them; may be null */
   ServerChannelInitializer(TransportConf conf, MessageHandler handler, BlockResolver resolver, ChannelGroup channels) {
@@ -43,6 +47,9 @@ final class ServerChannelInitializer extends ChannelInitializer<Channel> {
       ch.close();
       return;
     }
+    if (conf.encrypted()) {
+      ch.pipeline().addLast(TLS_HANDLER, conf.tls().handler(true, ch.alloc(), conf.handshakeTimeoutMillis()));
+    }
     ch.pipeline().addLast("handshake", new ServerHandshakeHandler(conf, gate, this::installAuthenticated));
   }
 
@@ -52,7 +59,10 @@ final class ServerChannelInitializer extends ChannelInitializer<Channel> {
     p.addLast("frameDecoder", frameDecoder(conf));
     p.addLast("messageDecoder", new MessageDecoder());
     p.addLast("messageEncoder", new MessageEncoder());
-    p.addLast("fetchRequests", new FetchRequestHandler(resolver, conf.fetchChunkBytes()));
+    if (conf.encrypted()) {
+      p.addLast("chunkedWriter", new ChunkedWriteHandler()); // file chunks, read as TLS can take them
+    }
+    p.addLast("fetchRequests", new FetchRequestHandler(resolver, conf.fetchChunkBytes(), !conf.encrypted()));
     p.addLast("classRequests", new ClassRequestHandler(classes, conf.maxFrameBytes()));
     p.addLast("control", new ControlMessageHandler(handler, connection, conf.maxFrameBytes()));
   }

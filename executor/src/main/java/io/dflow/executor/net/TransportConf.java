@@ -12,11 +12,13 @@ import java.util.Arrays;
  *     that announces a bigger frame is disconnected
  * @param fetchChunkBytes how many bytes of a block one fetch response carries; must fit in one
  *     frame together with the response header
- * @param handshakeTimeoutMillis how long a new connection may take to authenticate (and a
- *     client to connect) before it is closed
+ * @param handshakeTimeoutMillis how long a new connection may take to authenticate (TLS and
+ *     secret both; and a client to connect) before it is closed
+ * @param tls the application's key and certificate: every connection is TLS 1.3 with it, under
+ *     the secret's handshake; null for plain TCP (both ends must agree)
  */
 public record TransportConf(byte[] secret, int maxFrameBytes, int fetchChunkBytes,
-                            long handshakeTimeoutMillis) {
+                            long handshakeTimeoutMillis, TlsIdentity tls) {
 
   /** Shortest secret accepted. */
   public static final int MIN_SECRET_BYTES = 16;
@@ -46,6 +48,21 @@ public record TransportConf(byte[] secret, int maxFrameBytes, int fetchChunkByte
     }
   }
 
+  /** Plain TCP connections (no TLS); otherwise as the canonical constructor. */
+  public TransportConf(byte[] secret, int maxFrameBytes, int fetchChunkBytes, long handshakeTimeoutMillis) {
+    this(secret, maxFrameBytes, fetchChunkBytes, handshakeTimeoutMillis, null);
+  }
+
+  /** These settings with connections encrypted by {@code identity} (null: plain TCP). */
+  public TransportConf withTls(TlsIdentity identity) {
+    return new TransportConf(secret, maxFrameBytes, fetchChunkBytes, handshakeTimeoutMillis, identity);
+  }
+
+  /** Whether connections are TLS. */
+  public boolean encrypted() {
+    return tls != null;
+  }
+
   /** The defaults (16 MiB frames, 4 MiB fetch chunks, 10 s handshake) with the given secret. */
   public static TransportConf defaults(byte[] secret) {
     return new TransportConf(secret, DEFAULT_MAX_FRAME_BYTES, DEFAULT_FETCH_CHUNK_BYTES,
@@ -66,18 +83,21 @@ public record TransportConf(byte[] secret, int maxFrameBytes, int fetchChunkByte
   @Override
   public boolean equals(Object o) {
     return o instanceof TransportConf c && Arrays.equals(secret, c.secret) && maxFrameBytes == c.maxFrameBytes
-        && fetchChunkBytes == c.fetchChunkBytes && handshakeTimeoutMillis == c.handshakeTimeoutMillis;
+        && fetchChunkBytes == c.fetchChunkBytes && handshakeTimeoutMillis == c.handshakeTimeoutMillis
+        && java.util.Objects.equals(tls, c.tls);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(secret) + Long.hashCode(handshakeTimeoutMillis) + 17 * maxFrameBytes + fetchChunkBytes;
+    return 31 * Arrays.hashCode(secret) + Long.hashCode(handshakeTimeoutMillis) + 17 * maxFrameBytes + fetchChunkBytes
+        + java.util.Objects.hashCode(tls);
   }
 
-  /** Never shows the secret. */
+  /** Never shows the secret or the key. */
   @Override
   public String toString() {
     return "TransportConf[secret=<redacted>, maxFrameBytes=" + maxFrameBytes + ", fetchChunkBytes="
-        + fetchChunkBytes + ", handshakeTimeoutMillis=" + handshakeTimeoutMillis + "]";
+        + fetchChunkBytes + ", handshakeTimeoutMillis=" + handshakeTimeoutMillis
+        + (tls == null ? ", plain" : ", tls=" + tls.fingerprint()) + "]";
   }
 }

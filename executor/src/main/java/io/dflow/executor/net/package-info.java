@@ -13,11 +13,17 @@
  *
  * <p>Public surface: {@link TransportServer}, {@link TransportClient}, {@link Connection},
  * {@link TransportConf}, {@link MessageHandler}, {@link BlockResolver}, {@link BlockRegion},
- * {@link ClassResolver}, {@link ServedClass}, {@link ClassNotServedException}.
+ * {@link ClassResolver}, {@link ServedClass}, {@link ClassNotServedException}, {@link TlsIdentity}.
  * Everything else (messages, codec, handlers) is package-private.
+ *
+ * <p>With a {@link TlsIdentity} in the {@link TransportConf} every connection is TLS 1.3
+ * first, both ends presenting the application's certificate and trusting only it
+ * ({@code OnlyThisCertificate}); the handshake above runs inside it, and file chunks are
+ * read into buffers for the TLS engine instead of sent zero-copy.
  *
  * <h2>Pipelines</h2>
  * <pre>
+ * with TLS:     SslHandler first, always (and a ChunkedWriteHandler after auth on the server)
  * before auth:  [ServerHandshakeHandler | ClientHandshakeHandler]   (fixed-size reads only)
  * after auth:   frameDecoder (LengthFieldBasedFrameDecoder, maxFrameBytes)
  *               → MessageDecoder → MessageEncoder (outbound)

@@ -30,7 +30,16 @@ class FetchRequestHandlerTest {
   private final byte[] heap = new byte[64];
 
   private EmbeddedChannel channel() throws IOException {
-    Path file = Files.write(dir.resolve("data"), new byte[100]);
+    return channel(true);
+  }
+
+  /** @param zeroCopy false: as on a TLS connection, file chunks read by a ChunkedWriteHandler */
+  private EmbeddedChannel channel(boolean zeroCopy) throws IOException {
+    byte[] bytes = new byte[100];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 3);
+    }
+    Path file = Files.write(dir.resolve("data"), bytes);
     for (int i = 0; i < heap.length; i++) {
       heap[i] = (byte) i;
     }
@@ -43,7 +52,9 @@ class FetchRequestHandlerTest {
       }
       return new BlockRegion(file, 10, 40);
     };
-    return new EmbeddedChannel(new MessageEncoder(), new FetchRequestHandler(resolver, MAX_CHUNK));
+    return zeroCopy ? new EmbeddedChannel(new MessageEncoder(), new FetchRequestHandler(resolver, MAX_CHUNK))
+        : new EmbeddedChannel(new io.netty.handler.stream.ChunkedWriteHandler(), new MessageEncoder(),
+            new FetchRequestHandler(resolver, MAX_CHUNK, false));
   }
 
   /** Reads one response frame header: returns the data length it announces. */
@@ -71,6 +82,27 @@ class FetchRequestHandlerTest {
     assertEquals(MAX_CHUNK, region.count());
     region.release();
     assertNull(ch.readOutbound());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void withoutZeroCopyTheChunkIsTheFilesBytesInBuffers() throws IOException {
+    EmbeddedChannel ch = channel(false);
+    ch.writeInbound(new Message.FetchRequest(1, "b", 4, 1000));
+    assertEquals(MAX_CHUNK, readHeader(ch, 1, 40));
+    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    for (Object out; (out = ch.readOutbound()) != null; ) {
+      ByteBuf buf = assertInstanceOf(ByteBuf.class, out, "a buffer a TLS handler can encrypt, not a file region");
+      byte[] bytes = new byte[buf.readableBytes()];
+      buf.readBytes(bytes);
+      buf.release();
+      sent.writeBytes(bytes);
+    }
+    byte[] expected = new byte[MAX_CHUNK];
+    for (int i = 0; i < MAX_CHUNK; i++) {
+      expected[i] = (byte) ((10 + 4 + i) * 3);
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, sent.toByteArray());
     ch.finishAndReleaseAll();
   }
 
