@@ -152,19 +152,38 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   // ---- grouping, sorting, partitioning
 
-  /** All values of each key as a list. */
-  public PairDataset<K, List<V>> groupByKey() {
+  /**
+   * All values of each key, as Hadoop's reducers and Spark's {@code groupByKey} see them: one
+   * record per key whose value is an {@link Iterable} over the key's values, in no particular
+   * order. The values are handed out as the reducer merges the sorted map outputs, so one key's
+   * values may be larger than memory. The contract:
+   * <ul>
+   *   <li>A key whose values fit in the task's execution memory ({@code dflow.task.memoryBytes},
+   *       shared with the task's other sorters) gets them as a {@link List}: iterate it any
+   *       number of times and keep it as long as you like.
+   *   <li>A larger key's values stream from the merge: iterate them <b>once</b>, before taking
+   *       the next key. A second iteration, or one after the next key was taken, throws an
+   *       {@link IllegalStateException} saying so; values not iterated are skipped. Copy what a
+   *       second pass needs while iterating.
+   *   <li>Caching, collecting or shuffling the grouped records again stores each key's values,
+   *       so those must fit in memory.
+   * </ul>
+   */
+  public PairDataset<K, Iterable<V>> groupByKey() {
     return groupByKey(defaultPartitioner());
   }
 
-  public PairDataset<K, List<V>> groupByKey(int numPartitions) {
+  /** {@link #groupByKey()} into {@code numPartitions} hash partitions. */
+  public PairDataset<K, Iterable<V>> groupByKey(int numPartitions) {
     return groupByKey(new HashPartitioner(numPartitions));
   }
 
-  public PairDataset<K, List<V>> groupByKey(Partitioner partitioner) {
+  /** {@link #groupByKey()} by {@code partitioner}. */
+  public PairDataset<K, Iterable<V>> groupByKey(Partitioner partitioner) {
     requireGroupableKeys("groupByKey");
     return shuffle(new ShuffleSpec(Kind.GROUP, "groupByKey", partitioner, partitioner.numPartitions(),
-        keyEncoder(), valueEncoder(), null, null), Encoders.pairs(keyEncoder(), Encoders.javaUnchecked(List.class)));
+        keyEncoder(), valueEncoder(), null, null),
+        Encoders.pairs(keyEncoder(), Encoders.javaUnchecked(Iterable.class)));
   }
 
   /** A total order by key across partitions: part 0 holds the smallest keys. Keys must be {@link Comparable}. */

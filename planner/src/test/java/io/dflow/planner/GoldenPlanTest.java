@@ -88,7 +88,13 @@ class GoldenPlanTest {
     ctx.textFile("/data/small")
         .mapToPair(line -> Pair.of(line.length(), line), Encoders.ints(), Encoders.strings())
         .groupByKey(3)
-        .mapValues(List::size, Encoders.ints())
+        .mapValues(values -> {
+          int n = 0;
+          for (String ignored : values) {
+            n++;
+          }
+          return n;
+        }, Encoders.ints())
         .partitionBy(new HashPartitioner(2))
         .count();
     assertGolden("small-files-two-shuffles.txt", capture.plans.get(0));
@@ -163,14 +169,15 @@ class GoldenPlanTest {
 
   @Test
   void anIterationReusesCachedLinksAndSkipsShufflesWrittenBefore() throws IOException {
-    PairDataset<String, List<String>> links = ctx.textFile("/data/big.txt")
+    PairDataset<String, Iterable<String>> links = ctx.textFile("/data/big.txt")
         .mapToPair(line -> Pair.of(line, line), Encoders.strings(), Encoders.strings())
         .groupByKey(4)
         .cache();
     PairDataset<String, Double> ranks = links.mapValues(l -> 1.0, Encoders.doubles());
     for (int i = 0; i < 2; i++) {
       ranks = links.join(ranks)
-          .flatMapValues(p -> p.key().stream().map(dst -> p.value() / p.key().size()).iterator(),
+          .flatMapValues(p -> java.util.stream.StreamSupport.stream(p.key().spliterator(), false)
+              .map(dst -> p.value()).iterator(),
               Encoders.doubles())
           .mapToPair(p -> p, Encoders.strings(), Encoders.doubles())
           .reduceByKey(Double::sum, 4)
