@@ -90,7 +90,7 @@ public final class DflowConf {
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
       io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
       io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS,
-      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY, UI_PORT, UI_HOST);
+      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY, UI_PORT, UI_HOST, io.dflow.planner.JoinStrategy.KEY);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
@@ -218,6 +218,10 @@ public final class DflowConf {
     String codec = conf.get(COMPRESS_CODEC);
     if (codec != null) {
       io.dflow.arrow.Compression.named(codec);
+    }
+    String joins = conf.get(io.dflow.planner.JoinStrategy.KEY);
+    if (joins != null) {
+      io.dflow.planner.JoinStrategy.of(joins);
     }
     POSITIVE_NUMBERS.forEach((key, max) -> {
       String value = conf.get(key);

@@ -7,6 +7,7 @@ import io.dflow.executor.protocol.CachedBlockLocation;
 import io.dflow.executor.shuffle.CoGrouper;
 import io.dflow.executor.shuffle.Merger;
 import io.dflow.executor.shuffle.ShuffleReader;
+import io.dflow.executor.shuffle.SortMergeJoiner;
 import io.dflow.executor.storage.BlockStore;
 import io.dflow.executor.storage.PartitionBuffer;
 import io.dflow.formats.ColumnarSplit;
@@ -105,6 +106,16 @@ final class OpEvaluator {
         encoders.add(in.op().encoder());
       }
       return CoGrouper.group(inputs, encoders, ctx.sortSettings());
+    }
+    if (op instanceof PartitionOp.SortMergeJoinOp join) {
+      List<Iterator<Object>> sides = new ArrayList<>();
+      List<InputPartition> ins = join.inputsOf(partition);
+      for (int i = 0; i < ins.size(); i++) {
+        Iterator<Object> in = compute(ins.get(i).op(), ins.get(i).partition());
+        sides.add(join.sortedInput(i) ? in : Merger.merge(join.orders().get(i), false, in, ctx.sortSettings()));
+      }
+      return new SortMergeJoiner(join.join(), join.orders().get(0), join.orders().get(1), sides.get(0), sides.get(1),
+          ctx.sortSettings());
     }
     throw new IllegalStateException("no evaluation for " + op.getClass().getSimpleName());
   }
