@@ -127,8 +127,16 @@ final class StreamedValues implements Iterable<Object>, Serializable {
     return all;
   }
 
+  /** The values as a list prints them, iterating them (once) if that is still possible. */
   @Override
   public String toString() {
-    return "[values of key " + keyText() + ", streamed]";
+    if (iterated || passed) {
+      return "[values of key " + keyText() + ", streamed and already iterated]";
+    }
+    StringBuilder out = new StringBuilder("[");
+    for (Object value : this) {
+      out.append(out.length() == 1 ? "" : ", ").append(value);
+    }
+    return out.append(']').toString();
   }
 }
