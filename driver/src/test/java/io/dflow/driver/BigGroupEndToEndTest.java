@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * MiB heap each (where a list of the big key's values could not be held) the job completes;
  * every key's count and sum equal a reference computed here, the big key refused a second
  * iteration while the small keys' lists iterated again, a grouping whose values nobody reads
- * still yields every key, and a grouping into mostly empty partitions is right.
+ * still yields every key, and a grouping into mostly empty partitions is right. On two JVMs the
+ * segments of the other executor over 64 KiB are fetched to disk and merged from there.
  */
 class BigGroupEndToEndTest {
   private static final long N = 6_000_000;
@@ -35,7 +36,7 @@ class BigGroupEndToEndTest {
   @Test
   void onTwoExecutorJvmsOfSmallHeap() throws IOException {
     check("local-cluster[2,1]", "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath(),
-        "--conf", "dflow.executor.memory=128m");
+        "--conf", "dflow.executor.memory=128m", "--conf", "dflow.shuffle.maxRemoteBlockSizeFetchToMem=64k");
   }
 
   private void check(String master, String... extra) throws IOException {

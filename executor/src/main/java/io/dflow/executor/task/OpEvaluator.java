@@ -82,7 +82,8 @@ final class OpEvaluator {
     if (op instanceof PartitionOp.ReadShuffle read) {
       ShuffleReader fetched = ctx.closeLater(new ShuffleReader(read.shuffle(), partition,
           ctx.stage.shuffleInputs().get(read.shuffle()), ctx.env.fetcher(),
-          ctx.segmentOpener(read.spec().recordEncoder()), ctx.maxBytesInFlight(), ctx::addShuffleBytesRead));
+          ctx.segmentOpener(read.spec().recordEncoder()), ctx.maxBytesInFlight(), ctx::addShuffleBytesRead,
+          ctx.maxRemoteBlockSizeFetchToMem(), ctx.sortSettings().spillFiles()));
       return ctx.counting(Merger.mergeFetched(read.spec(), fetched, ctx.sortSettings()));
     }
     if (op instanceof PartitionOp.MergeInPlace merge) {
