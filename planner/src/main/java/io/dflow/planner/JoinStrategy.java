@@ -35,6 +35,6 @@ public enum JoinStrategy {
         return s;
       }
     }
-    throw new IllegalArgumentException(KEY + " must be auto, hash or sortMerge, got '" + setting + "'");
+    throw new IllegalArgumentException("setting " + KEY + "=" + setting + " is not valid: it must be auto, hash or sortMerge");
   }
 }
