@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# dflow's two join strategies side by side on local[2]: bench/src/JoinJob joins N generated
-# records with N/2 (long keys, 32-byte values) and counts, once with dflow.join.strategy=hash
-# and once with sortMerge per rep (the order alternating), and prints a Markdown table of wall
+# Joins side by side on local[2]: bench/src/JoinJob joins N generated records with N/2 (long
+# keys, 32-byte values) and counts, with dflow.join.strategy=hash and =sortMerge, and Spark SQL
+# 3.5 joins the same rows as a sort-merge join (bench/peers/spark-sql: SparkSortMergeJoin,
+# broadcasts off), once each per rep (the order alternating); prints a Markdown table of wall
 # time and peak RSS (median of the reps) for bench/RESULTS.md.
 set -euo pipefail
 
@@ -10,7 +11,7 @@ usage() {
 usage: bench/join.sh [--records 10000000] [--reps 3] [--heap 2g] [--task-memory default] [--timeout 3600]
   --records      records of the left side (the right side has half as many)
   --reps         timed runs per strategy
-  --heap         dflow's heap (DFLOW_DRIVER_MEMORY)
+  --heap         dflow's heap (DFLOW_DRIVER_MEMORY) and Spark's -Xmx
   --task-memory  dflow.task.memoryBytes (e.g. 64m), or default
   --timeout      seconds after which one run is stopped
 USAGE
@@ -47,6 +48,8 @@ mkdir -p "$logs"
 BENCH_SCRIPT=join.sh LOGS=$logs TIMEOUT_S=$timeout_s
 source bench/src/peer-runs.sh
 require_gnu_time
+build_peers
+spark_cp=$(peer_cp spark-sql)
 warm_up_dflow
 
 api_jar=$(ls api/target/dflow-api-*.jar 2>/dev/null | head -n 1)
@@ -61,10 +64,17 @@ conf=()
 times=$work/times-$(date -u +%Y%m%d-%H%M%S).tsv
 printf 'strategy\trep\twall_s\tpeak_rss_kb\tjob_s\tcount\tstatus\n' >"$times"
 for ((rep = 1; rep <= reps; rep++)); do
-  for strategy in $(order_for_rep "$rep" hash sortMerge); do
+  for strategy in $(order_for_rep "$rep" hash sortMerge spark); do
     log=$logs/$strategy-$rep
-    DFLOW_DRIVER_MEMORY=$heap timed_dflow "$log" --conf "dflow.join.strategy=$strategy" "${conf[@]}" \
-      --class JoinJob "$job_jar" "$records" "$partitions"
+    if [[ $strategy == spark ]]; then
+      rm -rf "$work/spark-tmp"
+      timed "$log" env SPARK_LOCAL_IP=127.0.0.1 java "-Xmx$heap" "${SPARK_JAVA_OPTS[@]}" \
+        -Dspark.local.dir="$PWD/$work/spark-tmp" -cp "$spark_cp" io.dflow.bench.join.SparkSortMergeJoin \
+        "$records" "$partitions"
+    else
+      DFLOW_DRIVER_MEMORY=$heap timed_dflow "$log" --conf "dflow.join.strategy=$strategy" "${conf[@]}" \
+        --class JoinJob "$job_jar" "$records" "$partitions"
+    fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$strategy" "$rep" "$WALL" "$RSS_KB" "$(result_field "$log" job_s)" \
       "$(result_field "$log" count)" "$STATUS" >>"$times"
     echo "join rep $rep $strategy: $WALL s, peak RSS $((RSS_KB / 1024)) MiB, status $STATUS" >&2
@@ -74,13 +84,13 @@ done
 echo "command: bench/join.sh --records $records --reps $reps --heap $heap --task-memory $task_memory"
 echo "machine: $(machine_line); commit $(commit_line)"
 echo
-echo "| strategy | wall s (median of $reps) | job s | peak RSS MiB | count |"
+echo "| system | wall s (median of $reps) | job s | peak RSS MiB | count |"
 echo "|---|---|---|---|---|"
 median() {  # STRATEGY COLUMN: the median of that column over the strategy's successful runs
   awk -F'\t' -v s="$1" -v c="$2" '$1 == s && $7 == 0 { print $c }' "$times" | sort -g \
     | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
-for strategy in hash sortMerge; do
+for strategy in hash sortMerge spark; do
   wall=$(median "$strategy" 3)
   if [[ -z $wall ]]; then
     echo "| $strategy | failed | | | |"
