@@ -245,9 +245,14 @@ public sealed interface PartitionOp extends Serializable {
       return inputs.stream().map(in -> new InputPartition(in, partition)).toList();
     }
 
-    /** Whether input {@code i} arrives sorted by key (a sorted shuffle) rather than to be sorted here. */
+    /**
+     * Whether input {@code i} arrives sorted by key in its order spec's order (a shuffle sorted
+     * that way: the join's own, or a {@code repartitionAndSortWithinPartitions} in ascending
+     * order by the join's partitioner) rather than to be sorted here.
+     */
     public boolean sortedInput(int i) {
-      return inputs.get(i) instanceof ReadShuffle read && read.spec().kind() == ShuffleSpec.Kind.SORT;
+      return inputs.get(i) instanceof ReadShuffle read && read.spec().kind() == ShuffleSpec.Kind.SORT
+          && orders.get(i).order().equals(read.spec().order());
     }
 
     @Override

@@ -180,6 +180,20 @@ class GoldenPlanTest {
     assertGolden("join-sort-merge-in-place.txt", capture.plans.get(0));
   }
 
+  @Test
+  void aSideSortedAscendingByTheJoinsPartitionerIsMergedAsItIsAndADescendingOneIsSortedAgain() throws IOException {
+    capture.joinBy(JoinStrategy.SORT_MERGE);
+    HashPartitioner byFour = new HashPartitioner(4);
+    PairDataset<String, Integer> pairs = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(line, 1), Encoders.strings(), Encoders.ints());
+    PairDataset<String, Integer> ascending = pairs.repartitionAndSortWithinPartitions(byFour);
+    PairDataset<String, Integer> descending = pairs.repartitionAndSortWithinPartitions(byFour,
+        io.dflow.api.KeyOrder.DESCENDING);
+    ascending.join(descending, byFour).count();
+    assertTrue(capture.plans.get(0).contains("sort-merge join by key (sorted map side, sorted in place;"),
+        capture.plans.get(0));
+  }
+
   private void leftOuterJoinOfBigAndSmall() {
     PairDataset<String, Integer> left = ctx.textFile("/data/big.txt")
         .mapToPair(line -> Pair.of(line, 1), Encoders.strings(), Encoders.ints());

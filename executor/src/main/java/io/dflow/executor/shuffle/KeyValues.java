@@ -5,6 +5,7 @@ import io.dflow.arrow.RowCodec;
 import io.dflow.arrow.Run;
 import io.dflow.arrow.RunReader;
 import io.dflow.arrow.RunWriter;
+import io.dflow.executor.memory.MemoryConsumer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import java.util.List;
  *
  * <p>Threading: its task's thread only.
  */
-final class KeyValues extends io.dflow.executor.memory.MemoryConsumer implements Closeable {
+final class KeyValues extends MemoryConsumer implements Closeable {
   private static final long STEP = 64 * 1024;
   private static final long SLOT = 8;
 
