@@ -40,7 +40,8 @@ public final class SpillingJob implements DflowJob {
     numbers.mapToPair(n -> Pair.of(n % 1009, n), Encoders.longs(), Encoders.longs())
         .groupByKey(2)
         .mapValues(values -> {
-          List<Long> sorted = new ArrayList<>(values);
+          List<Long> sorted = new ArrayList<>();
+          values.forEach(sorted::add);
           sorted.sort(null);
           return sorted.toString();
         }, Encoders.strings())

@@ -37,7 +37,8 @@ public final class WideStepsJob implements DflowJob {
     byMod.reduceByKey(Long::sum, 3).saveAsTextFile(out + "/reduce");
     byMod.groupByKey(2)
         .mapValues(values -> {
-          List<Long> sorted = new ArrayList<>(values);
+          List<Long> sorted = new ArrayList<>();
+          values.forEach(sorted::add);
           sorted.sort(null);
           return sorted.toString();
         }, Encoders.strings())

@@ -6,6 +6,7 @@ import io.dflow.api.function.Function2;
 import io.dflow.api.function.MapFunction;
 import io.dflow.api.function.ReduceFunction;
 import io.dflow.api.plan.Aggregator;
+import io.dflow.api.plan.Join;
 import io.dflow.api.plan.LogicalNode;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.ShuffleSpec.Kind;
@@ -152,19 +153,38 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   // ---- grouping, sorting, partitioning
 
-  /** All values of each key as a list. */
-  public PairDataset<K, List<V>> groupByKey() {
+  /**
+   * All values of each key, as Hadoop's reducers and Spark's {@code groupByKey} see them: one
+   * record per key whose value is an {@link Iterable} over the key's values, in no particular
+   * order. The values are handed out as the reducer merges the sorted map outputs, so one key's
+   * values may be larger than memory. The contract:
+   * <ul>
+   *   <li>A key whose values fit in the task's execution memory ({@code dflow.task.memoryBytes},
+   *       shared with the task's other sorters) gets them as a {@link List}: iterate it any
+   *       number of times and keep it as long as you like.
+   *   <li>A larger key's values stream from the merge: iterate them <b>once</b>, before taking
+   *       the next key. A second iteration, or one after the next key was taken, throws an
+   *       {@link IllegalStateException} saying so; values not iterated are skipped. Copy what a
+   *       second pass needs while iterating.
+   *   <li>Caching, collecting or shuffling the grouped records again stores each key's values,
+   *       so those must fit in memory.
+   * </ul>
+   */
+  public PairDataset<K, Iterable<V>> groupByKey() {
     return groupByKey(defaultPartitioner());
   }
 
-  public PairDataset<K, List<V>> groupByKey(int numPartitions) {
+  /** {@link #groupByKey()} into {@code numPartitions} hash partitions. */
+  public PairDataset<K, Iterable<V>> groupByKey(int numPartitions) {
     return groupByKey(new HashPartitioner(numPartitions));
   }
 
-  public PairDataset<K, List<V>> groupByKey(Partitioner partitioner) {
+  /** {@link #groupByKey()} by {@code partitioner}. */
+  public PairDataset<K, Iterable<V>> groupByKey(Partitioner partitioner) {
     requireGroupableKeys("groupByKey");
     return shuffle(new ShuffleSpec(Kind.GROUP, "groupByKey", partitioner, partitioner.numPartitions(),
-        keyEncoder(), valueEncoder(), null, null), Encoders.pairs(keyEncoder(), Encoders.javaUnchecked(List.class)));
+        keyEncoder(), valueEncoder(), null, null),
+        Encoders.pairs(keyEncoder(), Encoders.javaUnchecked(Iterable.class)));
   }
 
   /** A total order by key across partitions: part 0 holds the smallest keys. Keys must be {@link Comparable}. */
@@ -278,17 +298,7 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, Partitioner partitioner) {
-    FlatMapFunction<Pair<List<V>, List<W>>, Pair<V, W>> both = sides -> {
-      List<Pair<V, W>> out = new ArrayList<>(sides.key().size() * sides.value().size());
-      for (V v : sides.key()) {
-        for (W w : sides.value()) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    };
-    return cogroup(other, partitioner).flatMapValues("join", both,
-        Encoders.pairs(valueEncoder(), other.valueEncoder()));
+    return joined(other, partitioner, Join.INNER, Encoders.pairs(valueEncoder(), other.valueEncoder()));
   }
 
   /** Every value of this side, with each matching value of {@code other} or an empty Optional. */
@@ -301,16 +311,7 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<V, Optional<W>>> leftOuterJoin(PairDataset<K, W> other, Partitioner partitioner) {
-    FlatMapFunction<Pair<List<V>, List<W>>, Pair<V, Optional<W>>> left = sides -> {
-      List<Pair<V, Optional<W>>> out = new ArrayList<>();
-      for (V v : sides.key()) {
-        for (Optional<W> w : optionals(sides.value())) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    };
-    return cogroup(other, partitioner).flatMapValues("leftOuterJoin", left,
+    return joined(other, partitioner, Join.LEFT_OUTER,
         Encoders.pairs(valueEncoder(), Encoders.javaUnchecked(Optional.class)));
   }
 
@@ -324,16 +325,7 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<Optional<V>, W>> rightOuterJoin(PairDataset<K, W> other, Partitioner partitioner) {
-    FlatMapFunction<Pair<List<V>, List<W>>, Pair<Optional<V>, W>> right = sides -> {
-      List<Pair<Optional<V>, W>> out = new ArrayList<>();
-      for (Optional<V> v : optionals(sides.key())) {
-        for (W w : sides.value()) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    };
-    return cogroup(other, partitioner).flatMapValues("rightOuterJoin", right,
+    return joined(other, partitioner, Join.RIGHT_OUTER,
         Encoders.pairs(Encoders.javaUnchecked(Optional.class), other.valueEncoder()));
   }
 
@@ -348,17 +340,26 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   public <W> PairDataset<K, Pair<Optional<V>, Optional<W>>> fullOuterJoin(PairDataset<K, W> other,
       Partitioner partitioner) {
-    FlatMapFunction<Pair<List<V>, List<W>>, Pair<Optional<V>, Optional<W>>> full = sides -> {
-      List<Pair<Optional<V>, Optional<W>>> out = new ArrayList<>();
-      for (Optional<V> v : optionals(sides.key())) {
-        for (Optional<W> w : optionals(sides.value())) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    };
-    return cogroup(other, partitioner).flatMapValues("fullOuterJoin", full, Encoders.pairs(
+    return joined(other, partitioner, Join.FULL_OUTER, Encoders.pairs(
         Encoders.<Optional<V>>javaUnchecked(Optional.class), Encoders.<Optional<W>>javaUnchecked(Optional.class)));
+  }
+
+  /**
+   * A join node: keys on both sides, partitioned by {@code partitioner}. How it runs is the
+   * planner's choice ({@code dflow.join.strategy}): the lists of a cogroup paired up, or a
+   * sort-merge join of both sides sorted by key, which streams this side and holds the values of
+   * one key of {@code other} at a time.
+   */
+  private <W, J> PairDataset<K, J> joined(PairDataset<K, W> other, Partitioner partitioner, Join join,
+      Encoder<J> joinedValues) {
+    requireSameContext(other, join.step());
+    requireGroupableKeys(join.step());
+    if (!other.keyEncoder().equals(keyEncoder())) {
+      throw new IllegalArgumentException("cogroup and join need keys of one encoder, got "
+          + keyEncoder().describe() + " and " + other.keyEncoder().describe());
+    }
+    return new PairDataset<>(context, new LogicalNode.CoGroup(context.nextId(), List.of(node, other.node),
+        partitioner, Encoders.pairs(keyEncoder(), joinedValues), join));
   }
 
   // ---- covariant versions of the Dataset steps that keep pairs
@@ -493,17 +494,6 @@ public final class PairDataset<K, V> extends Dataset<Pair<K, V>> {
         return Pair.of(key, values.next());
       }
     };
-  }
-
-  private static <X> List<Optional<X>> optionals(List<X> values) {
-    if (values.isEmpty()) {
-      return List.of(Optional.empty());
-    }
-    List<Optional<X>> out = new ArrayList<>(values.size());
-    for (X x : values) {
-      out.add(Optional.ofNullable(x));
-    }
-    return out;
   }
 
   private static byte[] serialize(Object value) {

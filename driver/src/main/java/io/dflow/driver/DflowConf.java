@@ -23,6 +23,8 @@ public final class DflowConf {
   public static final String BROADCAST_MAX_BYTES = "dflow.broadcast.maxBytes";
   public static final String EXECUTION_FRACTION = "dflow.executor.memory.fraction";
   public static final String COMPRESS_CODEC = "dflow.shuffle.compress.codec";
+  /** Bytes past which a reducer fetches another executor's shuffle segment to disk rather than the heap. */
+  public static final String FETCH_TO_MEM = "dflow.shuffle.maxRemoteBlockSizeFetchToMem";
   public static final String EXECUTOR_MEMORY = "dflow.executor.memory";
   public static final String EXECUTOR_JAVA_OPTIONS = "dflow.executor.javaOptions";
   public static final String REGISTRATION_TIMEOUT = "dflow.executor.registrationTimeoutMs";
@@ -58,6 +60,7 @@ public final class DflowConf {
       Map.entry("dflow.input.maxSplitBytes", Long.MAX_VALUE),
       Map.entry("dflow.collect.maxBytes", Long.MAX_VALUE),
       Map.entry("dflow.task.memoryBytes", Long.MAX_VALUE),
+      Map.entry(FETCH_TO_MEM, Long.MAX_VALUE),
       Map.entry(REGISTRATION_TIMEOUT, Long.MAX_VALUE),
       Map.entry(HANDSHAKE_TIMEOUT, Long.MAX_VALUE),
       Map.entry("dflow.input.maxLineBytes", (long) Integer.MAX_VALUE),
@@ -93,13 +96,14 @@ public final class DflowConf {
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
       io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
       io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS,
-      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY, UI_PORT, UI_HOST, NETWORK_CRYPTO);
+      io.dflow.executor.task.TaskRunner.KILL_TIMEOUT_KEY, UI_PORT, UI_HOST, NETWORK_CRYPTO,
+      io.dflow.planner.JoinStrategy.KEY, FETCH_TO_MEM);
 
   /** Settings that are sizes in bytes: they may also be written {@code 64k}, {@code 512m}, {@code 4g}. */
   static final java.util.Set<String> SIZES = java.util.Set.of("dflow.input.maxSplitBytes", "dflow.input.maxLineBytes",
       "dflow.collect.maxBytes", "dflow.task.memoryBytes", STORAGE_MEMORY, BROADCAST_MAX_BYTES,
       "dflow.shuffle.maxBytesInFlight", MAX_FRAME, "dflow.rpc.fetchChunkBytes", "dflow.streaming.combineBufferBytes",
-      EXECUTOR_MEMORY_OVERHEAD);
+      EXECUTOR_MEMORY_OVERHEAD, FETCH_TO_MEM);
 
   /** Settings that are true or false, nothing else. */
   static final java.util.Set<String> BOOLEANS = java.util.Set.of(OVERWRITE, "dflow.output.compress",
@@ -222,6 +226,10 @@ public final class DflowConf {
     String codec = conf.get(COMPRESS_CODEC);
     if (codec != null) {
       io.dflow.arrow.Compression.named(codec);
+    }
+    String joins = conf.get(io.dflow.planner.JoinStrategy.KEY);
+    if (joins != null) {
+      io.dflow.planner.JoinStrategy.of(joins);
     }
     POSITIVE_NUMBERS.forEach((key, max) -> {
       String value = conf.get(key);

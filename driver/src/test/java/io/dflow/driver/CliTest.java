@@ -42,6 +42,10 @@ class CliTest {
     assertEquals(1, badNumber.exit());
     assertEquals("error: setting dflow.input.maxSplitBytes=12MB is not valid: it must be a whole number from 1 to "
         + Long.MAX_VALUE, badNumber.firstErrLine());
+    CliRun badJoins = CliRun.of("run", "--conf", "dflow.join.strategy=broadcast", TestJars.examples().toString());
+    assertEquals(1, badJoins.exit());
+    assertEquals("error: setting dflow.join.strategy=broadcast is not valid: it must be auto, hash or sortMerge",
+        badJoins.firstErrLine());
     CliRun noEquals = CliRun.of("run", "--conf", "dflow.master", TestJars.examples().toString());
     assertEquals(1, noEquals.exit());
     assertEquals("error: --conf expects key=value, got 'dflow.master'", noEquals.firstErrLine());

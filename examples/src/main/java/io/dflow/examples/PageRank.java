@@ -30,7 +30,7 @@ public final class PageRank implements DflowJob {
       throw new IllegalArgumentException("usage: PageRank <edges> <iterations> <out>");
     }
     int iterations = Integer.parseInt(args[1]);
-    PairDataset<String, List<String>> links = ctx.textFile(args[0])
+    PairDataset<String, Iterable<String>> links = ctx.textFile(args[0])
         .filter(line -> !line.isBlank() && !line.startsWith("#"))
         .mapToPair(PageRank::edge, Encoders.strings(), Encoders.strings())
         .distinct()
@@ -61,8 +61,9 @@ public final class PageRank implements DflowJob {
   }
 
   /** What a page gives each page it links to: its rank shared equally. */
-  static java.util.Iterator<Pair<String, Double>> contributions(Pair<List<String>, Double> linksAndRank) {
-    List<String> targets = linksAndRank.key();
+  static java.util.Iterator<Pair<String, Double>> contributions(Pair<Iterable<String>, Double> linksAndRank) {
+    List<String> targets = new ArrayList<>();
+    linksAndRank.key().forEach(targets::add);
     double share = linksAndRank.value() / targets.size();
     List<Pair<String, Double>> out = new ArrayList<>(targets.size());
     for (String target : targets) {

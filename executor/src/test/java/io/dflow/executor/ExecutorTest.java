@@ -92,7 +92,7 @@ class ExecutorTest {
   /** Keys x % 10 of 0..8000 grouped into two partitions: a map stage of two tasks, a result stage of two. */
   private PhysicalPlan groupByLastDigit(int maps) {
     MapFunction<Long, Long> lastDigit = x -> x % 10;
-    PairDataset<Long, List<Long>> grouped = planning.context
+    PairDataset<Long, Iterable<Long>> grouped = planning.context
         .parallelize(LongStream.range(0, 8_000).boxed().toList(), Encoders.longs(), maps)
         .keyBy(lastDigit, Encoders.longs())
         .groupByKey(new HashPartitioner(2));

@@ -3,6 +3,7 @@ package io.dflow.planner;
 import io.dflow.api.Encoder;
 import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.FileFormat;
+import io.dflow.api.plan.Join;
 import io.dflow.api.plan.ShuffleSpec;
 import io.dflow.api.plan.Step;
 import java.io.Serializable;
@@ -216,6 +217,52 @@ public sealed interface PartitionOp extends Serializable {
     @Override
     public String describe() {
       return "cogroup of " + inputs.size();
+    }
+  }
+
+  /**
+   * Partition {@code p} of a join's two sides merged in key order: each side is a sorted shuffle
+   * read (sorted map side and merged) or, when already partitioned by the join's partitioner, a
+   * partition sorted where it is by its {@code orders} spec. The left side streams; the right
+   * side's values of one key are held while the left values of that key pass.
+   *
+   * @param orders for each input, the sort-within-partitions spec that orders it by key
+   */
+  record SortMergeJoinOp(int key, int nodeId, List<PartitionOp> inputs, Join join, List<ShuffleSpec> orders,
+      Encoder<?> encoder) implements PartitionOp {
+    public SortMergeJoinOp {
+      inputs = List.copyOf(inputs);
+      orders = List.copyOf(orders);
+    }
+
+    @Override
+    public int numPartitions() {
+      return inputs.get(0).numPartitions();
+    }
+
+    @Override
+    public List<InputPartition> inputsOf(int partition) {
+      return inputs.stream().map(in -> new InputPartition(in, partition)).toList();
+    }
+
+    /**
+     * Whether input {@code i} arrives sorted by key in its order spec's order (a shuffle sorted
+     * that way: the join's own, or a {@code repartitionAndSortWithinPartitions} in ascending
+     * order by the join's partitioner) rather than to be sorted here.
+     */
+    public boolean sortedInput(int i) {
+      return inputs.get(i) instanceof ReadShuffle read && read.spec().kind() == ShuffleSpec.Kind.SORT
+          && orders.get(i).order().equals(read.spec().order());
+    }
+
+    @Override
+    public String describe() {
+      List<String> sides = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        sides.add(sortedInput(i) ? "sorted map side" : "sorted in place");
+      }
+      return "sort-merge " + join.step() + " by key (" + String.join(", ", sides)
+          + "; streams the left side, holds one key's right values)";
     }
   }
 

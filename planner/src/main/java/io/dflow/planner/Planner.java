@@ -1,6 +1,8 @@
 package io.dflow.planner;
 
 import io.dflow.api.Encoder;
+import io.dflow.api.Encoders;
+import io.dflow.api.KeyOrder;
 import io.dflow.api.Partitioner;
 import io.dflow.api.StorageLevel;
 import io.dflow.api.plan.Action;
@@ -125,10 +127,32 @@ public final class Planner {
           return null;
         }
         Encoder.PairOf<?, ?> pair = (Encoder.PairOf<?, ?>) input.encoder();
-        return new Boundary(new ShuffleId(c.id(), i), input,
-            ShuffleSpec.partitioning("cogroup", c.partitioner(), pair.key(), pair.value()));
+        return new Boundary(new ShuffleId(c.id(), i), input, sortMerge(c) ? sortWithin(c, i)
+            : ShuffleSpec.partitioning("cogroup", c.partitioner(), pair.key(), pair.value()));
       }
       return null;
+    }
+
+    /**
+     * Whether join {@code c} runs as a sort-merge join: asked for (or, with {@code auto}, when a
+     * side is shuffled anyway) and its keys have a natural order to sort by.
+     */
+    private boolean sortMerge(LogicalNode.CoGroup c) {
+      if (c.join() == null || !(((Encoder.PairOf<?, ?>) c.encoder()).key() instanceof Encoder.Scalar<?>)) {
+        return false;
+      }
+      return switch (conf.joinStrategy()) {
+        case HASH -> false;
+        case SORT_MERGE -> true;
+        case AUTO -> c.parents().stream().anyMatch(p -> !c.partitioner().equals(p.partitioner()));
+      };
+    }
+
+    /** The shuffle (or in-place sort) that brings side {@code i} of a sort-merge join to its partitions in key order. */
+    private ShuffleSpec sortWithin(LogicalNode.CoGroup c, int i) {
+      Encoder.PairOf<?, ?> pair = (Encoder.PairOf<?, ?>) c.parents().get(i).encoder();
+      return new ShuffleSpec(ShuffleSpec.Kind.SORT, "sortMergeJoin", c.partitioner(),
+          c.partitioner().numPartitions(), pair.key(), pair.value(), null, KeyOrder.ASCENDING);
     }
 
     private int partitionsOf(LogicalNode node) {
@@ -348,7 +372,17 @@ public final class Planner {
             LogicalNode input = c.parents().get(i);
             inputs.add(b == null ? build(input) : read(b, input.id(), input.encoder()));
           }
-          return new PartitionOp.CoGroupOp(nextKey++, c.id(), inputs, c.encoder());
+          if (c.join() == null) {
+            return new PartitionOp.CoGroupOp(nextKey++, c.id(), inputs, c.encoder());
+          }
+          if (sortMerge(c)) {
+            List<ShuffleSpec> orders = List.of(sortWithin(c, 0), sortWithin(c, 1));
+            return new PartitionOp.SortMergeJoinOp(nextKey++, c.id(), inputs, c.join(), orders, c.encoder());
+          }
+          Encoder<?> lists = Encoders.pairs(((Encoder.PairOf<?, ?>) c.encoder()).key(),
+              Encoders.javaUnchecked(List.class));
+          PartitionOp grouped = new PartitionOp.CoGroupOp(nextKey++, c.id(), inputs, lists);
+          return new PartitionOp.Pipeline(nextKey++, c.id(), grouped, List.of(c.join().pairing()), c.encoder());
         }
         if (node instanceof LogicalNode.Union u) {
           List<PartitionOp> inputs = u.parents().stream().map(this::build).toList();

@@ -2,6 +2,7 @@ package io.dflow.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.dflow.api.Dataset;
 import io.dflow.api.Encoders;
@@ -51,7 +52,11 @@ class GoldenPlanTest {
    * which datasets are persisted and which shuffles earlier actions wrote.
    */
   private static final class PlanCapture extends PlanningRunner {
-    final Planner planner = new Planner(new PlannerConf(4, 128 * MIB, 2), GoldenPlanTest::list);
+    Planner planner = new Planner(new PlannerConf(4, 128 * MIB, 2), GoldenPlanTest::list);
+
+    void joinBy(JoinStrategy strategy) {
+      planner = new Planner(new PlannerConf(4, 128 * MIB, 2).withJoinStrategy(strategy), GoldenPlanTest::list);
+    }
     final List<String> plans = new ArrayList<>();
     final Set<ShuffleId> written = new HashSet<>();
 
@@ -88,7 +93,13 @@ class GoldenPlanTest {
     ctx.textFile("/data/small")
         .mapToPair(line -> Pair.of(line.length(), line), Encoders.ints(), Encoders.strings())
         .groupByKey(3)
-        .mapValues(List::size, Encoders.ints())
+        .mapValues(values -> {
+          int n = 0;
+          for (String ignored : values) {
+            n++;
+          }
+          return n;
+        }, Encoders.ints())
         .partitionBy(new HashPartitioner(2))
         .count();
     assertGolden("small-files-two-shuffles.txt", capture.plans.get(0));
@@ -133,13 +144,62 @@ class GoldenPlanTest {
   }
 
   @Test
-  void aJoinShufflesBothSidesIntoOneCogroup() throws IOException {
+  void aHashJoinShufflesBothSidesIntoOneCogroup() throws IOException {
+    capture.joinBy(JoinStrategy.HASH);
+    leftOuterJoinOfBigAndSmall();
+    assertGolden("join.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void aSortMergeJoinSortsBothSidesMapSideAndMergesThem() throws IOException {
+    leftOuterJoinOfBigAndSmall(); // auto: string keys, both sides shuffled
+    assertGolden("join-sort-merge.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void keysWithoutANaturalOrderJoinByHashEvenWhenSortMergeIsAskedFor() throws IOException {
+    capture.joinBy(JoinStrategy.SORT_MERGE);
+    PairDataset<Pair<String, Integer>, Integer> left = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(Pair.of(line, 1), 1), Encoders.pairs(Encoders.strings(), Encoders.ints()),
+            Encoders.ints());
+    left.join(left, 3).count();
+    assertTrue(capture.plans.get(0).contains("cogroup of 2"), capture.plans.get(0));
+    assertFalse(capture.plans.get(0).contains("sort-merge"), capture.plans.get(0));
+  }
+
+  @Test
+  void sortMergeByConfSortsInPlaceWhatIsPartitionedAlready() throws IOException {
+    capture.joinBy(JoinStrategy.SORT_MERGE);
+    HashPartitioner byFour = new HashPartitioner(4);
+    PairDataset<String, Integer> left = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(line, 1), Encoders.strings(), Encoders.ints())
+        .partitionBy(byFour);
+    PairDataset<String, Integer> right = ctx.textFile("/data/small")
+        .mapToPair(line -> Pair.of(line, 2), Encoders.strings(), Encoders.ints());
+    left.fullOuterJoin(right).count();
+    assertGolden("join-sort-merge-in-place.txt", capture.plans.get(0));
+  }
+
+  @Test
+  void aSideSortedAscendingByTheJoinsPartitionerIsMergedAsItIsAndADescendingOneIsSortedAgain() throws IOException {
+    capture.joinBy(JoinStrategy.SORT_MERGE);
+    HashPartitioner byFour = new HashPartitioner(4);
+    PairDataset<String, Integer> pairs = ctx.textFile("/data/big.txt")
+        .mapToPair(line -> Pair.of(line, 1), Encoders.strings(), Encoders.ints());
+    PairDataset<String, Integer> ascending = pairs.repartitionAndSortWithinPartitions(byFour);
+    PairDataset<String, Integer> descending = pairs.repartitionAndSortWithinPartitions(byFour,
+        io.dflow.api.KeyOrder.DESCENDING);
+    ascending.join(descending, byFour).count();
+    assertTrue(capture.plans.get(0).contains("sort-merge join by key (sorted map side, sorted in place;"),
+        capture.plans.get(0));
+  }
+
+  private void leftOuterJoinOfBigAndSmall() {
     PairDataset<String, Integer> left = ctx.textFile("/data/big.txt")
         .mapToPair(line -> Pair.of(line, 1), Encoders.strings(), Encoders.ints());
     PairDataset<String, String> right = ctx.textFile("/data/small")
         .mapToPair(line -> Pair.of(line, line), Encoders.strings(), Encoders.strings());
     left.leftOuterJoin(right, 3).saveAsTextFile("/out/joined");
-    assertGolden("join.txt", capture.plans.get(0));
   }
 
   @Test
@@ -163,14 +223,15 @@ class GoldenPlanTest {
 
   @Test
   void anIterationReusesCachedLinksAndSkipsShufflesWrittenBefore() throws IOException {
-    PairDataset<String, List<String>> links = ctx.textFile("/data/big.txt")
+    PairDataset<String, Iterable<String>> links = ctx.textFile("/data/big.txt")
         .mapToPair(line -> Pair.of(line, line), Encoders.strings(), Encoders.strings())
         .groupByKey(4)
         .cache();
     PairDataset<String, Double> ranks = links.mapValues(l -> 1.0, Encoders.doubles());
     for (int i = 0; i < 2; i++) {
       ranks = links.join(ranks)
-          .flatMapValues(p -> p.key().stream().map(dst -> p.value() / p.key().size()).iterator(),
+          .flatMapValues(p -> java.util.stream.StreamSupport.stream(p.key().spliterator(), false)
+              .map(dst -> p.value()).iterator(),
               Encoders.doubles())
           .mapToPair(p -> p, Encoders.strings(), Encoders.doubles())
           .reduceByKey(Double::sum, 4)

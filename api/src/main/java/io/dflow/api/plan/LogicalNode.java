@@ -88,11 +88,22 @@ public sealed interface LogicalNode
    * The values of each key from every parent, side by side: a record
    * {@code Pair(key, List(values of parent 0, values of parent 1, ...))} per key. A parent
    * already partitioned by {@code partitioner} is read where it is; any other is shuffled.
+   * With a {@code join} (two parents), the records are that join's instead,
+   * {@code Pair(key, joined value)}, and the planner chooses how it runs (pairing the lists of a
+   * cogroup, or a sort-merge join).
    */
-  record CoGroup(int id, List<LogicalNode> parents, Partitioner partitioner, Encoder<?> encoder)
+  record CoGroup(int id, List<LogicalNode> parents, Partitioner partitioner, Encoder<?> encoder, Join join)
       implements LogicalNode {
     public CoGroup {
       parents = List.copyOf(parents);
+      if (join != null && parents.size() != 2) {
+        throw new IllegalArgumentException("a join has two sides, got " + parents.size());
+      }
+    }
+
+    /** A plain cogroup: the lists of values of each parent. */
+    public CoGroup(int id, List<LogicalNode> parents, Partitioner partitioner, Encoder<?> encoder) {
+      this(id, parents, partitioner, encoder, null);
     }
 
     @Override

@@ -4,6 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Client side of block fetches. A fetch asks for the block one chunk at a time (one request in
- * flight per fetch, any number of fetches at once) and assembles the chunks into one array.
+ * flight per fetch, any number of fetches at once) and assembles the chunks into one array, or,
+ * for a fetch to a file, writes each chunk to the file as it arrives (so a block bigger than the
+ * heap can spare never is on it).
  *
  * <p>Threading: {@link #fetch} may be called from any thread; it hands the work to the
  * channel's event loop, and all bookkeeping ({@code pending}, {@code nextRequestId}) is touched
@@ -39,15 +46,23 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
     this.chunkBytes = chunkBytes;
   }
 
-  /** Starts fetching a whole block; any thread. */
+  /** Starts fetching a whole block into an array; any thread. */
   CompletableFuture<byte[]> fetch(String blockId) {
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    return fetch(blockId, null).thenApply(block -> ((HeapBlock) block).bytes());
+  }
+
+  /**
+   * Starts fetching a whole block; any thread. With a {@code file} (created, written as chunks
+   * arrive, deleted if the fetch fails) the result is that file's region, else an array.
+   */
+  CompletableFuture<BlockData> fetch(String blockId, Path file) {
+    CompletableFuture<BlockData> result = new CompletableFuture<>();
     if (blockId.getBytes(StandardCharsets.UTF_8).length > Wire.MAX_BLOCK_ID_BYTES) {
       result.completeExceptionally(new IllegalArgumentException("block id longer than " + Wire.MAX_BLOCK_ID_BYTES + " bytes"));
       return result;
     }
     try {
-      channel.eventLoop().execute(() -> start(blockId, result));
+      channel.eventLoop().execute(() -> start(blockId, file, result));
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(closedError(blockId));
     }
@@ -59,13 +74,20 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
   }
 
-  private void start(String blockId, CompletableFuture<byte[]> result) {
+  private void start(String blockId, Path file, CompletableFuture<BlockData> result) {
     if (ctx == null || !channel.isActive()) {
       result.completeExceptionally(closedError(blockId));
       return;
     }
     long id = ++nextRequestId;
-    PendingFetch fetch = new PendingFetch(blockId, result);
+    PendingFetch fetch;
+    try {
+      fetch = file == null ? new PendingFetch(blockId, result) : new FileFetch(blockId, result, file);
+    } catch (IOException e) {
+      result.completeExceptionally(new IOException("cannot create " + file + " to fetch block " + blockId + " into: "
+          + e.getMessage(), e));
+      return;
+    }
     pending.put(id, fetch);
     requestNextChunk(id, fetch);
   }
@@ -105,14 +127,25 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
     }
     if (fetch.result.isDone()) {
       pending.remove(id);
+      fetch.abandon();
       return;
     }
-    String problem = fetch.accept(response.blockLength(), response.data());
+    String problem;
+    try {
+      problem = fetch.accept(response.blockLength(), response.data());
+    } catch (IOException e) {
+      problem = "cannot write it to disk: " + e.getMessage();
+    }
     if (problem != null) {
       fail(id, new IOException("fetch of block " + fetch.blockId + " from " + channel.remoteAddress() + ": " + problem));
     } else if (fetch.isComplete()) {
       pending.remove(id);
-      fetch.result.complete(fetch.block());
+      try {
+        fetch.result.complete(fetch.block());
+      } catch (IOException e) {
+        fetch.abandon();
+        fetch.result.completeExceptionally(new IOException("fetch of block " + fetch.blockId + ": " + e.getMessage(), e));
+      }
     } else {
       requestNextChunk(id, fetch);
     }
@@ -121,6 +154,7 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
   private void fail(long id, IOException error) {
     PendingFetch fetch = pending.remove(id);
     if (fetch != null) {
+      fetch.abandon();
       fetch.result.completeExceptionally(error);
     }
   }
@@ -138,6 +172,7 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
     List<PendingFetch> lost = new ArrayList<>(pending.values());
     pending.clear();
     for (PendingFetch fetch : lost) {
+      fetch.abandon();
       fetch.result.completeExceptionally(closedError(fetch.blockId));
     }
     ctx.fireChannelInactive();
@@ -149,32 +184,34 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
         failure);
   }
 
-  /** One block being fetched. */
-  private static final class PendingFetch {
+  /** One block being fetched into an array. */
+  private static class PendingFetch {
     final String blockId;
-    final CompletableFuture<byte[]> result;
+    final CompletableFuture<BlockData> result;
     long blockLength = -1;
     byte[] data;
-    int received;
+    long received;
 
-    PendingFetch(String blockId, CompletableFuture<byte[]> result) {
+    PendingFetch(String blockId, CompletableFuture<BlockData> result) {
       this.blockId = blockId;
       this.result = result;
     }
 
+    /** The most bytes a block fetched this way may have. */
+    long maxBlockBytes() {
+      return MAX_BLOCK_BYTES;
+    }
+
     /** Takes one chunk; returns what is wrong with it, or null. */
-    String accept(long length, byte[] chunk) {
+    String accept(long length, byte[] chunk) throws IOException {
       if (blockLength < 0) {
-        if (length < 0 || length > MAX_BLOCK_BYTES) {
+        if (length < 0 || length > maxBlockBytes()) {
           return "server announced a block of " + length + " bytes, more than one array can hold";
         }
         blockLength = length;
-        if (chunk.length == length) {
-          data = chunk;
-          received = chunk.length;
+        if (firstChunkIsAll(chunk)) {
           return null;
         }
-        data = new byte[(int) length];
       } else if (length != blockLength) {
         return "block length changed from " + blockLength + " to " + length + " during the fetch";
       }
@@ -184,17 +221,83 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
       if (chunk.length == 0 && received < blockLength) {
         return "server sent an empty chunk at offset " + received + " of " + blockLength;
       }
-      System.arraycopy(chunk, 0, data, received, chunk.length);
+      store(chunk);
       received += chunk.length;
       return null;
+    }
+
+    /** Keeps the first chunk as the block if it is all of it (no copy); else makes room for the block. */
+    boolean firstChunkIsAll(byte[] chunk) {
+      if (chunk.length == blockLength) {
+        data = chunk;
+        received = chunk.length;
+        return true;
+      }
+      data = new byte[(int) blockLength];
+      return false;
+    }
+
+    void store(byte[] chunk) throws IOException {
+      System.arraycopy(chunk, 0, data, (int) received, chunk.length);
     }
 
     boolean isComplete() {
       return blockLength >= 0 && received == blockLength;
     }
 
-    byte[] block() {
-      return data;
+    BlockData block() throws IOException {
+      return new HeapBlock(data, data.length);
+    }
+
+    /** The fetch failed or was given up: drops what it holds. */
+    void abandon() {
+      data = null;
+    }
+  }
+
+  /** One block being fetched into a file, each chunk written as it arrives. */
+  private static final class FileFetch extends PendingFetch {
+    private final Path file;
+    private final FileChannel out;
+
+    FileFetch(String blockId, CompletableFuture<BlockData> result, Path file) throws IOException {
+      super(blockId, result);
+      this.file = file;
+      this.out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    @Override
+    long maxBlockBytes() {
+      return Long.MAX_VALUE;
+    }
+
+    @Override
+    boolean firstChunkIsAll(byte[] chunk) {
+      return false;
+    }
+
+    @Override
+    void store(byte[] chunk) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(chunk);
+      while (buffer.hasRemaining()) {
+        out.write(buffer, received + buffer.position());
+      }
+    }
+
+    @Override
+    BlockData block() throws IOException {
+      out.close();
+      return new BlockRegion(file, 0, blockLength);
+    }
+
+    @Override
+    void abandon() {
+      try {
+        out.close();
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("cannot delete {} after a failed fetch: {}", file, e.getMessage());
+      }
     }
   }
 }

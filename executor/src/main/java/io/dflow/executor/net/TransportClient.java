@@ -114,6 +114,17 @@ public final class TransportClient implements AutoCloseable {
   }
 
   /**
+   * Fetches a whole block into {@code file} (created anew), in chunks of {@code fetchChunkBytes}
+   * written as they arrive, so the block is never held on the heap and may be of any size.
+   *
+   * @return the file's region holding the block; or completes exceptionally with an
+   *     {@link IOException} (and no file left) as {@link #fetch} does
+   */
+  public CompletableFuture<BlockData> fetchToFile(String blockId, java.nio.file.Path file) {
+    return fetches.fetch(blockId, file);
+  }
+
+  /**
    * Fetches a class the server serves by name (see {@link ClassResolver}).
    *
    * @param binaryName the class's binary name

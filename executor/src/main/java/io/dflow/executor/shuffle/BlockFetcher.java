@@ -17,6 +17,16 @@ public interface BlockFetcher {
    */
   CompletableFuture<BlockData> fetch(ExecutorId executor, String address, int port, String blockId);
 
+  /**
+   * As {@link #fetch}, but a block fetched from another executor is written to {@code file} as
+   * it arrives (never whole on the heap) and given as that file's region; the caller deletes the
+   * file. A fetcher without a disk path fetches as {@link #fetch} does.
+   */
+  default CompletableFuture<BlockData> fetchToFile(ExecutorId executor, String address, int port, String blockId,
+      java.nio.file.Path file) {
+    return fetch(executor, address, port, blockId);
+  }
+
   /** Whether blocks of {@code executor} are this process's own, read from its files rather than fetched. */
   default boolean holdsLocally(ExecutorId executor) {
     return false;

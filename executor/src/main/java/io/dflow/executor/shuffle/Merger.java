@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Merges the key/value records of one reduce partition by the shuffle's kind: one aggregate per
- * key, all values of a key in a list, sorted by key (each through an {@link ExternalSorter}, so in
+ * key, all values of a key (streamed when they do not fit: {@link StreamedGroups}), sorted by key (each through an {@link ExternalSorter}, so in
  * bounded memory), or as they come (streamed, nothing held). The same merge serves a partition
  * fetched from map outputs and one that is already where it must be (a wide step over data
  * already partitioned its way), which differ only in what an aggregation receives.
@@ -34,7 +34,7 @@ public final class Merger {
       List<Iterator<Object>> segments = fetched.allSegments(MAX_MERGE_SEGMENTS);
       if (segments != null) {
         MergeIterator merged = new MergeIterator(segments, RecordOrder.of(spec));
-        return spec.kind() == ShuffleSpec.Kind.GROUP ? grouped(merged) : merged;
+        return spec.kind() == ShuffleSpec.Kind.GROUP ? new StreamedGroups(merged, settings) : merged;
       }
     }
     return merge(spec, true, fetched, settings);
@@ -58,24 +58,7 @@ public final class Merger {
       sorter.insert(records.next());
     }
     Iterator<Object> sorted = sorter.partition(0);
-    return spec.kind() == ShuffleSpec.Kind.GROUP ? grouped(sorted) : sorted;
-  }
-
-  /** {@code Pair(key, values)} per key, from records in key-hash order. */
-  private static Iterator<Object> grouped(Iterator<Object> hashOrdered) {
-    Iterator<Object> grouped = CoGrouper.walk(List.of(hashOrdered));
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return grouped.hasNext();
-      }
-
-      @Override
-      public Object next() {
-        Pair<?, ?> keyAndSides = (Pair<?, ?>) grouped.next();
-        return Pair.of(keyAndSides.key(), ((List<?>) keyAndSides.value()).get(0));
-      }
-    };
+    return spec.kind() == ShuffleSpec.Kind.GROUP ? new StreamedGroups(sorted, settings) : sorted;
   }
 
   static Pair<?, ?> asPair(Object record) {

@@ -48,11 +48,24 @@ public final class NetworkFetcher implements BlockFetcher, AutoCloseable {
 
   @Override
   public CompletableFuture<BlockData> fetch(ExecutorId executor, String address, int port, String blockId) {
+    return fetch(executor, address, port, blockId,
+        client -> client.fetch(blockId).thenApply(bytes -> new HeapBlock(bytes, bytes.length)));
+  }
+
+  @Override
+  public CompletableFuture<BlockData> fetchToFile(ExecutorId executor, String address, int port, String blockId,
+      java.nio.file.Path file) {
+    return fetch(executor, address, port, blockId, client -> client.fetchToFile(blockId, file));
+  }
+
+  /** The block from this executor's own store, or from the peer holding it by {@code remote}. */
+  private CompletableFuture<BlockData> fetch(ExecutorId executor, String address, int port, String blockId,
+      java.util.function.Function<TransportClient, CompletableFuture<BlockData>> remote) {
     try {
       if (executor.equals(self) && heldHere.test(blockId)) {
         return CompletableFuture.completedFuture(local.resolve(blockId));
       }
-      return peer(executor, address, port).fetch(blockId).thenApply(bytes -> new HeapBlock(bytes, bytes.length));
+      return remote.apply(peer(executor, address, port));
     } catch (UncheckedIOException e) {
       // an unreachable peer fails like a missing block: with an IOException
       return CompletableFuture.failedFuture(new IOException(e.getMessage(), e.getCause()));

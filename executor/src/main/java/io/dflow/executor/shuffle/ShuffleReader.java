@@ -12,6 +12,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +24,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * The reduce side of a shuffle, as a stream of records: this partition's segment of every map
@@ -30,11 +33,14 @@ import java.util.function.LongConsumer;
  * every segment open at once, for a merge of segments each already sorted by its map task. A
  * segment that cannot be fetched or decoded is a {@link FetchFailedException} naming the map
  * output, thrown (wrapped in an {@link UncheckedIOException}) by {@code hasNext} or {@code next}.
+ * A segment of another executor larger than {@code toDiskBytes} is fetched into a file (each
+ * chunk written as it arrives), read from there as a local one is, and deleted once read.
  */
 public final class ShuffleReader implements Iterator<Object>, Closeable {
   /** Segment sizes that are not known count as this many bytes in flight. */
   static final long UNKNOWN_SEGMENT_BYTES = 1 << 20;
   private static final BlockData EMPTY = new HeapBlock(new byte[0], 0);
+  private static final Path IN_MEMORY = Path.of("");
 
   /** Turns one fetched segment into records: a reader to close once read. */
   @FunctionalInterface
@@ -49,8 +55,13 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
   private final SegmentOpener opener;
   private final long maxBytesInFlight;
   private final LongConsumer bytesFetched;
+  private final long toDiskBytes;
+  private final Supplier<Path> downloads;
   private final Deque<CompletableFuture<BlockData>> inFlight = new ArrayDeque<>();
+  /** The file each fetch in flight writes to, or {@link #IN_MEMORY}, in the same order. */
+  private final Deque<Path> inFlightFiles = new ArrayDeque<>();
   private final List<SegmentReader> open = new ArrayList<>();
+  private final List<Path> openFiles = new ArrayList<>();
   private int requested;
   private int taken;
   private long bytesInFlight;
@@ -63,6 +74,16 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
    */
   public ShuffleReader(ShuffleId shuffle, int partition, List<MapOutputLocation> maps, BlockFetcher fetcher,
       SegmentOpener opener, long maxBytesInFlight, LongConsumer bytesFetched) throws FetchFailedException {
+    this(shuffle, partition, maps, fetcher, opener, maxBytesInFlight, bytesFetched, Long.MAX_VALUE, null);
+  }
+
+  /**
+   * @param toDiskBytes a segment of another executor of more bytes than this is fetched to disk
+   * @param downloads new file paths to fetch such segments into (null: none is)
+   */
+  public ShuffleReader(ShuffleId shuffle, int partition, List<MapOutputLocation> maps, BlockFetcher fetcher,
+      SegmentOpener opener, long maxBytesInFlight, LongConsumer bytesFetched, long toDiskBytes,
+      Supplier<Path> downloads) throws FetchFailedException {
     if (maps == null) {
       throw new FetchFailedException(shuffle, -1, null, "no map outputs of shuffle " + shuffle
           + " are known to this task", null);
@@ -74,6 +95,8 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
     this.opener = opener;
     this.maxBytesInFlight = maxBytesInFlight;
     this.bytesFetched = bytesFetched;
+    this.toDiskBytes = toDiskBytes;
+    this.downloads = downloads;
     request(false);
   }
 
@@ -85,22 +108,34 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
       if (!all && !inFlight.isEmpty() && bytesInFlight + bytes > maxBytesInFlight) {
         return;
       }
+      String block = BlockIds.shuffle(shuffle, map.mapIndex(), map.taskId(), partition);
+      Path file = IN_MEMORY;
       if (bytes == 0 && map.partitionBytes() != null) {
         inFlight.add(CompletableFuture.completedFuture(EMPTY)); // nothing to fetch
+      } else if (toDisk(map)) {
+        file = downloads.get();
+        inFlight.add(fetcher.fetchToFile(map.executor(), map.address(), map.port(), block, file));
+        bytesInFlight += bytes;
       } else {
-        inFlight.add(fetcher.fetch(map.executor(), map.address(), map.port(),
-            BlockIds.shuffle(shuffle, map.mapIndex(), map.taskId(), partition)));
+        inFlight.add(fetcher.fetch(map.executor(), map.address(), map.port(), block));
         bytesInFlight += bytes;
       }
+      inFlightFiles.add(file);
       requested++;
     }
+  }
+
+  /** Whether {@code map}'s segment is fetched into a file: another executor's, known to be over {@code toDiskBytes}. */
+  private boolean toDisk(MapOutputLocation map) {
+    return downloads != null && map.partitionBytes() != null && !fetcher.holdsLocally(map.executor())
+        && map.bytesOf(partition, 0) > toDiskBytes;
   }
 
   /**
    * Every segment open at once, in map order, each a stream of its records, if that is cheap:
    * at most {@code maxSegments} of them, and those held by other executors (which arrive whole,
    * on the heap) of known sizes adding up to no more than {@code maxBytesInFlight}; a segment of
-   * this executor is read from its file a batch at a time. Else null, and the reader stays a
+   * this executor, or one fetched to disk, is read from its file a batch at a time. Else null, and the reader stays a
    * stream. Call it before reading anything.
    */
   public List<Iterator<Object>> allSegments(int maxSegments) throws IOException {
@@ -109,7 +144,7 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
     }
     long remote = 0;
     for (MapOutputLocation map : maps) {
-      if (!fetcher.holdsLocally(map.executor())) {
+      if (!fetcher.holdsLocally(map.executor()) && !toDisk(map)) {
         remote += map.partitionBytes() == null ? maxBytesInFlight + 1 : map.bytesOf(partition, 0);
       }
     }
@@ -152,6 +187,10 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
   /** Waits for the next segment in map order and opens it. */
   private Iterator<Object> openNext() throws IOException {
     MapOutputLocation from = maps.get(taken);
+    Path file = inFlightFiles.poll();
+    if (file != IN_MEMORY) {
+      openFiles.add(file); // deleted with the segment's reader, or at close if the fetch failed
+    }
     BlockData segment = await(inFlight.poll(), from);
     bytesInFlight -= from.bytesOf(partition, UNKNOWN_SEGMENT_BYTES);
     taken++;
@@ -234,12 +273,29 @@ public final class ShuffleReader implements Iterator<Object>, Closeable {
   private void closeOpen() {
     open.forEach(SegmentReader::close);
     open.clear();
+    openFiles.forEach(ShuffleReader::delete);
+    openFiles.clear();
     records = Collections.emptyIterator();
   }
 
-  /** Closes the segments being read; fetches still in flight complete unread. */
+  private static void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the fetched segment " + file, e);
+    }
+  }
+
+  /** Closes the segments being read; fetches still in flight complete unread (a file they write is deleted). */
   @Override
   public void close() {
     closeOpen();
+    while (!inFlight.isEmpty()) {
+      CompletableFuture<BlockData> fetch = inFlight.poll();
+      Path file = inFlightFiles.poll();
+      if (file != IN_MEMORY) {
+        fetch.whenComplete((block, error) -> delete(file));
+      }
+    }
   }
 }

@@ -7,7 +7,10 @@
  * The reduce side streams its segment of every map output, from this executor or another
  * ({@link io.dflow.executor.shuffle.NetworkFetcher}), with a bound on the bytes in flight, and
  * merges them by the shuffle's kind through a sorter again
- * ({@link io.dflow.executor.shuffle.ShuffleReader}, {@link io.dflow.executor.shuffle.Merger}).
+ * ({@link io.dflow.executor.shuffle.ShuffleReader}, {@link io.dflow.executor.shuffle.Merger}),
+ * fetching another executor's large segments to disk first. A grouping hands each key's values
+ * out as they are merged ({@code StreamedGroups}); a sort-merge join walks two key-sorted
+ * inputs in step ({@link io.dflow.executor.shuffle.SortMergeJoiner}).
  * A segment that cannot be fetched or decoded is a
  * {@link io.dflow.executor.shuffle.FetchFailedException}: the scheduler recomputes its map task.
  *

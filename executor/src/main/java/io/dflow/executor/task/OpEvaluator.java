@@ -7,6 +7,7 @@ import io.dflow.executor.protocol.CachedBlockLocation;
 import io.dflow.executor.shuffle.CoGrouper;
 import io.dflow.executor.shuffle.Merger;
 import io.dflow.executor.shuffle.ShuffleReader;
+import io.dflow.executor.shuffle.SortMergeJoiner;
 import io.dflow.executor.storage.BlockStore;
 import io.dflow.executor.storage.PartitionBuffer;
 import io.dflow.formats.ColumnarSplit;
@@ -81,7 +82,8 @@ final class OpEvaluator {
     if (op instanceof PartitionOp.ReadShuffle read) {
       ShuffleReader fetched = ctx.closeLater(new ShuffleReader(read.shuffle(), partition,
           ctx.stage.shuffleInputs().get(read.shuffle()), ctx.env.fetcher(),
-          ctx.segmentOpener(read.spec().recordEncoder()), ctx.maxBytesInFlight(), ctx::addShuffleBytesRead));
+          ctx.segmentOpener(read.spec().recordEncoder()), ctx.maxBytesInFlight(), ctx::addShuffleBytesRead,
+          ctx.maxRemoteBlockSizeFetchToMem(), ctx.sortSettings().spillFiles()));
       return ctx.counting(Merger.mergeFetched(read.spec(), fetched, ctx.sortSettings()));
     }
     if (op instanceof PartitionOp.MergeInPlace merge) {
@@ -105,6 +107,16 @@ final class OpEvaluator {
         encoders.add(in.op().encoder());
       }
       return CoGrouper.group(inputs, encoders, ctx.sortSettings());
+    }
+    if (op instanceof PartitionOp.SortMergeJoinOp join) {
+      List<Iterator<Object>> sides = new ArrayList<>();
+      List<InputPartition> ins = join.inputsOf(partition);
+      for (int i = 0; i < ins.size(); i++) {
+        Iterator<Object> in = compute(ins.get(i).op(), ins.get(i).partition());
+        sides.add(join.sortedInput(i) ? in : Merger.merge(join.orders().get(i), false, in, ctx.sortSettings()));
+      }
+      return new SortMergeJoiner(join.join(), join.orders().get(0), join.orders().get(1), sides.get(0), sides.get(1),
+          ctx.sortSettings());
     }
     throw new IllegalStateException("no evaluation for " + op.getClass().getSimpleName());
   }

@@ -153,6 +153,15 @@ final class TaskContext implements TaskScope.Services, AutoCloseable {
     return Long.parseLong(conf("dflow.shuffle.maxBytesInFlight", String.valueOf(DEFAULT_BYTES_IN_FLIGHT)));
   }
 
+  /** The setting naming the size past which another executor's shuffle segment is fetched to disk. */
+  static final String FETCH_TO_MEM_KEY = "dflow.shuffle.maxRemoteBlockSizeFetchToMem";
+  private static final long DEFAULT_FETCH_TO_MEM = 200L << 20;
+
+  /** Bytes past which another executor's shuffle segment is fetched to disk ({@value #FETCH_TO_MEM_KEY}). */
+  long maxRemoteBlockSizeFetchToMem() {
+    return Long.parseLong(conf(FETCH_TO_MEM_KEY, String.valueOf(DEFAULT_FETCH_TO_MEM)));
+  }
+
   void addShuffleBytesRead(long bytes) {
     shuffleBytesRead += bytes;
   }

@@ -137,7 +137,7 @@ class ExternalSorterTest {
     List<Object> out = new ArrayList<>();
     @SuppressWarnings("unchecked")
     Iterator<Object> in = (Iterator<Object>) records.iterator();
-    Merger.merge(spec, aggregatesIn, in, settings).forEachRemaining(out::add);
+    Merger.merge(spec, aggregatesIn, in, settings).forEachRemaining(r -> out.add(ShuffleFixtures.held(r)));
     for (Closeable c : closeAtEnd.subList(before, closeAtEnd.size())) {
       c.close();
     }

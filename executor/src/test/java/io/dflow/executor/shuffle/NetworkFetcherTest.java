@@ -144,6 +144,50 @@ class NetworkFetcherTest {
     }
   }
 
+  /**
+   * With a fetch-to-memory bound of 1 KiB, the 20,000-record segment is written to a file as its
+   * chunks arrive and read from there (the whole segment is on disk while it is read), the
+   * one-record segment stays on the heap, and the file is gone once the reader closes.
+   */
+  @Test
+  void aSegmentOverTheFetchToMemoryBoundIsFetchedToAFileAndDeletedOnceRead() throws Exception {
+    long[] lengths = {storeA.read(BlockIds.shuffle(SHUFFLE, 2, 42, 0)).length,
+        storeA.read(BlockIds.shuffle(SHUFFLE, 2, 42, 1)).length};
+    assertTrue(lengths[0] < 1024 && lengths[1] > 4 * CONF.fetchChunkBytes(), java.util.Arrays.toString(lengths));
+    List<MapOutputLocation> maps = List.of(new MapOutputLocation(2, 42, A, "127.0.0.1", serverA.port(), lengths));
+    Path downloads = java.nio.file.Files.createDirectories(tmp.resolve("downloads"));
+    List<Path> made = new ArrayList<>();
+    java.util.function.Supplier<Path> files = () -> {
+      Path file = downloads.resolve("segment-" + made.size());
+      made.add(file);
+      return file;
+    };
+    try (NetworkFetcher b = fetcherB(CONF)) {
+      for (int p = 0; p < 2; p++) {
+        List<Object> got = new ArrayList<>();
+        try (ShuffleReader reader = new ShuffleReader(SHUFFLE, p, maps, b, ShuffleFixtures.opener(ENCODER, allocator),
+            1 << 20, n -> { }, 1024, files)) {
+          got.add(reader.next());
+          assertEquals(p, made.size(), "only the big segment goes to a file");
+          if (p == 1) {
+            assertEquals(lengths[1], java.nio.file.Files.size(made.get(0)), "the whole segment is on disk");
+          }
+          reader.forEachRemaining(got::add);
+        }
+        assertEquals(p == 0 ? List.of(Pair.of("x", 1L)) : records, got);
+        try (var left = java.nio.file.Files.list(downloads)) {
+          assertEquals(List.of(), left.toList(), "fetched segments deleted once read");
+        }
+      }
+      // a fetch to a file that fails leaves no file
+      Path missing = downloads.resolve("missing");
+      IOException e = failure(b.fetchToFile(A, "127.0.0.1", serverA.port(), BlockIds.shuffle(SHUFFLE, 7, 42, 0),
+          missing));
+      assertTrue(e.getMessage().contains("shuffle"), e.getMessage());
+      assertTrue(!java.nio.file.Files.exists(missing), "the failed fetch's file is deleted");
+    }
+  }
+
   @Test
   void theServingStoresErrorReachesTheFetcher() throws Exception {
     try (NetworkFetcher b = fetcherB(CONF)) {

@@ -104,7 +104,7 @@ class SpillingShuffleRoundTripTest {
         List<Object> out = new ArrayList<>();
         try (ShuffleReader reader = new ShuffleReader(SHUFFLE, p, locations, fetcher,
             ShuffleFixtures.opener(spec.recordEncoder(), allocator), maxBytesInFlight, n -> bytes[0] += n)) {
-          Merger.merge(spec, true, reader, reduceSide).forEachRemaining(out::add);
+          Merger.merge(spec, true, reader, reduceSide).forEachRemaining(r -> out.add(ShuffleFixtures.held(r)));
         } catch (UncheckedIOException e) {
           throw e.getCause();
         }

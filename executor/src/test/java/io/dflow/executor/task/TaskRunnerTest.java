@@ -257,7 +257,7 @@ class TaskRunnerTest extends InProcessExecutorTest {
 
   @Test
   void aReduceTaskWhoseMapOutputIsMissingReportsAFetchFailureNamingIt() throws Exception {
-    PairDataset<String, List<Long>> grouped = ctx.parallelize(List.of("a", "b"), Encoders.strings(), 1)
+    PairDataset<String, Iterable<Long>> grouped = ctx.parallelize(List.of("a", "b"), Encoders.strings(), 1)
         .mapToPair(s -> Pair.of(s, 1L), Encoders.strings(), Encoders.longs())
         .groupByKey(2);
     PhysicalPlan plan = planning.plan(grouped, collect());
