@@ -1,0 +1,32 @@
+package dflowtest.jobs;
+
+import io.dflow.api.DflowJob;
+import io.dflow.api.Encoders;
+import io.dflow.api.JobContext;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One task that takes {@code <MiB>} of memory outside the heap (direct buffers, which the JVM
+ * zeroes, so the pages are really used) and holds it for a minute: more than a small YARN
+ * container may have. {@code <MiB> <out>}; run with a large enough {@code -XX:MaxDirectMemorySize}.
+ */
+public final class OffHeapJob implements DflowJob {
+  /** Held so that the memory stays in use while the task sleeps. */
+  static final List<ByteBuffer> HELD = new ArrayList<>();
+
+  @Override
+  public void run(JobContext ctx, String[] args) {
+    int mib = Integer.parseInt(args[0]);
+    ctx.parallelize(List.of(1), Encoders.ints(), 1)
+        .map(x -> {
+          for (int i = 0; i < mib / 16; i++) {
+            HELD.add(ByteBuffer.allocateDirect(16 << 20));
+          }
+          Thread.sleep(60_000);
+          return x;
+        }, Encoders.ints())
+        .saveAsTextFile(args[1]);
+  }
+}
