@@ -118,9 +118,7 @@ class YarnEndToEndTest {
     Process driver = dflowOn(big, "killed", out, "--conf", "dflow.input.maxSplitBytes=1000000");
     awaitJobStart(driver, out);
     Thread.sleep(1000);
-    List<ProcessHandle> executors = ProcessHandle.current().descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)) // the JVM, not its shell
-        .filter(p -> cmdline(p).contains("io.dflow.executor.ExecutorMain")).toList();
+    List<ProcessHandle> executors = jvmsRunning("io.dflow.executor.ExecutorMain");
     assertFalse(executors.isEmpty(), "executors run while the job does:\n" + log("killed"));
     assertTrue(executors.get(0).destroyForcibly());
     assertTrue(driver.waitFor(180, TimeUnit.SECONDS), log("killed"));
@@ -371,9 +369,7 @@ class YarnEndToEndTest {
     Process submitter = dflow("retried", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m",
         "--conf", "dflow.yarn.maxAppAttempts=2", "--conf", "dflow.input.maxSplitBytes=300000");
     awaitClaim(submitter, out);
-    List<ProcessHandle> masters = ProcessHandle.current().descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-        .filter(p -> cmdline(p).contains("-D" + io.dflow.driver.yarn.YarnBackend.IN_APPLICATION_MASTER + "=true")).toList();
+    List<ProcessHandle> masters = jvmsRunning("-D" + io.dflow.driver.yarn.YarnBackend.IN_APPLICATION_MASTER + "=true");
     assertEquals(1, masters.size(), "the first attempt's master runs the job:\n" + log("retried"));
     assertTrue(masters.get(0).destroyForcibly()); // SIGKILL: its JVM, driver and master, is gone at once
     assertTrue(submitter.waitFor(240, TimeUnit.SECONDS), log("retried"));
@@ -393,9 +389,7 @@ class YarnEndToEndTest {
     Process driver = dflow("client-retried", out, "--conf", "dflow.yarn.maxAppAttempts=2",
         "--conf", "dflow.input.maxSplitBytes=300000");
     awaitJobStart(driver, out);
-    List<ProcessHandle> masters = ProcessHandle.current().descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-        .filter(p -> cmdline(p).contains("io.dflow.driver.yarn.ApplicationMaster")).toList();
+    List<ProcessHandle> masters = jvmsRunning("io.dflow.driver.yarn.ApplicationMaster");
     assertEquals(1, masters.size(), log("client-retried"));
     assertTrue(masters.get(0).destroyForcibly());
     assertTrue(driver.waitFor(240, TimeUnit.SECONDS), log("client-retried"));
@@ -488,6 +482,13 @@ class YarnEndToEndTest {
       }
     }
     return Corpus.parseCounts(lines);
+  }
+
+  /** The JVMs (not their containers' shells) below this one whose command line holds {@code marker}. */
+  private static List<ProcessHandle> jvmsRunning(String marker) {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .filter(p -> cmdline(p).contains(marker)).toList();
   }
 
   private static String cmdline(ProcessHandle p) {
