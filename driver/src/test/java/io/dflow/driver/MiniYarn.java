@@ -42,11 +42,6 @@ final class MiniYarn implements AutoCloseable {
     conf.setInt(YarnConfiguration.NM_VCORES, 4);
     conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 64);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-    // the physical memory check is on, as on a real cluster: a container over its size is killed
-    // (MiniYARNCluster turns the containers' monitor off unless told it controls it)
-    conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_CONTROL_RESOURCE_MONITORING, true);
-    conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, true);
-    conf.setLong(YarnConfiguration.NM_CONTAINER_MON_INTERVAL_MS, 1000);
     conf.set("yarn.scheduler.capacity.root.queues", "default");
     conf.set("yarn.scheduler.capacity.root.default.capacity", "100");
     // stopping takes seconds instead of tens of seconds

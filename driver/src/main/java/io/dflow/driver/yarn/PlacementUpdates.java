@@ -35,6 +35,7 @@ final class PlacementUpdates {
   private final Map<String, List<String>> asked = new HashMap<>();
   private final Thread thread;
   private volatile boolean stopped;
+  private boolean warned;
 
   /**
    * @param outstanding the executors whose containers have not started, oldest first
@@ -74,7 +75,8 @@ final class PlacementUpdates {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        if (!stopped) {
+        if (!stopped && !warned) {
+          warned = true; // once: the scheduler may have stopped just before the backend closes
           LOG.warn("cannot update the container requests: {}", e.toString());
         }
       }
