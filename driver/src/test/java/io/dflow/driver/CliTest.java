@@ -42,6 +42,14 @@ class CliTest {
     assertEquals(1, badNumber.exit());
     assertEquals("error: setting dflow.input.maxSplitBytes=12MB is not valid: it must be a whole number from 1 to "
         + Long.MAX_VALUE, badNumber.firstErrLine());
+    CliRun badRatio = CliRun.of("run", "--conf", "dflow.yarn.minRegisteredRatio=1.5", TestJars.examples().toString());
+    assertEquals(1, badRatio.exit());
+    assertEquals("error: setting dflow.yarn.minRegisteredRatio=1.5 is not valid: it must be a number above 0 and at most 1",
+        badRatio.firstErrLine());
+    CliRun badAttempts = CliRun.of("run", "--conf", "dflow.yarn.maxAppAttempts=0", TestJars.examples().toString());
+    assertEquals(1, badAttempts.exit());
+    assertEquals("error: setting dflow.yarn.maxAppAttempts=0 is not valid: it must be a whole number from 1 to 1000",
+        badAttempts.firstErrLine());
     CliRun noEquals = CliRun.of("run", "--conf", "dflow.master", TestJars.examples().toString());
     assertEquals(1, noEquals.exit());
     assertEquals("error: --conf expects key=value, got 'dflow.master'", noEquals.firstErrLine());
