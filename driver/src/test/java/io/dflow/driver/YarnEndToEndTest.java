@@ -121,12 +121,7 @@ class YarnEndToEndTest {
     Process driver = dflowOn(big, "killed", out, "--conf", "dflow.input.maxSplitBytes=1000000");
     awaitJobStart(driver, out);
     Thread.sleep(1000);
-    List<ProcessHandle> executors = jvmsRunning("io.dflow.executor.ExecutorMain");
-    assertFalse(executors.isEmpty(), "executors run while the job does:\n" + log("killed"));
-    assertTrue(executors.get(0).destroyForcibly());
-    assertTrue(driver.waitFor(180, TimeUnit.SECONDS), log("killed"));
-    String log = log("killed");
-    assertEquals(0, driver.exitValue(), log);
+    String log = killOneAndAwait(driver, "killed", "io.dflow.executor.ExecutorMain");
     assertEquals(bigCounts, counts(out), log);
     // the replacement is asked for at once; whether it registers before this short job ends is up to the machine
     assertTrue(log.matches("(?s).*; 1 executor lost, [01] replaced\\).*"), log);
@@ -354,12 +349,8 @@ class YarnEndToEndTest {
     Process submitter = dflow("retried", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m",
         "--conf", "dflow.yarn.maxAppAttempts=2", "--conf", "dflow.input.maxSplitBytes=300000");
     awaitClaim(submitter, out);
-    List<ProcessHandle> masters = jvmsRunning("-D" + io.dflow.driver.yarn.YarnBackend.IN_APPLICATION_MASTER + "=true");
-    assertEquals(1, masters.size(), "the first attempt's master runs the job:\n" + log("retried"));
-    assertTrue(masters.get(0).destroyForcibly()); // SIGKILL: its JVM, driver and master, is gone at once
-    assertTrue(submitter.waitFor(240, TimeUnit.SECONDS), log("retried"));
-    String log = log("retried");
-    assertEquals(0, submitter.exitValue(), log);
+    String log = killOneAndAwait(submitter, "retried",
+        "-D" + io.dflow.driver.yarn.YarnBackend.IN_APPLICATION_MASTER + "=true");
     assertEquals(expected, counts(out), log);
     ApplicationReport app = onlyApplicationNamed("retried");
     assertEquals(2, app.getCurrentApplicationAttemptId().getAttemptId(), app.toString());
@@ -374,12 +365,7 @@ class YarnEndToEndTest {
     Process driver = dflow("client-retried", out, "--conf", "dflow.yarn.maxAppAttempts=2",
         "--conf", "dflow.input.maxSplitBytes=300000");
     awaitJobStart(driver, out);
-    List<ProcessHandle> masters = jvmsRunning("io.dflow.driver.yarn.ApplicationMaster");
-    assertEquals(1, masters.size(), log("client-retried"));
-    assertTrue(masters.get(0).destroyForcibly());
-    assertTrue(driver.waitFor(240, TimeUnit.SECONDS), log("client-retried"));
-    String log = log("client-retried");
-    assertEquals(0, driver.exitValue(), log);
+    String log = killOneAndAwait(driver, "client-retried", "io.dflow.driver.yarn.ApplicationMaster");
     assertEquals(expected, counts(out), log);
     assertTrue(log.contains("a new attempt of the application master connected"), log);
     ApplicationReport app = onlyApplicationNamed("client-retried");
@@ -467,6 +453,20 @@ class YarnEndToEndTest {
       }
     }
     return Corpus.parseCounts(lines);
+  }
+
+  /**
+   * Kills (SIGKILL) a JVM of run {@code name} whose command line holds {@code marker}, and waits
+   * for the run to end, which it must do with 0; returns its output.
+   */
+  private static String killOneAndAwait(Process run, String name, String marker) throws Exception {
+    List<ProcessHandle> jvms = jvmsRunning(marker);
+    assertFalse(jvms.isEmpty(), marker + " runs while the job does:\n" + log(name));
+    assertTrue(jvms.get(0).destroyForcibly());
+    assertTrue(run.waitFor(240, TimeUnit.SECONDS), log(name));
+    String log = log(name);
+    assertEquals(0, run.exitValue(), log);
+    return log;
   }
 
   /** The JVMs (not their containers' shells) below this one whose command line holds {@code marker}. */

@@ -36,7 +36,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
-import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
@@ -240,7 +239,7 @@ public final class YarnBackend implements ClusterBackend {
     int needed = settings.minRegistered();
     while (registered.size() < needed) {
       if (failedAtStart != null) {
-        throw new IOException("executor " + failedAtStart.executor() + " " + describe(failedAtStart)
+        throw new IOException("executor " + failedAtStart.executor() + " " + ContainerEnds.describe(failedAtStart)
             + " before it registered");
       }
       if (!master.isOpen()) {
@@ -300,7 +299,7 @@ public final class YarnBackend implements ClusterBackend {
   private void watchLate(String id) {
     ends.get(id).thenAccept(end -> {
       if (!closing && !registered.everRegistered(new ExecutorId(id))) {
-        LOG.warn("executor {} did not join: its {}", id, describe(end));
+        LOG.warn("executor {} did not join: its {}", id, ContainerEnds.describe(end));
       }
     });
   }
@@ -381,48 +380,11 @@ public final class YarnBackend implements ClusterBackend {
       if (closing || registered.contains(executor) || (end != null && registered.everRegistered(executor))) {
         return;
       }
-      String reason = end != null ? "it did not register: its " + describe(end)
+      String reason = end != null ? "it did not register: its " + ContainerEnds.describe(end)
           : "it did not register within " + timeout + " ms: queue '" + settings.queue() + "' gave no container";
       LOG.warn("executor {} lost: {}", id, reason);
       driver.executorLost(executor, reason, false);
     });
-  }
-
-  /**
-   * Whether a container that ended so may have ended by its tasks' doing (a crash, more memory
-   * than it was given), as Spark judges it: YARN preempting it, losing its node or its disks, or
-   * killing it for reasons of its own does not count against the tasks' attempts.
-   */
-  static boolean causedByApp(int exitStatus) {
-    return switch (exitStatus) {
-      case ContainerExitStatus.ABORTED, ContainerExitStatus.DISKS_FAILED, ContainerExitStatus.PREEMPTED,
-          ContainerExitStatus.KILLED_BY_APPMASTER, ContainerExitStatus.KILLED_BY_RESOURCEMANAGER,
-          ContainerExitStatus.KILLED_AFTER_APP_COMPLETION, ContainerExitStatus.KILLED_BY_CONTAINER_SCHEDULER -> false;
-      default -> true;
-    };
-  }
-
-  /** How a container ended, in words: YARN's exit status named, its host, and the end of YARN's diagnostics. */
-  static String describe(AmMessage.Ended end) {
-    String how = switch (end.exitStatus()) {
-      case -100 -> "was released or lost with its node";
-      case -101 -> "failed: its node's disks failed";
-      case -102 -> "was preempted by YARN";
-      case -103 -> "was killed by YARN: over its virtual memory limit";
-      case -104 -> "was killed by YARN: over its physical memory limit";
-      case -105 -> "was killed by the application master";
-      case -106 -> "was killed by the ResourceManager";
-      case -107 -> "was killed as the application ended";
-      case -108 -> "was killed by its NodeManager's container scheduler (preempted for another's container)";
-      case -1 -> "could not start";
-      default -> "exited with " + io.dflow.api.pipe.ExitStatus.describe(end.exitStatus());
-    };
-    String diagnostics = end.diagnostics() == null ? "" : end.diagnostics().strip();
-    if (diagnostics.length() > 4000) {
-      diagnostics = "..." + diagnostics.substring(diagnostics.length() - 4000);
-    }
-    return "container " + end.container() + (end.host().isEmpty() ? "" : " on " + end.host()) + " " + how
-        + (diagnostics.isEmpty() ? "" : "; YARN says: " + diagnostics);
   }
 
   /** Records the final status the application master unregisters with. */
@@ -644,11 +606,11 @@ public final class YarnBackend implements ClusterBackend {
           .thenAccept(end -> {
             String replacement = replacementFor(r.id());
             boolean replacing = replacement != null;
-            String reason = "its connection closed; " + (end != null ? "its " + describe(end)
+            String reason = "its connection closed; " + (end != null ? "its " + ContainerEnds.describe(end)
                 : "its container " + containerOf(r.id().value()) + " had not ended " + END_WAIT_SECONDS + " s later");
             LOG.warn("executor {} lost{}: {}", r.id(), replacing ? " (a container is asked for in its place)" : "",
                 reason);
-            driver.executorLost(r.id(), reason, replacing, end == null || causedByApp(end.exitStatus()));
+            driver.executorLost(r.id(), reason, replacing, end == null || ContainerEnds.causedByApp(end.exitStatus()));
             if (replacing) {
               requestReplacement(replacement);
             }

@@ -17,28 +17,28 @@ class ContainerEndsTest {
   void aMemoryKillIsNamedWithWhatYarnSaid() {
     assertEquals("container container_1796165073550_0004_01_000003 on node7:45707 was killed by YARN: over its "
         + "physical memory limit; YARN says: running 700MB beyond the 'PHYSICAL' memory limit",
-        YarnBackend.describe(end(ContainerExitStatus.KILLED_EXCEEDED_PMEM,
+        ContainerEnds.describe(end(ContainerExitStatus.KILLED_EXCEEDED_PMEM,
             " running 700MB beyond the 'PHYSICAL' memory limit\n")));
-    assertTrue(YarnBackend.causedByApp(ContainerExitStatus.KILLED_EXCEEDED_PMEM), "the task took the memory");
-    assertTrue(YarnBackend.causedByApp(ContainerExitStatus.KILLED_EXCEEDED_VMEM));
+    assertTrue(ContainerEnds.causedByApp(ContainerExitStatus.KILLED_EXCEEDED_PMEM), "the task took the memory");
+    assertTrue(ContainerEnds.causedByApp(ContainerExitStatus.KILLED_EXCEEDED_VMEM));
   }
 
   @Test
   void preemptionAndLostNodesDoNotCountAgainstTheTasks() {
-    assertTrue(YarnBackend.describe(end(ContainerExitStatus.PREEMPTED, "")).endsWith(" was preempted by YARN"));
-    assertTrue(YarnBackend.describe(end(ContainerExitStatus.ABORTED, null)).endsWith(" was released or lost with its node"));
+    assertTrue(ContainerEnds.describe(end(ContainerExitStatus.PREEMPTED, "")).endsWith(" was preempted by YARN"));
+    assertTrue(ContainerEnds.describe(end(ContainerExitStatus.ABORTED, null)).endsWith(" was released or lost with its node"));
     for (int status : new int[] {ContainerExitStatus.PREEMPTED, ContainerExitStatus.ABORTED,
         ContainerExitStatus.DISKS_FAILED, ContainerExitStatus.KILLED_BY_RESOURCEMANAGER,
         ContainerExitStatus.KILLED_BY_APPMASTER, ContainerExitStatus.KILLED_AFTER_APP_COMPLETION,
         ContainerExitStatus.KILLED_BY_CONTAINER_SCHEDULER}) {
-      assertFalse(YarnBackend.causedByApp(status), "exit status " + status);
+      assertFalse(ContainerEnds.causedByApp(status), "exit status " + status);
     }
   }
 
   @Test
   void aProcessThatExitedItselfCountsAndIsToldByItsCode() {
-    assertTrue(YarnBackend.causedByApp(1));
-    assertTrue(YarnBackend.causedByApp(137));
-    assertTrue(YarnBackend.describe(end(1, "")).contains(" exited with code 1"), YarnBackend.describe(end(1, "")));
+    assertTrue(ContainerEnds.causedByApp(1));
+    assertTrue(ContainerEnds.causedByApp(137));
+    assertTrue(ContainerEnds.describe(end(1, "")).contains(" exited with code 1"), ContainerEnds.describe(end(1, "")));
   }
 }
