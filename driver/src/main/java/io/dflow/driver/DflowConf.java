@@ -53,6 +53,8 @@ public final class DflowConf {
   public static final String YARN_QUEUE = "dflow.yarn.queue";
   public static final String YARN_AM_MEMORY = "dflow.yarn.am.memory";
   public static final String YARN_STAGING_DIR = "dflow.yarn.stagingDir";
+  public static final String YARN_MIN_REGISTERED_RATIO = "dflow.yarn.minRegisteredRatio";
+  public static final String YARN_MAX_APP_ATTEMPTS = "dflow.yarn.maxAppAttempts";
   public static final String DEPLOY_MODE = "dflow.submit.deployMode";
 
   /** Settings that must be positive whole numbers, with the largest value each may take. */
@@ -71,6 +73,7 @@ public final class DflowConf {
       Map.entry(MPI_MAX_ATTEMPTS, (long) Integer.MAX_VALUE),
       Map.entry(EXECUTOR_INSTANCES, 100_000L),
       Map.entry(EXECUTOR_CORES, 1024L),
+      Map.entry(YARN_MAX_APP_ATTEMPTS, 1000L),
       Map.entry(EXECUTOR_MEMORY_OVERHEAD, Long.MAX_VALUE),
       Map.entry(MPI_START_TIMEOUT, Long.MAX_VALUE),
       Map.entry(STORAGE_MEMORY, Long.MAX_VALUE),
@@ -93,6 +96,7 @@ public final class DflowConf {
       MPI_TIMEOUT, MPI_MPIRUN, MPI_OPTIONS, MPI_CLASS_ARCHIVE, LOCALITY_WAIT, LOCALITY_WAIT + ".process", LOCALITY_WAIT + ".node",
       LOCALITY_WAIT + ".rack", EXECUTOR_HOSTS, EVENT_LOG_ENABLED, EVENT_LOG_DIR, APP_NAME, EXECUTOR_INSTANCES,
       EXECUTOR_CORES, EXECUTOR_MEMORY_OVERHEAD, DRIVER_HOST, YARN_QUEUE, YARN_AM_MEMORY, YARN_STAGING_DIR, DEPLOY_MODE,
+      YARN_MIN_REGISTERED_RATIO, YARN_MAX_APP_ATTEMPTS,
       io.dflow.driver.scheduler.Speculation.ENABLED, io.dflow.driver.scheduler.Speculation.QUANTILE,
       io.dflow.driver.scheduler.Speculation.MULTIPLIER, io.dflow.driver.scheduler.Speculation.MIN_RUNTIME,
       io.dflow.driver.scheduler.ExcludeOnFailure.ENABLED, io.dflow.driver.scheduler.ExcludeOnFailure.MAX_FAILED_TASKS,
@@ -136,6 +140,8 @@ public final class DflowConf {
     conf.put(YARN_QUEUE, "default");
     conf.put(YARN_AM_MEMORY, "512m");
     conf.put(DEPLOY_MODE, "client");
+    conf.put(YARN_MIN_REGISTERED_RATIO, "0.8");
+    conf.put(YARN_MAX_APP_ATTEMPTS, "1");
     return conf;
   }
 
@@ -190,6 +196,11 @@ public final class DflowConf {
         throw new IllegalArgumentException("setting " + EXECUTION_FRACTION + "=" + fraction
             + " is not valid: it must be a number between 0 and 1");
       }
+    }
+    String ratio = conf.get(YARN_MIN_REGISTERED_RATIO);
+    if (ratio != null && !(parsedOrNaN(ratio) > 0 && parsedOrNaN(ratio) <= 1)) {
+      throw new IllegalArgumentException("setting " + YARN_MIN_REGISTERED_RATIO + "=" + ratio
+          + " is not valid: it must be a number above 0 and at most 1");
     }
     io.dflow.driver.scheduler.LocalityWaits.from(conf); // a bad wait fails here, naming its key
     io.dflow.driver.scheduler.Speculation.from(conf);
@@ -337,6 +348,14 @@ public final class DflowConf {
   /** Slots of an executor on a cluster manager: {@code dflow.executor.cores}, 1 when unset. */
   public static int executorCores(Map<String, String> conf) {
     return Integer.parseInt(conf.getOrDefault(EXECUTOR_CORES, "1").trim());
+  }
+
+  private static double parsedOrNaN(String number) {
+    try {
+      return Double.parseDouble(number.trim());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   static boolean booleanValue(Map<String, String> conf, String key) {

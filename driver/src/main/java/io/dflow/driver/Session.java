@@ -403,13 +403,28 @@ public final class Session implements JobRunner, AutoCloseable {
 
     @Override
     public void executorLost(ExecutorId executor, String reason, boolean replacing) {
+      executorLost(executor, reason, replacing, true);
+    }
+
+    @Override
+    public void executorLost(ExecutorId executor, String reason, boolean replacing, boolean causedByApp) {
       executorsLost.incrementAndGet();
-      scheduler.executorLost(executor, reason, replacing);
+      scheduler.executorLost(executor, reason, replacing, causedByApp);
     }
 
     @Override
     public void executorAdded(ExecutorHandle executor) {
       executorsReplaced.incrementAndGet();
+      scheduler.executorAdded(executor);
+    }
+
+    @Override
+    public void applicationEnded(String reason) {
+      scheduler.stop(reason);
+    }
+
+    @Override
+    public void executorJoined(ExecutorHandle executor) {
       scheduler.executorAdded(executor);
     }
 

@@ -46,6 +46,14 @@ class CliTest {
     assertEquals(1, badJoins.exit());
     assertEquals("error: setting dflow.join.strategy=broadcast is not valid: it must be auto, hash or sortMerge",
         badJoins.firstErrLine());
+    CliRun badRatio = CliRun.of("run", "--conf", "dflow.yarn.minRegisteredRatio=1.5", TestJars.examples().toString());
+    assertEquals(1, badRatio.exit());
+    assertEquals("error: setting dflow.yarn.minRegisteredRatio=1.5 is not valid: it must be a number above 0 and at most 1",
+        badRatio.firstErrLine());
+    CliRun badAttempts = CliRun.of("run", "--conf", "dflow.yarn.maxAppAttempts=0", TestJars.examples().toString());
+    assertEquals(1, badAttempts.exit());
+    assertEquals("error: setting dflow.yarn.maxAppAttempts=0 is not valid: it must be a whole number from 1 to 1000",
+        badAttempts.firstErrLine());
     CliRun noEquals = CliRun.of("run", "--conf", "dflow.master", TestJars.examples().toString());
     assertEquals(1, noEquals.exit());
     assertEquals("error: --conf expects key=value, got 'dflow.master'", noEquals.firstErrLine());

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * against an independent count, in client and cluster deploy mode; the secret among the
  * containers' credentials, on no command line and in no environment; the jars shipped once; an
  * executor's process killed mid-job; failed jobs, an executor that dies at start-up, a queue
- * without room and a stopped driver, each ending the application as it should.
+ * without room and a stopped driver, each ending the application as it should; a request still
+ * open when the job begins moving to its input's hosts (read in the ResourceManager); a task's
+ * error naming its container; a master killed mid-job and retried, in cluster mode (the job
+ * runs again) and in client mode (the driver serves the next attempt).
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class YarnEndToEndTest {
@@ -123,14 +126,7 @@ class YarnEndToEndTest {
     Process driver = dflowOn(big, "killed", out, "--conf", "dflow.input.maxSplitBytes=1000000");
     awaitJobStart(driver, out);
     Thread.sleep(1000);
-    List<ProcessHandle> executors = ProcessHandle.current().descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)) // the JVM, not its shell
-        .filter(p -> cmdline(p).contains("io.dflow.executor.ExecutorMain")).toList();
-    assertFalse(executors.isEmpty(), "executors run while the job does:\n" + log("killed"));
-    assertTrue(executors.get(0).destroyForcibly());
-    assertTrue(driver.waitFor(180, TimeUnit.SECONDS), log("killed"));
-    String log = log("killed");
-    assertEquals(0, driver.exitValue(), log);
+    String log = killOneAndAwait(driver, "killed", "io.dflow.executor.ExecutorMain");
     assertEquals(bigCounts, counts(out), log);
     // the replacement is asked for at once; whether it registers before this short job ends is up to the machine
     assertTrue(log.matches("(?s).*; 1 executor lost, [01] replaced\\).*"), log);
@@ -285,6 +281,108 @@ class YarnEndToEndTest {
     assertEquals(List.of(), left, "no container outlives the application");
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(10)
+  void aRequestStillOpenWhenTheJobBeginsMovesToTheHostsOfItsInputBlocks() throws Exception {
+    // the one NodeManager (4 GiB: MiniYARNCluster's own figure) has room for the master (512 MiB) and one executor
+    // of 2 GiB + 192 MiB: the other's request stays open
+    Set<String> blockHosts = new HashSet<>();
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(input);
+    for (var block : cluster.fs.getFileBlockLocations(file, 0, cluster.fs.getFileStatus(file).getLen())) {
+      blockHosts.addAll(List.of(block.getHosts()));
+    }
+    String out = cluster.dfs.getURI() + "/out/placed";
+    Process driver = dflow("placed", out, "--executor-memory", "2g", "--conf", "dflow.yarn.minRegisteredRatio=0.5",
+        "--conf", "dflow.input.maxSplitBytes=300000");
+    List<org.apache.hadoop.yarn.api.records.ResourceRequest> asks = new ArrayList<>();
+    try (YarnClient client = YarnClient.createYarnClient()) {
+      client.init(cluster.yarn.getConfig());
+      client.start();
+      var scheduler = (org.apache.hadoop.yarn.server.resourcemanager.scheduler.AbstractYarnScheduler<?, ?>)
+          cluster.yarn.getResourceManager().getResourceScheduler();
+      while (driver.isAlive()) {
+        for (ApplicationReport app : client.getApplications()) {
+          var attempt = app.getName().equals("placed") && app.getCurrentApplicationAttemptId() != null
+              ? scheduler.getApplicationAttempt(app.getCurrentApplicationAttemptId()) : null;
+          if (attempt != null) {
+            asks.addAll(attempt.getAppSchedulingInfo().getAllResourceRequests());
+          }
+        }
+        Thread.sleep(100);
+      }
+    }
+    String log = log("placed");
+    assertEquals(0, driver.exitValue(), log);
+    assertEquals(expected, counts(out), log);
+    assertFalse(blockHosts.isEmpty());
+    assertTrue(log.contains("joins when its container comes"), log);
+    // what the ResourceManager was asked, as the master's AMRMClient sent it: the block's host and its rack, relaxed
+    assertTrue(asks.stream().anyMatch(r -> blockHosts.contains(r.getResourceName()) && r.getNumContainers() == 1
+        && r.getRelaxLocality()), "a request names a host of the input's blocks " + blockHosts + ": " + asks + "\n" + log);
+    assertTrue(asks.stream().anyMatch(r -> r.getResourceName().equals("/default-rack") && r.getRelaxLocality()),
+        asks.toString());
+    assertTrue(asks.stream().allMatch(r -> r.getResourceName().equals("*") || blockHosts.contains(r.getResourceName())
+        || r.getResourceName().equals("/default-rack")), asks.toString());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, onlyApplicationNamed("placed").getFinalApplicationStatus());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(11)
+  void aFailedTasksErrorNamesItsExecutorsContainerAndNode() throws Exception {
+    String poisoned = cluster.dfs.getURI() + "/in/poisoned.txt";
+    try (var w = cluster.fs.create(new org.apache.hadoop.fs.Path(poisoned))) {
+      w.write("a\npoison\nb\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Process driver = dflowJob(TestJars.testJobs(dir), "dflowtest.jobs.FailingMapJob", "poisoned",
+        List.of("--conf", "dflow.task.maxAttempts=2"), poisoned, cluster.dfs.getURI() + "/out/poisoned");
+    assertTrue(driver.waitFor(180, TimeUnit.SECONDS));
+    String log = log("poisoned");
+    assertEquals(1, driver.exitValue(), log);
+    String appId = onlyApplicationNamed("poisoned").getApplicationId().toString();
+    String error = errorLine(log);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("error: task failed: job 0 stage 0 \\(.*\\) task 0 "
+        + "\\(attempt 2 of 2\\) on executor exec-\\d+ \\(container_(\\d+_\\d+)_01_\\d+ on [^ :]+:\\d+\\): .*poisoned record.*")
+        .matcher(error);
+    assertTrue(m.matches(), log);
+    assertEquals(appId, "application_" + m.group(1), "the container is one of the application's");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(12)
+  void inClusterModeAMasterKilledMidJobIsRetriedAndItsNextAttemptRunsTheJob() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/retried";
+    Process submitter = dflow("retried", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m",
+        "--conf", "dflow.yarn.maxAppAttempts=2", "--conf", "dflow.input.maxSplitBytes=300000");
+    awaitClaim(submitter, out);
+    String log = killOneAndAwait(submitter, "retried",
+        "-D" + io.dflow.driver.yarn.YarnBackend.IN_APPLICATION_MASTER + "=true");
+    assertEquals(expected, counts(out), log);
+    ApplicationReport app = onlyApplicationNamed("retried");
+    assertEquals(2, app.getCurrentApplicationAttemptId().getAttemptId(), app.toString());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
+    assertFalse(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "_temporary")), "nothing of the first attempt's left");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(13)
+  void inClientModeTheDriverOutlivesAKilledMasterAndTheNextAttemptServesIt() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/client-retried";
+    Process driver = dflow("client-retried", out, "--conf", "dflow.yarn.maxAppAttempts=2",
+        "--conf", "dflow.input.maxSplitBytes=300000");
+    awaitJobStart(driver, out);
+    String log = killOneAndAwait(driver, "client-retried", "io.dflow.driver.yarn.ApplicationMaster");
+    assertEquals(expected, counts(out), log);
+    assertTrue(log.contains("a new attempt of the application master connected"), log);
+    ApplicationReport app = onlyApplicationNamed("client-retried");
+    assertEquals(2, app.getCurrentApplicationAttemptId().getAttemptId(), app.toString());
+    assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
+  }
+
+  /** The first line of a run's output that says {@code error: }. */
+  private static String errorLine(String log) {
+    return log.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("(no error line)");
+  }
+
   /** Waits until the job set its output up (its executors registered, its first job started); returns {@code _temporary}. */
   private static org.apache.hadoop.fs.Path awaitJobStart(Process driver, String out) throws Exception {
     org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
@@ -295,6 +393,16 @@ class YarnEndToEndTest {
     return temporary;
   }
 
+  /** Waits until the job claimed its output (its tasks are about to run, or run), and a second more. */
+  private static void awaitClaim(Process driver, String out) throws Exception {
+    org.apache.hadoop.fs.Path claim = new org.apache.hadoop.fs.Path(awaitJobStart(driver, out), "_claim");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!cluster.fs.exists(claim) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(1000);
+  }
+
   /** {@code dflow run --master yarn} WordCount in its own process, pointed at the cluster by {@code HADOOP_CONF_DIR}. */
   private static Process dflow(String name, String out, String... more) throws IOException {
     return dflowOn(input, name, out, more);
@@ -302,15 +410,22 @@ class YarnEndToEndTest {
 
   /** WordCount of {@code in} as {@link #dflow}. */
   private static Process dflowOn(String in, String name, String out, String... more) throws IOException {
+    return dflowJob(TestJars.examples(), "io.dflow.examples.WordCount", name, List.of(more), in, out);
+  }
+
+  /** Job {@code className} of {@code jar} with arguments {@code args}, as {@link #dflow}. */
+  private static Process dflowJob(Path jar, String className, String name, List<String> more, String... args)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp",
         TestJars.executorClasspath(), "io.dflow.driver.cli.DflowCli", "run", "--master", "yarn", "--name", name,
-        "--num-executors", "2", "--conf", "dflow.executor.memory=256m", "--class", "io.dflow.examples.WordCount",
+        "--num-executors", "2", "--conf", "dflow.executor.memory=256m", "--class", className,
         "--conf", "dflow.executor.memoryOverhead=192m", "--conf", "dflow.yarn.am.memory=128m",
         "--conf", "dflow.eventLog.enabled=false", "--conf", "dflow.local.dir=" + dir.resolve("local-" + name),
         "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath()));
-    cmd.addAll(List.of(more));
-    cmd.addAll(List.of(TestJars.examples().toString(), in, out));
+    cmd.addAll(more);
+    cmd.add(jar.toString());
+    cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().put("HADOOP_CONF_DIR", cluster.confDir.toString());
     return pb.start();
@@ -343,6 +458,27 @@ class YarnEndToEndTest {
       }
     }
     return Corpus.parseCounts(lines);
+  }
+
+  /**
+   * Kills (SIGKILL) a JVM of run {@code name} whose command line holds {@code marker}, and waits
+   * for the run to end, which it must do with 0; returns its output.
+   */
+  private static String killOneAndAwait(Process run, String name, String marker) throws Exception {
+    List<ProcessHandle> jvms = jvmsRunning(marker);
+    assertFalse(jvms.isEmpty(), marker + " runs while the job does:\n" + log(name));
+    assertTrue(jvms.get(0).destroyForcibly());
+    assertTrue(run.waitFor(240, TimeUnit.SECONDS), log(name));
+    String log = log(name);
+    assertEquals(0, run.exitValue(), log);
+    return log;
+  }
+
+  /** The JVMs (not their containers' shells) below this one whose command line holds {@code marker}. */
+  private static List<ProcessHandle> jvmsRunning(String marker) {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .filter(p -> cmdline(p).contains(marker)).toList();
   }
 
   private static String cmdline(ProcessHandle p) {

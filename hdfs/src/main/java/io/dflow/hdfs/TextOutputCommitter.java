@@ -14,6 +14,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,12 @@ public final class TextOutputCommitter {
   private final String owner;
   private boolean createdOutput;
   private boolean claimed;
+  /**
+   * The YARN application attempt whose master's container this driver runs in (cluster deploy
+   * mode), or null: a later attempt of the same application takes over the claims of earlier
+   * ones, which YARN ended before it started this one, whatever host they ran on.
+   */
+  private static final ApplicationAttemptId OWN_ATTEMPT = attemptOf(System.getenv("CONTAINER_ID"));
 
   /**
    * @param outputPath the job's output folder; without a scheme it is on the default file system
@@ -49,7 +57,8 @@ public final class TextOutputCommitter {
     Path path = new Path(outputPath);
     this.fs = FileSystems.forPath(path, conf);
     this.layout = new OutputLayout(fs.makeQualified(path), jobId);
-    this.owner = jobId + " " + ProcessHandle.current().pid() + "@" + hostName();
+    this.owner = jobId + " " + ProcessHandle.current().pid() + "@" + hostName()
+        + (OWN_ATTEMPT == null ? "" : " " + OWN_ATTEMPT);
   }
 
   /** The fully qualified output folder. */
@@ -70,10 +79,12 @@ public final class TextOutputCommitter {
     Path output = layout.output();
     String other = claimOwner();
     if (other != null) {
-      if (!isDeadHere(other)) {
+      boolean earlierAttempt = isEarlierAttempt(other, OWN_ATTEMPT);
+      if (!earlierAttempt && !isDeadHere(other)) {
         throw beingWritten(other);
       }
-      LOG.warn("removing the stale {} of {} in {}: its process is gone", OutputLayout.TEMPORARY, other, output);
+      LOG.warn("removing the stale {} of {} in {}: {}", OutputLayout.TEMPORARY, other, output,
+          earlierAttempt ? "an earlier attempt of this YARN application wrote it" : "its process is gone");
       fs.delete(layout.temporary(), true);
       deleteIfEmpty(output);
     }
@@ -191,18 +202,44 @@ public final class TextOutputCommitter {
     }
   }
 
-  /** Whether the claim's owner ran on this host and its process is gone. */
+  /** Whether the claim's owner ({@code JOB PID@HOST [ATTEMPT]}) ran on this host and its process is gone. */
   private static boolean isDeadHere(String claimOwner) {
-    int space = claimOwner.lastIndexOf(' ');
-    int at = claimOwner.lastIndexOf('@');
-    if (space < 0 || at < space || !claimOwner.substring(at + 1).equals(hostName())) {
+    String[] fields = claimOwner.split(" ");
+    int at = fields.length < 2 ? -1 : fields[1].lastIndexOf('@');
+    if (at < 0 || !fields[1].substring(at + 1).equals(hostName())) {
       return false; // another host's job: it may be alive
     }
     try {
-      long pid = Long.parseLong(claimOwner.substring(space + 1, at));
+      long pid = Long.parseLong(fields[1].substring(0, at));
       return ProcessHandle.of(pid).isEmpty();
     } catch (NumberFormatException e) {
       return false;
+    }
+  }
+
+  /** Whether the claim's owner was an earlier attempt of the YARN application attempt {@code own} (null: none). */
+  static boolean isEarlierAttempt(String claimOwner, ApplicationAttemptId own) {
+    String[] fields = claimOwner.split(" ");
+    if (own == null || fields.length < 3) {
+      return false;
+    }
+    try {
+      ApplicationAttemptId theirs = ApplicationAttemptId.fromString(fields[2]);
+      return theirs.getApplicationId().equals(own.getApplicationId()) && theirs.getAttemptId() < own.getAttemptId();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The application attempt of YARN container {@code containerId} (null, or not a container id: null). */
+  static ApplicationAttemptId attemptOf(String containerId) {
+    if (containerId == null || containerId.isBlank()) {
+      return null;
+    }
+    try {
+      return ContainerId.fromString(containerId.trim()).getApplicationAttemptId();
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

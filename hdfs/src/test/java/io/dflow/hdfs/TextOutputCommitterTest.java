@@ -1,5 +1,10 @@
 package io.dflow.hdfs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,5 +77,21 @@ class TextOutputCommitterTest {
   @Test
   void aWriterClosedWithoutCommitLeavesNothing() throws IOException {
     scenarios.aWriterClosedWithoutCommitLeavesNothing();
+  }
+
+  @Test
+  void aClaimOfAnEarlierAttemptOfTheSameYarnApplicationIsStaleOnAnyHost() {
+    var attempt2 = TextOutputCommitter.attemptOf("container_1796164754983_0007_02_000001");
+    assertEquals("appattempt_1796164754983_0007_000002", attempt2.toString());
+    assertTrue(TextOutputCommitter.isEarlierAttempt("job-1 4242@other-host appattempt_1796164754983_0007_000001", attempt2));
+    assertFalse(TextOutputCommitter.isEarlierAttempt("job-1 4242@other-host appattempt_1796164754983_0007_000002", attempt2),
+        "this attempt's own");
+    assertFalse(TextOutputCommitter.isEarlierAttempt("job-1 4242@other-host appattempt_1796164754983_0008_000001", attempt2),
+        "another application's");
+    assertFalse(TextOutputCommitter.isEarlierAttempt("job-1 4242@other-host", attempt2), "not in YARN");
+    assertFalse(TextOutputCommitter.isEarlierAttempt("job-1 4242@other-host appattempt_1796164754983_0007_000001", null),
+        "this driver is not in YARN");
+    assertNull(TextOutputCommitter.attemptOf(null));
+    assertNull(TextOutputCommitter.attemptOf("not-a-container"));
   }
 }

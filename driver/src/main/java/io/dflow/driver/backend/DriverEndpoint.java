@@ -18,8 +18,21 @@ public interface DriverEndpoint {
   /** @param replacing whether the backend starts an executor in its place */
   void executorLost(ExecutorId executor, String reason, boolean replacing);
 
+  /**
+   * @param causedByApp false when the cluster manager took the executor away for reasons of its
+   *     own (preemption, a lost node): its tasks run again without that counting against their attempts
+   */
+  default void executorLost(ExecutorId executor, String reason, boolean replacing, boolean causedByApp) {
+    executorLost(executor, reason, replacing);
+  }
+
   /** An executor that joined after the start: one that replaces a lost one. */
   void executorAdded(ExecutorHandle executor);
+
+  /** One of the first executors that joined after the start (its container came late): it replaces none. */
+  default void executorJoined(ExecutorHandle executor) {
+    executorAdded(executor);
+  }
 
   /**
    * How many tasks waiting to run would rather run on each host: where a backend that asks a
@@ -28,6 +41,12 @@ public interface DriverEndpoint {
   default java.util.Map<String, Integer> pendingTaskHosts() {
     return java.util.Map.of();
   }
+
+  /**
+   * The cluster manager ended the application under the driver (its master's last attempt
+   * died): no executor will come again, so the running jobs end with {@code reason}.
+   */
+  default void applicationEnded(String reason) {}
 
   /** A block the driver serves: {@code jar/<sha256>} or {@code broadcast/<id>}. */
   BlockData driverBlock(String blockId) throws IOException;

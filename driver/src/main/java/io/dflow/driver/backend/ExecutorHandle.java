@@ -18,6 +18,14 @@ public interface ExecutorHandle {
 
   int slots();
 
+  /**
+   * Where it runs, when that says more than its id and host: a YARN executor's container and
+   * node. Null when there is nothing more to say.
+   */
+  default String where() {
+    return null;
+  }
+
   /** Sends a message; must not block (called on the scheduler thread). Messages arrive in order. */
   void send(ControlMessage message);
 }

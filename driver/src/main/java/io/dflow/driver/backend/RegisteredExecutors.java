@@ -25,11 +25,30 @@ public final class RegisteredExecutors {
   private static final Logger LOG = LoggerFactory.getLogger(RegisteredExecutors.class);
   private final Map<ExecutorId, Remote> byId = new ConcurrentHashMap<>();
   private final Set<ExecutorId> ever = ConcurrentHashMap.newKeySet();
+  /** First executors that had not registered when the first ones started: they join, they replace none. */
+  private final Set<ExecutorId> late = ConcurrentHashMap.newKeySet();
   private boolean started;
+  /** Where an executor runs, beyond its host (its container), or null: the backend's to say. */
+  private final java.util.function.Function<ExecutorId, String> whereOf;
 
-  /** An executor JVM that registered. */
-  public record Remote(ExecutorId id, String host, String address, int port, int slots, Connection connection)
-      implements ExecutorHandle {
+  /** For executors that need no more said of where they run than their host. */
+  public RegisteredExecutors() {
+    this(id -> null);
+  }
+
+  /** @param whereOf where the executor with an id runs (its container); may return null */
+  public RegisteredExecutors(java.util.function.Function<ExecutorId, String> whereOf) {
+    this.whereOf = whereOf;
+  }
+
+  /** An executor JVM that registered; {@code whereOf} says where it runs when asked (its container may be reported late). */
+  public record Remote(ExecutorId id, String host, String address, int port, int slots, Connection connection,
+      java.util.function.Function<ExecutorId, String> whereOf) implements ExecutorHandle {
+    @Override
+    public String where() {
+      return whereOf.apply(id);
+    }
+
     @Override
     public void send(ControlMessage message) {
       connection.send(message.encode());
@@ -43,14 +62,18 @@ public final class RegisteredExecutors {
    */
   public void onMessage(Connection from, ControlMessage message, DriverEndpoint driver) {
     if (message instanceof RegisterExecutor r) {
-      Remote remote = new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from);
-      boolean replacement;
+      Remote remote = new Remote(r.executor(), r.host(), r.address(), r.port(), r.slots(), from, whereOf);
+      boolean added;
+      boolean joinedLate;
       synchronized (this) {
         ever.add(r.executor());
-        replacement = byId.put(r.executor(), remote) == null && started;
+        added = byId.put(r.executor(), remote) == null && started;
+        joinedLate = added && late.remove(r.executor());
         notifyAll();
       }
-      if (replacement) {
+      if (joinedLate) {
+        driver.executorJoined(remote);
+      } else if (added) {
         driver.executorAdded(remote);
       }
       return;
@@ -93,6 +116,11 @@ public final class RegisteredExecutors {
 
   public Collection<Remote> all() {
     return byId.values();
+  }
+
+  /** {@code id} is one of the first executors but joins after they started: it is reported as joined, not as a replacement. */
+  public synchronized void joinsLate(ExecutorId id) {
+    late.add(id);
   }
 
   /** Marks the first executors started: those registered now, returned; later ones are replacements. */

@@ -104,7 +104,7 @@ public final class DagScheduler {
       tasks.addExecutor(a.executor());
       bus.post(new ExecutorAdded(a.executor().id(), a.executor().host(), a.executor().slots()));
     } else if (event instanceof SchedulerEvent.ExecutorLost lost) {
-      executorLost(lost.executor(), lost.reason(), lost.replacing());
+      executorLost(lost.executor(), lost.reason(), lost.replacing(), lost.causedByApp());
     } else if (event instanceof SchedulerEvent.DatasetUnpersisted u) {
       cache.dropDataset(u.node());
       tasks.broadcast(new DropCachedDataset(u.node()));
@@ -615,8 +615,8 @@ public final class DagScheduler {
             + taskSet.gangFailures() + " of " + taskSet.maxAttempts() + ", dflow.mpi.maxAttempts): "
             + reason.describe()
         : "task failed: " + jobLabel(stage) + stage.label + " task " + partition + " (attempt "
-            + (r == null ? "?" : String.valueOf(r.attempt() + 1)) + " of " + conf.maxTaskAttempts() + "): "
-            + reason.describe();
+            + (r == null ? "?" : String.valueOf(r.attempt() + 1)) + " of " + conf.maxTaskAttempts() + ")"
+            + (r == null ? "" : placeOf(r.executor())) + ": " + reason.describe();
     bus.post(new StageCompleted(info(stage, taskSet), message, clock.nanoTime() - taskSet.submittedNanos));
     abortStage(stage, message);
   }
@@ -648,6 +648,15 @@ public final class DagScheduler {
     }
   }
 
+  /**
+   * " on executor E (where)" for an executor that says where it runs (a YARN container), else
+   * nothing: a lost executor's reason says it, and elsewhere the executor's id is enough.
+   */
+  private String placeOf(ExecutorId executor) {
+    ExecutorHandle handle = tasks.executor(executor);
+    return handle == null || handle.where() == null ? "" : " on executor " + executor + " (" + handle.where() + ")";
+  }
+
   private String jobLabel(ScheduledStage stage) {
     ActiveJob job = jobOf(stage);
     return job == null ? "" : "job " + job.id + " ";
@@ -655,7 +664,7 @@ public final class DagScheduler {
 
   // ---- executors
 
-  private void executorLost(ExecutorId id, String reason, boolean replacing) {
+  private void executorLost(ExecutorId id, String reason, boolean replacing, boolean causedByApp) {
     if (tasks.executor(id) == null) {
       return;
     }
@@ -664,7 +673,7 @@ public final class DagScheduler {
     for (long taskId : lost) {
       TaskSetManager taskSet = tasks.forget(taskId);
       if (taskSet != null) {
-        failed(taskSet, taskId, why, true);
+        failed(taskSet, taskId, why, causedByApp);
       }
     }
     for (ShuffleId shuffle : outputs.removeExecutor(id)) {

@@ -69,7 +69,12 @@ public final class Scheduler implements AutoCloseable {
 
   /** {@code replacing}: the backend starts an executor in its place, so losing the last one does not end the jobs. */
   public void executorLost(ExecutorId executor, String reason, boolean replacing) {
-    post(new SchedulerEvent.ExecutorLost(executor, reason, replacing));
+    executorLost(executor, reason, replacing, true);
+  }
+
+  /** {@code causedByApp}: the loss counts against the attempts of the tasks it ran (see {@link SchedulerEvent.ExecutorLost}). */
+  public void executorLost(ExecutorId executor, String reason, boolean replacing, boolean causedByApp) {
+    post(new SchedulerEvent.ExecutorLost(executor, reason, replacing, causedByApp));
   }
 
   public void datasetUnpersisted(int node) {

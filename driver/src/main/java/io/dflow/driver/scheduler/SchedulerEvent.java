@@ -25,8 +25,17 @@ sealed interface SchedulerEvent {
 
   record StatusReceived(ExecutorId from, List<TaskEnded> ended) implements SchedulerEvent {}
 
-  /** @param replacing whether the backend is starting an executor in its place (so none left is not yet the end) */
-  record ExecutorLost(ExecutorId executor, String reason, boolean replacing) implements SchedulerEvent {
+  /**
+   * @param replacing whether the backend is starting an executor in its place (so none left is not yet the end)
+   * @param causedByApp whether the loss may be the tasks' doing (a crash, too much memory), so that
+   *     it counts against their attempts; not so for a container preempted or a node lost
+   */
+  record ExecutorLost(ExecutorId executor, String reason, boolean replacing, boolean causedByApp)
+      implements SchedulerEvent {
+    ExecutorLost(ExecutorId executor, String reason, boolean replacing) {
+      this(executor, reason, replacing, true);
+    }
+
     ExecutorLost(ExecutorId executor, String reason) {
       this(executor, reason, false);
     }

@@ -24,8 +24,7 @@ final class AmContainer {
     context.setApplicationType("DFLOW");
     context.setQueue(settings.queue());
     context.setResource(Resource.newInstance(settings.amContainerMb(), 1));
-    // one attempt: a second master could not take over a driver's state (nor, in cluster mode,
-    // a half-written output the first one claimed)
-    context.setMaxAppAttempts(1);
+    // the ResourceManager caps it at its yarn.resourcemanager.am.max-attempts
+    context.setMaxAppAttempts(settings.maxAppAttempts());
   }
 }

@@ -40,7 +40,7 @@ sealed interface AmMessage {
   /** Driver to AM: release every container and unregister with this final status. */
   record Finish(boolean succeeded, String diagnostic) implements AmMessage {}
 
-  /** AM to driver: executor {@code executor}'s process was started in {@code container} on {@code host}. */
+  /** AM to driver: executor {@code executor}'s process was started in {@code container} on {@code host} (its NodeManager's host:port). */
   record Started(String executor, String container, String host) implements AmMessage {}
 
   /** AM to driver: the container of {@code executor} ended (or could not start), with YARN's exit status and diagnostics. */

@@ -170,15 +170,24 @@ public final class ApplicationMaster {
     nm.stop();
   }
 
+  /**
+   * Asks for {@code r}'s container; a second request for an executor still waiting replaces its
+   * first (it keeps its place in the queue), one for an executor that has its container is dropped.
+   */
   private synchronized void request(AmMessage.Request r) {
-    if (finished.getCount() == 0) {
+    if (finished.getCount() == 0 || executorOf.containsValue(r.executor())) {
       return;
     }
     ContainerRequest request = new ContainerRequest(Resource.newInstance(setup.memoryMb(), setup.cores()),
         r.hosts().isEmpty() ? null : r.hosts().toArray(String[]::new),
         r.racks().isEmpty() ? null : r.racks().toArray(String[]::new), PRIORITY, true);
-    pending.put(r.executor(), request);
+    ContainerRequest replaced = pending.put(r.executor(), request);
+    if (replaced != null) {
+      rm.removeContainerRequest(replaced);
+    }
     rm.addContainerRequest(request);
+    LOG.info("asked for a container for executor {}{}", r.executor(),
+        r.hosts().isEmpty() ? "" : " preferring hosts " + r.hosts() + ", racks " + r.racks());
   }
 
   private synchronized void allocated(List<Container> allocated) {
@@ -227,9 +236,10 @@ public final class ApplicationMaster {
     }
   }
 
+  /** The node of a container, as its NodeManager's host:port, for messages. */
   private synchronized String hostOf(ContainerId id) {
     Container c = containers.get(id);
-    return c == null ? "" : c.getNodeId().getHost();
+    return c == null ? "" : c.getNodeId().toString();
   }
 
   /** What the driver says. */

@@ -7,6 +7,7 @@ import io.dflow.driver.backend.ExecutorHandle;
 import io.dflow.driver.backend.ExecutorMemory;
 import io.dflow.driver.backend.RegisteredExecutors;
 import io.dflow.executor.ExecutorMain;
+import io.dflow.hdfs.RackResolver;
 import io.dflow.executor.LocalDirs;
 import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.MessageHandler;
@@ -72,16 +73,22 @@ public final class YarnBackend implements ClusterBackend {
   private final Path appDir;
   private final ExecutorMemory memory;
   private final TransportConf transport;
-  private final RegisteredExecutors registered = new RegisteredExecutors();
+  private final RegisteredExecutors registered = new RegisteredExecutors(this::placeOf);
   /** How each executor's container ended, as the application master reports it. */
   private final Map<String, CompletableFuture<AmMessage.Ended>> ends = new ConcurrentHashMap<>();
   /** Executors' containers by id, once started. */
   private final Map<String, AmMessage.Started> started = new ConcurrentHashMap<>();
-  private final CompletableFuture<Connection> am = new CompletableFuture<>();
+  /** The application master connected now, across its attempts, and the requests it has not met. */
+  private final MasterLink link = new MasterLink();
+  /** YARN ended the application while no master was connected: no container will come. */
+  private volatile boolean masterGone;
   private TransportServer server;
   private YarnClient yarn;
   private ApplicationId appId;
   private Staging staging;
+  /** Moves the requests still open towards the waiting tasks' hosts, once the first executors started. */
+  private PlacementUpdates placement;
+  private RackResolver racks;
   private DriverEndpoint driver;
   private String driverAddress;
   private volatile boolean closing;
@@ -122,6 +129,7 @@ public final class YarnBackend implements ClusterBackend {
     yarn = YarnClient.createYarnClient();
     yarn.init(yarnConf);
     yarn.start();
+    racks = new RackResolver(yarnConf);
     try {
       if (inApplicationMaster) {
         attach(yarnConf);
@@ -217,20 +225,23 @@ public final class YarnBackend implements ClusterBackend {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
     Connection master;
     try {
-      master = am.get(timeout, TimeUnit.MILLISECONDS);
+      master = link.first().get(timeout, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new IOException("the application master of " + appId + " did not start within " + timeout + " ms: "
           + report());
     } catch (Exception e) {
       throw new IOException("the application master of " + appId + " failed: " + e.getMessage(), e);
     }
-    master.send(setup.encode());
+    link.setup(setup);
+    List<String> asked = new ArrayList<>();
     for (int i = 0; i < settings.executors(); i++) {
-      request(newExecutorId());
+      asked.add(newExecutorId());
+      request(asked.get(i));
     }
-    while (registered.size() < settings.executors()) {
+    int needed = settings.minRegistered();
+    while (registered.size() < needed) {
       if (failedAtStart != null) {
-        throw new IOException("executor " + failedAtStart.executor() + " " + describe(failedAtStart)
+        throw new IOException("executor " + failedAtStart.executor() + " " + ContainerEnds.describe(failedAtStart)
             + " before it registered");
       }
       if (!master.isOpen()) {
@@ -240,11 +251,59 @@ public final class YarnBackend implements ClusterBackend {
       if (left <= 0) {
         throw new IOException("only " + registered.size() + " of " + settings.executors() + " executors ("
             + settings.executorContainerMb() + " MiB, " + settings.cores() + " cores each) started within " + timeout
-            + " ms: queue '" + settings.queue() + "' did not give the containers");
+            + " ms" + (needed < settings.executors() ? " (" + needed + " needed, " + DflowConf.YARN_MIN_REGISTERED_RATIO
+            + ")" : "") + ": queue '" + settings.queue() + "' did not give the containers");
       }
       registered.await(deadline);
     }
-    return registered.started();
+    List<ExecutorHandle> first;
+    synchronized (registered) {
+      for (String id : asked) {
+        if (!registered.contains(new ExecutorId(id))) {
+          registered.joinsLate(new ExecutorId(id));
+        }
+      }
+      first = registered.started();
+    }
+    for (String id : asked) {
+      if (!registered.everRegistered(new ExecutorId(id))) {
+        LOG.info("executor {} joins when its container comes; its request follows the waiting tasks' hosts", id);
+        watchLate(id);
+      }
+    }
+    placement = new PlacementUpdates(this::outstanding, driver::pendingTaskHosts, racks,
+        this::relocate);
+    placement.start();
+    return first;
+  }
+
+  /** Executors asked for whose containers have not started: their requests may still move. */
+  private List<String> outstanding() {
+    List<String> ids = new ArrayList<>();
+    ends.forEach((id, end) -> {
+      if (!end.isDone() && !started.containsKey(id) && !registered.everRegistered(new ExecutorId(id))) {
+        ids.add(id);
+      }
+    });
+    ids.sort(java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring("exec-".length()))));
+    return ids;
+  }
+
+  /** Asks again for {@code executor}'s container, now on one of {@code hosts} (the master replaces its request). */
+  private void relocate(String executor, List<String> hosts, List<String> racks) {
+    if (!closing) {
+      LOG.info("the request for executor {} now prefers {} ({})", executor, hosts, racks);
+      link.request(new AmMessage.Request(executor, hosts, racks));
+    }
+  }
+
+  /** An executor of the first ones that was not there when the job began: logged if its container ends before it joins. */
+  private void watchLate(String id) {
+    ends.get(id).thenAccept(end -> {
+      if (!closing && !registered.everRegistered(new ExecutorId(id))) {
+        LOG.warn("executor {} did not join: its {}", id, ContainerEnds.describe(end));
+      }
+    });
   }
 
   /** The application's state and YARN's diagnostics, for an error message. */
@@ -266,10 +325,19 @@ public final class YarnBackend implements ClusterBackend {
     request(executor, List.of());
   }
 
-  /** Asks the master for a container for {@code executor}, on one of {@code hosts} if YARN can (its racks next). */
+  /** Asks the master for a container for {@code executor}, on one of {@code hosts} if YARN can (their racks next). */
   private void request(String executor, List<String> hosts) {
     ends.put(executor, new CompletableFuture<>());
-    am.join().send(new AmMessage.Request(executor, hosts, List.of()).encode());
+    link.request(new AmMessage.Request(executor, hosts, hosts.stream().map(racks::rackOf).distinct().toList()));
+  }
+
+  /**
+   * The container an executor runs in and its node, for the errors of its tasks, or null when
+   * its start was not reported yet (the master reports it before the executor's JVM can register).
+   */
+  private String placeOf(ExecutorId executor) {
+    AmMessage.Started s = started.get(executor.value());
+    return s == null ? null : s.container() + " on " + s.host();
   }
 
   /**
@@ -277,7 +345,8 @@ public final class YarnBackend implements ClusterBackend {
    * ends, or it has replaced enough already.
    */
   private synchronized String replacementFor(ExecutorId lost) {
-    if (closing || !am.join().isOpen() || replacements >= 2 * settings.executors()) {
+    // while no master is connected the request waits for YARN's next attempt, unless YARN ended the application
+    if (closing || masterGone || replacements >= 2 * settings.executors()) {
       LOG.warn("executor {} is not replaced: {} replacements made already", lost, replacements);
       return null;
     }
@@ -288,23 +357,22 @@ public final class YarnBackend implements ClusterBackend {
   /**
    * Asks for the replacement's container near the tasks waiting to run (the lost executor's
    * among them, as the scheduler handled the loss first): the hosts most of them would rather
-   * run on, at most {@value #PREFERRED_HOSTS}.
+   * run on, at most {@value ContainerPlacement#HOSTS_PER_REQUEST}, and their racks.
    */
   private void requestReplacement(String id) {
     List<String> hosts;
     try {
-      hosts = driver.pendingTaskHosts().entrySet().stream()
-          .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-          .limit(PREFERRED_HOSTS).map(Map.Entry::getKey).toList();
+      hosts = ContainerPlacement.hosts(driver.pendingTaskHosts(), 1).get(0);
     } catch (RuntimeException stopped) {
       hosts = List.of();
     }
     LOG.info("asked for a container for executor {}{}", id, hosts.isEmpty() ? "" : " preferring " + hosts);
+    if (placement != null) {
+      placement.askedFor(id, hosts);
+    }
     request(id, hosts);
     watchRegistration(id);
   }
-
-  private static final int PREFERRED_HOSTS = 3;
 
   /** Reports a replacement that does not register in time, or whose container ends first, as lost without a replacement. */
   private void watchRegistration(String id) {
@@ -314,33 +382,11 @@ public final class YarnBackend implements ClusterBackend {
       if (closing || registered.contains(executor) || (end != null && registered.everRegistered(executor))) {
         return;
       }
-      String reason = end != null ? "it did not register: its " + describe(end)
+      String reason = end != null ? "it did not register: its " + ContainerEnds.describe(end)
           : "it did not register within " + timeout + " ms: queue '" + settings.queue() + "' gave no container";
       LOG.warn("executor {} lost: {}", id, reason);
       driver.executorLost(executor, reason, false);
     });
-  }
-
-  /** How a container ended, in words: YARN's exit status named, its host, and the end of YARN's diagnostics. */
-  static String describe(AmMessage.Ended end) {
-    String how = switch (end.exitStatus()) {
-      case -100 -> "was released or lost with its node";
-      case -101 -> "failed: its node's disks failed";
-      case -102 -> "was preempted by YARN";
-      case -103 -> "was killed by YARN: over its virtual memory limit";
-      case -104 -> "was killed by YARN: over its physical memory limit";
-      case -105 -> "was killed by the application master";
-      case -106 -> "was killed by the ResourceManager";
-      case -107 -> "was killed as the application ended";
-      case -1 -> "could not start";
-      default -> "exited with " + io.dflow.api.pipe.ExitStatus.describe(end.exitStatus());
-    };
-    String diagnostics = end.diagnostics() == null ? "" : end.diagnostics().strip();
-    if (diagnostics.length() > 4000) {
-      diagnostics = "..." + diagnostics.substring(diagnostics.length() - 4000);
-    }
-    return "container " + end.container() + (end.host().isEmpty() ? "" : " on " + end.host()) + " " + how
-        + (diagnostics.isEmpty() ? "" : "; YARN says: " + diagnostics);
   }
 
   /** Records the final status the application master unregisters with. */
@@ -353,6 +399,9 @@ public final class YarnBackend implements ClusterBackend {
   @Override
   public void close() {
     closing = true;
+    if (placement != null) {
+      placement.stop();
+    }
     for (RegisteredExecutors.Remote r : registered.all()) {
       r.connection().send(new StopExecutor().encode());
     }
@@ -362,9 +411,7 @@ public final class YarnBackend implements ClusterBackend {
       ok = succeeded;
       why = diagnostic;
     }
-    if (am.isDone() && !am.isCompletedExceptionally() && am.join().isOpen()) {
-      am.join().send(new AmMessage.Finish(ok, why).encode());
-    }
+    link.sendIfOpen(new AmMessage.Finish(ok, why));
     if (masterThread != null) {
       try {
         masterThread.join(TimeUnit.SECONDS.toMillis(30)); // it unregisters before the JVM may exit
@@ -391,7 +438,7 @@ public final class YarnBackend implements ClusterBackend {
    * containers released), else kills it; one whose master never connected is killed at once.
    */
   private void awaitEndOrKill() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(am.isDone() ? 20 : 0);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(link.first().isDone() ? 20 : 0);
     try {
       while (System.nanoTime() < deadline) {
         if (ENDED.contains(yarn.getApplicationReport(appId).getYarnApplicationState())) {
@@ -451,8 +498,15 @@ public final class YarnBackend implements ClusterBackend {
         return;
       }
       if (message instanceof AmMessage.Hello hello) {
+        List<AmMessage.Request> again = link.connected(from);
         LOG.info("application master {} connected", hello.appAttempt());
-        am.complete(from);
+        if (link.attempts() > 1) {
+          for (AmMessage.Request r : again) {
+            started.remove(r.executor()); // its container, if it had one, ended with the attempt before
+          }
+          LOG.warn("a new attempt of the application master connected: containers asked for again for {}",
+              again.stream().map(AmMessage.Request::executor).toList());
+        }
       } else if (message instanceof AmMessage.Started s) {
         started.put(s.executor(), s);
       } else if (message instanceof AmMessage.Ended end) {
@@ -462,9 +516,12 @@ public final class YarnBackend implements ClusterBackend {
 
     @Override
     public void onClose(Connection connection) {
-      if (am.isDone() && am.join() == connection) {
+      if (link.isCurrent(connection)) {
         if (!closing) {
           LOG.warn("the application master's connection closed");
+          if (registered.isStarted()) {
+            watchForNextAttempt(link.attempts());
+          }
         }
         registered.wake();
       } else {
@@ -473,7 +530,39 @@ public final class YarnBackend implements ClusterBackend {
     }
   }
 
+  /**
+   * After the master's connection closed mid-application: waits for YARN's next attempt to
+   * connect, or for YARN to end the application, which ends its jobs saying so.
+   */
+  private void watchForNextAttempt(int attemptsSeen) {
+    Thread watch = new Thread(() -> {
+      try {
+        while (!closing && link.attempts() == attemptsSeen) {
+          ApplicationReport r = yarn.getApplicationReport(appId);
+          if (ENDED.contains(r.getYarnApplicationState())) {
+            masterGone = true;
+            String why = "the application master of " + appId + " ended after " + attemptsSeen + " attempt"
+                + (attemptsSeen == 1 ? "" : "s") + " (" + DflowConf.YARN_MAX_APP_ATTEMPTS + "=" + settings.maxAppAttempts()
+                + "), and YARN " + r.getYarnApplicationState() + " the application"
+                + (r.getDiagnostics() == null || r.getDiagnostics().isBlank() ? "" : ": " + r.getDiagnostics().strip());
+            LOG.error(why);
+            driver.applicationEnded(why);
+            return;
+          }
+          Thread.sleep(500);
+        }
+      } catch (IOException | YarnException e) {
+        LOG.warn("cannot follow application {}: {}", appId, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "dflow-yarn-next-attempt");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
   private void ended(AmMessage.Ended end) {
+    link.met(end.executor());
     CompletableFuture<AmMessage.Ended> f = ends.computeIfAbsent(end.executor(), k -> new CompletableFuture<>());
     f.complete(end);
     RegisteredExecutors.Remote still = registered.all().stream()
@@ -490,11 +579,20 @@ public final class YarnBackend implements ClusterBackend {
     }
   }
 
+  /**
+   * How long a lost executor's container may take to be reported ended, after its connection
+   * closed: a NodeManager's heartbeat, then the master's (a second each), on a busy machine.
+   */
+  private static final int END_WAIT_SECONDS = 5;
+
   /** Registrations and status updates from executors; runs on the event loop, so only posts. */
   private final class FromExecutors implements ControlEndpoint.Receiver {
     @Override
     public void onMessage(Connection from, ControlMessage message) {
       registered.onMessage(from, message, driver);
+      if (message instanceof ControlMessage.RegisterExecutor r) {
+        link.met(r.executor().value());
+      }
     }
 
     @Override
@@ -505,15 +603,16 @@ public final class YarnBackend implements ClusterBackend {
       }
       registered.remove(r.id());
       // the container's end says more than the closed connection; it comes from the master soon after
-      ends.getOrDefault(r.id().value(), new CompletableFuture<>()).completeOnTimeout(null, 3, TimeUnit.SECONDS)
+      ends.getOrDefault(r.id().value(), new CompletableFuture<>()).completeOnTimeout(null, END_WAIT_SECONDS,
+          TimeUnit.SECONDS)
           .thenAccept(end -> {
             String replacement = replacementFor(r.id());
             boolean replacing = replacement != null;
-            String reason = "its connection closed; " + (end != null ? "its " + describe(end)
-                : "its container " + containerOf(r.id().value()) + " had not ended 3 s later");
+            String reason = "its connection closed; " + (end != null ? "its " + ContainerEnds.describe(end)
+                : "its container " + containerOf(r.id().value()) + " had not ended " + END_WAIT_SECONDS + " s later");
             LOG.warn("executor {} lost{}: {}", r.id(), replacing ? " (a container is asked for in its place)" : "",
                 reason);
-            driver.executorLost(r.id(), reason, replacing);
+            driver.executorLost(r.id(), reason, replacing, end == null || ContainerEnds.causedByApp(end.exitStatus()));
             if (replacing) {
               requestReplacement(replacement);
             }
