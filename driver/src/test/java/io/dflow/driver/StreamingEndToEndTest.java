@@ -329,7 +329,7 @@ class StreamingEndToEndTest {
     CliRun help = CliRun.of("streaming", "--help");
     assertEquals(0, help.exit());
     for (String option : List.of("-input", "-output", "-mapper", "-combiner", "-reducer", "-files", "-file", "-cmdenv",
-        "-numReduceTasks", "-partitioner", "-inputformat", "-D", "--master", "--overwrite")) {
+        "-numReduceTasks", "-partitioner", "-inputformat", "-libjars", "-D", "--master", "--overwrite")) {
       assertTrue(help.out().contains(option), option + " in:\n" + help.out());
     }
   }
