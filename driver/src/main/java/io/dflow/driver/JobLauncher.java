@@ -36,7 +36,16 @@ public final class JobLauncher {
    * overrides {@code conf}; returns the exit code.
    */
   public static int runBuiltIn(DflowJob job, Map<String, String> conf, PrintStream err) {
-    return launch(JobJar::builtIn, jar -> job, new String[0], conf, null, err);
+    return runBuiltIn(job, null, conf, err);
+  }
+
+  /**
+   * Runs {@code job}, one of dflow's own classes, over the user classes of {@code libJar}
+   * (shipped to executors as a job jar is, and the job's class loader), or of none when null.
+   */
+  public static int runBuiltIn(DflowJob job, java.nio.file.Path libJar, Map<String, String> conf, PrintStream err) {
+    return launch(libJar == null ? JobJar::builtIn : () -> JobJar.open(libJar), jar -> job, new String[0], conf, null,
+        err);
   }
 
   /** Opens the jar a job comes from. */

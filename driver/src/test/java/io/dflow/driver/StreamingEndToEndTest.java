@@ -329,7 +329,7 @@ class StreamingEndToEndTest {
     CliRun help = CliRun.of("streaming", "--help");
     assertEquals(0, help.exit());
     for (String option : List.of("-input", "-output", "-mapper", "-combiner", "-reducer", "-files", "-file", "-cmdenv",
-        "-numReduceTasks", "-partitioner", "-inputformat", "-D", "--master", "--overwrite")) {
+        "-numReduceTasks", "-partitioner", "-inputformat", "-libjars", "-D", "--master", "--overwrite")) {
       assertTrue(help.out().contains(option), option + " in:\n" + help.out());
     }
   }
@@ -350,6 +350,182 @@ class StreamingEndToEndTest {
     assertTrue(run.err().contains("lines.seen=4"), run.err());
   }
 
+  @Test
+  void aPythonMapperWithAJavaReducerFromLibjarsOnTwoExecutorJvms() throws IOException {
+    Path out = dir.resolve("java-reducer-out");
+    CliRun run = streaming("local-cluster[2,1]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "python3 " + EXAMPLES.resolve("mapper.py"), "-reducer", "wc.SumReducer", "-libjars", userJar().toString(),
+        "-numReduceTasks", "2", "--conf", "dflow.executor.classpath=" + TestJars.executorClasspath());
+    assertEquals(0, run.exit(), run.err());
+    checkWordCount(out, 2);
+    long distinct = corpusWords().size();
+    assertTrue(run.err().contains("job 0 counters: Sums.Keys=" + distinct), "the reporter's counter:\n" + run.err());
+  }
+
+  @Test
+  void aggregateSumsLongValueSumKeysWithItsCombiner() throws IOException {
+    Path script = Files.writeString(dir.resolve("aggregate-mapper.py"), "import sys\nfor line in sys.stdin:\n"
+        + "    for word in line.split():\n        print('LongValueSum:' + word + '\\t1')\n");
+    Path out = dir.resolve("aggregate-out");
+    CliRun run = streaming("local[2]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "python3 " + script, "-reducer", "aggregate", "-numReduceTasks", "3");
+    assertEquals(0, run.exit(), run.err());
+    checkWordCount(out, 3, "LongValueSum:");
+  }
+
+  @Test
+  void javaMapperCombinerAndReducerClasses() throws IOException {
+    Path out = dir.resolve("all-java-out");
+    String lib = "org.apache.hadoop.mapred.lib.aggregate.";
+    CliRun run = streaming("local[2]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "wc.AggregateWordMapper", "-combiner", lib + "ValueAggregatorCombiner",
+        "-reducer", lib + "ValueAggregatorReducer", "-libjars", userJar().toString(), "-numReduceTasks", "2");
+    assertEquals(0, run.exit(), run.err());
+    checkWordCount(out, 2, "LongValueSum:");
+  }
+
+  @Test
+  void aMapOnlyJavaMapperGetsByteOffsetsAndWritesNullValuesWithoutASeparator() throws IOException {
+    StringBuilder text = new StringBuilder();
+    Random random = new Random(2);
+    for (int i = 0; i < 20_000; i++) {
+      text.append("line ").append(i).append(" ").append("x".repeat(random.nextInt(20))).append('\n');
+    }
+    Path in = Files.writeString(dir.resolve("offsets.txt"), text);
+    Path out = dir.resolve("offsets-out");
+    CliRun run = streaming("local[2]", "-input", in.toString(), "-output", out.toString(),
+        "-mapper", "wc.OffsetMapper", "-reducer", "NONE", "-libjars", userJar().toString());
+    assertEquals(0, run.exit(), run.err());
+    List<String> want = new ArrayList<>();
+    long offset = 0;
+    for (String line : text.toString().split("\n")) {
+      want.add(offset + ":" + line);
+      offset += line.length() + 1;
+    }
+    List<String> got = new ArrayList<>();
+    for (Path part : parts(out)) {
+      got.addAll(Files.readAllLines(part));
+    }
+    assertTrue(parts(out).size() > 1, "several splits, so offsets count from each split's start");
+    assertEquals(want, got);
+  }
+
+  @Test
+  void aJavaClassThatIsMissingOrNotAReducerFailsBeforeAnyTask() throws IOException {
+    Path out = dir.resolve("bad-class-out");
+    CliRun missing = streaming("local[1]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "cat", "-reducer", "wc.SumReducer");
+    assertEquals(1, missing.exit());
+    assertEquals("error: -reducer wc.SumReducer: no such class on dflow's class path or in the -libjars jar",
+        missing.firstErrLine());
+    CliRun notReducer = streaming("local[1]", "-input", corpus.toString(), "-output", out.toString(),
+        "-mapper", "cat", "-reducer", "wc.OffsetMapper", "-libjars", userJar().toString());
+    assertEquals(1, notReducer.exit());
+    assertEquals("error: -reducer wc.OffsetMapper: the class does not implement org.apache.hadoop.mapred.Reducer (a Java "
+        + "reducer must use Hadoop's old org.apache.hadoop.mapred API, as in Hadoop Streaming)", notReducer.firstErrLine());
+    for (CliRun run : List.of(missing, notReducer)) {
+      assertFalse(run.err().contains("stage"), "no stage ran:\n" + run.err());
+    }
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void aLoneCarriageReturnInAChildsOutputEndsALineAsInHadoop() throws Exception {
+    byte[] written = "a\rb\r\nc\n\rd\te\r\r\nf\tg\rlast".getBytes(StandardCharsets.UTF_8);
+    Path bytes = Files.write(dir.resolve("cr-output.bin"), written);
+    Path in = Files.writeString(dir.resolve("cr-in.txt"), "one line\n");
+    Path out = dir.resolve("cr-out");
+    CliRun run = streaming("local[1]", "-input", in.toString(), "-output", out.toString(),
+        "-mapper", "sh -c 'cat >/dev/null; cat " + bytes + "'", "-reducer", "NONE");
+    assertEquals(0, run.exit(), run.err());
+    // the reference: the lines Hadoop's own LineReader (what Hadoop Streaming reads a child's stdout with) cuts
+    List<String> want = new ArrayList<>();
+    try (org.apache.hadoop.util.LineReader reader = new org.apache.hadoop.util.LineReader(
+        new java.io.ByteArrayInputStream(written))) {
+      org.apache.hadoop.io.Text line = new org.apache.hadoop.io.Text();
+      while (reader.readLine(line) > 0) {
+        String l = line.toString();
+        want.add(l.contains("\t") ? l : l + "\t");
+      }
+    }
+    assertEquals(List.of("a\t", "b\t", "c\t", "\t", "d\te", "\t", "f\tg", "last\t"), want);
+    assertEquals(String.join("\n", want) + "\n", Files.readString(out.resolve("part-00000")));
+  }
+
+  /** The corpus's distinct words. */
+  private static Set<String> corpusWords() {
+    Set<String> words = new HashSet<>();
+    for (String word : corpusText.split("[ \t\r\n]+")) {
+      if (!word.isEmpty()) {
+        words.add(word);
+      }
+    }
+    return words;
+  }
+
+  /**
+   * A jar of a user's classes in Hadoop's old mapred API, compiled here (so they are on no class
+   * path but the jar's): a summing reducer with a counter, a word mapper for the aggregate
+   * package, and a mapper writing each line's byte offset with a NullWritable value.
+   */
+  private static synchronized Path userJar() throws IOException {
+    Path jar = dir.resolve("user-classes.jar");
+    if (Files.exists(jar)) {
+      return jar;
+    }
+    Path src = Files.createDirectories(dir.resolve("user-src/wc"));
+    String imports = "package wc;\nimport java.io.IOException;\nimport java.util.Iterator;\n"
+        + "import org.apache.hadoop.io.*;\nimport org.apache.hadoop.mapred.*;\n";
+    Files.writeString(src.resolve("SumReducer.java"), imports
+        + "public class SumReducer extends MapReduceBase implements Reducer<Text, Text, Text, Text> {\n"
+        + "  public void reduce(Text key, Iterator<Text> values, OutputCollector<Text, Text> out, Reporter reporter)\n"
+        + "      throws IOException {\n"
+        + "    long sum = 0;\n"
+        + "    while (values.hasNext()) { sum += Long.parseLong(values.next().toString().trim()); }\n"
+        + "    reporter.incrCounter(\"Sums\", \"Keys\", 1);\n"
+        + "    out.collect(key, new Text(Long.toString(sum)));\n"
+        + "  }\n}\n");
+    Files.writeString(src.resolve("AggregateWordMapper.java"), imports
+        + "public class AggregateWordMapper extends MapReduceBase implements Mapper<LongWritable, Text, Text, Text> {\n"
+        + "  private final Text one = new Text(\"1\");\n"
+        + "  public void map(LongWritable offset, Text line, OutputCollector<Text, Text> out, Reporter reporter)\n"
+        + "      throws IOException {\n"
+        + "    for (String word : line.toString().split(\"[ \\t\\r\\n]+\")) {\n"
+        + "      if (!word.isEmpty()) { out.collect(new Text(\"LongValueSum:\" + word), one); }\n"
+        + "    }\n  }\n}\n");
+    Files.writeString(src.resolve("OffsetMapper.java"), imports
+        + "public class OffsetMapper extends MapReduceBase implements Mapper<LongWritable, Text, Text, NullWritable> {\n"
+        + "  public void map(LongWritable offset, Text line, OutputCollector<Text, NullWritable> out, Reporter reporter)\n"
+        + "      throws IOException {\n"
+        + "    out.collect(new Text(offset.get() + \":\" + line), NullWritable.get());\n"
+        + "  }\n}\n");
+    Path classes = Files.createDirectories(dir.resolve("user-classes"));
+    String hadoop;
+    try {
+      hadoop = Path.of(org.apache.hadoop.mapred.Mapper.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", hadoop));
+    try (Stream<Path> sources = Files.list(src)) {
+      sources.forEach(f -> args.add(f.toString()));
+    }
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, errors, args.toArray(String[]::new));
+    assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8));
+    Path tmp = dir.resolve("user-classes.jar.tmp");
+    try (java.util.jar.JarOutputStream jarOut = new java.util.jar.JarOutputStream(Files.newOutputStream(tmp));
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        jarOut.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, jarOut);
+        jarOut.closeEntry();
+      }
+    }
+    return Files.move(tmp, jar);
+  }
+
   /** What {@code tr a-z A-Z} does: ASCII letters only. */
   private static String upperAscii(String s) {
     StringBuilder b = new StringBuilder();
@@ -368,6 +544,11 @@ class StreamingEndToEndTest {
 
   /** Checks the word count against a count done here, and that part files hold their keys in Hadoop's order and partitions. */
   private static void checkWordCount(Path out, int reduces) throws IOException {
+    checkWordCount(out, reduces, "");
+  }
+
+  /** @param mapKeyPrefix what the map output keys had before the word (the part is the hash of the whole map key) */
+  private static void checkWordCount(Path out, int reduces, String mapKeyPrefix) throws IOException {
     Map<String, Long> want = new TreeMap<>();
     for (String word : corpusText.split("[ \t\r\n]+")) {
       if (!word.isEmpty()) {
@@ -385,7 +566,7 @@ class StreamingEndToEndTest {
         assertEquals(null, got.put(kv[0], Long.parseLong(kv[1])), "word twice: " + kv[0]);
         assertTrue(previous == null || Arrays.compareUnsigned(previous.getBytes(StandardCharsets.UTF_8),
             kv[0].getBytes(StandardCharsets.UTF_8)) < 0, "sorted by bytes: " + previous + " then " + kv[0]);
-        assertEquals(hadoopTextHash(kv[0]) % reduces, p, "Hadoop's HashPartitioner part of " + kv[0]);
+        assertEquals(hadoopTextHash(mapKeyPrefix + kv[0]) % reduces, p, "Hadoop's HashPartitioner part of " + kv[0]);
         previous = kv[0];
       }
     }

@@ -3,9 +3,6 @@ package io.dflow.streaming;
 import io.dflow.api.KeyComparator;
 import io.dflow.api.Pair;
 import io.dflow.api.function.PartitionFunction;
-import io.dflow.api.pipe.ChildCommand;
-import io.dflow.api.pipe.PipeStep;
-import io.dflow.api.pipe.PipedProcess;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -14,21 +11,21 @@ import java.util.NoSuchElementException;
 
 /**
  * The {@code -combiner} of a map task, as Hadoop runs it: the mapper's pairs are gathered in a
- * buffer of about {@code bufferBytes}, sorted by key, and piped through one combiner process per
- * buffer (Hadoop runs one per spill); the combiner's output lines are the task's map output. A
- * combiner may so run several times in a task, and its input never holds more than one buffer.
+ * buffer of about {@code bufferBytes}, sorted by key, and run through the combiner once per
+ * buffer (Hadoop runs it once per spill): a child process each time ({@link ChildCombiner}) or
+ * a Java class ({@link JavaReducer}); what it gives back is the task's map output. A combiner
+ * may so run several times in a task, and its input never holds more than one buffer.
  */
-record Combine(ChildCommand command, PairLines encoder, ChildLaunch launch, KeyComparator<Object> order,
-    long bufferBytes, long maxLineBytes, long drainMillis)
-    implements PartitionFunction<Pair<byte[], byte[]>, byte[]> {
+record Combine(PartitionFunction<Pair<byte[], byte[]>, Pair<byte[], byte[]>> combiner, KeyComparator<Object> order,
+    long bufferBytes) implements PartitionFunction<Pair<byte[], byte[]>, Pair<byte[], byte[]>> {
   /** Heap a buffered pair costs beyond its bytes: the pair and two arrays. */
   private static final int PAIR_OVERHEAD = 64;
 
   @Override
-  public Iterator<byte[]> apply(Iterator<Pair<byte[], byte[]>> input) {
+  public Iterator<Pair<byte[], byte[]>> apply(Iterator<Pair<byte[], byte[]>> input) {
     Comparator<Pair<byte[], byte[]>> byKey = (a, b) -> order.compare(a.key(), b.key());
     return new Iterator<>() {
-      private PipedProcess current;
+      private Iterator<Pair<byte[], byte[]>> current;
 
       @Override
       public boolean hasNext() {
@@ -44,22 +41,24 @@ record Combine(ChildCommand command, PairLines encoder, ChildLaunch launch, KeyC
             bytes += pair.key().length + pair.value().length + PAIR_OVERHEAD;
           }
           buffer.sort(byKey); // stable: a key's values keep the mapper's order
-          current = start(buffer.iterator());
+          try {
+            current = combiner.apply(buffer.iterator());
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException("the combiner failed: " + e, e);
+          }
         }
         return true;
       }
 
       @Override
-      public byte[] next() {
+      public Pair<byte[], byte[]> next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
         return current.next();
       }
     };
-  }
-
-  private PipedProcess start(Iterator<Pair<byte[], byte[]>> sorted) {
-    return PipeStep.startInTask(command, launch, sorted, encoder, maxLineBytes, drainMillis);
   }
 }

@@ -3,6 +3,7 @@ package io.dflow.streaming;
 import io.dflow.api.Broadcast;
 import io.dflow.api.Dataset;
 import io.dflow.api.DflowJob;
+import io.dflow.api.Encoder;
 import io.dflow.api.Encoders;
 import io.dflow.api.JobContext;
 import io.dflow.api.KeyComparator;
@@ -11,6 +12,7 @@ import io.dflow.api.Pair;
 import io.dflow.api.PairDataset;
 import io.dflow.api.Partitioner;
 import io.dflow.api.function.MapFunction;
+import io.dflow.api.function.PartitionFunction;
 import io.dflow.api.pipe.ChildCommand;
 import io.dflow.api.pipe.LineEncoder;
 import io.dflow.api.pipe.PipeStep;
@@ -26,6 +28,7 @@ import java.util.Map;
  * {@code key<TAB>value} part files. Byte for byte the contract Hadoop Streaming keeps.
  */
 public final class StreamingJob implements DflowJob {
+  private static final Encoder<Pair<byte[], byte[]>> PAIRS = Encoders.pairs(Encoders.bytes(), Encoders.bytes());
   private final StreamingOptions options;
 
   public StreamingJob(StreamingOptions options) {
@@ -44,29 +47,41 @@ public final class StreamingJob implements DflowJob {
       Dataset<byte[]> lines = ctx.textFileAsBytes(path);
       input = input == null ? lines : input.union(lines);
     }
-    LineEncoder mapperInput = options.keyValueInput()
-        ? new KeyValueInputLines(s.keyValueInput, s.mapInputSeparator) : LineEncoder.TEXT;
-    Dataset<byte[]> mapped;
-    if (options.identityMapper()) {
-      mapped = options.keyValueInput()
-          ? input.map(new Encoded(mapperInput), Encoders.bytes()) : input;
-    } else {
-      ChildCommand mapper = command("mapper", options.mapper(), env, shipped);
-      mapped = input.pipe(s.pipe("mapper", mapper, mapperInput, new ChildLaunch(true, files)), Encoders.bytes());
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    boolean javaMapper = !options.identityMapper() && HadoopClasses.namesClass(options.mapper());
+    if (javaMapper) {
+      HadoopClasses.check("mapper", options.mapper(), loader);
     }
+    FieldSplit javaInput = options.keyValueInput() ? s.keyValueInput : null;
+    Map<String, String> settings = options.defines();
     if (options.mapOnly()) {
-      mapped.map(new Rejoin(s.mapOutput, s.outputSeparator), Encoders.bytes()).saveAsTextFile(options.output());
+      Dataset<byte[]> lines = javaMapper
+          ? input.mapPartitions(new JavaMapper<byte[]>(options.mapper(), settings, javaInput, s.outputSeparator),
+              Encoders.bytes())
+          : mapped(input, s, env, shipped, files).map(new Rejoin(s.mapOutput, s.outputSeparator), Encoders.bytes());
+      lines.saveAsTextFile(options.output());
       return;
     }
-    PairDataset<byte[], byte[]> pairs = mapped.mapToPair(new SplitLine(s.mapOutput), Encoders.bytes(), Encoders.bytes());
+    PairDataset<byte[], byte[]> pairs = javaMapper
+        ? input.mapPartitions(new JavaMapper<Pair<byte[], byte[]>>(options.mapper(), settings, javaInput, null), PAIRS)
+            .mapToPair(new AsPair(), Encoders.bytes(), Encoders.bytes())
+        : mapped(input, s, env, shipped, files).mapToPair(new SplitLine(s.mapOutput), Encoders.bytes(), Encoders.bytes());
     KeyComparator<Object> order = s.comparatorOptions == null ? KeyOrder.ASCENDING
         : new KeyFieldComparator(s.comparatorOptions, s.keyFieldSeparator);
-    if (options.combiner() != null) {
-      ChildCommand combiner = command("combiner", options.combiner(), env, shipped);
-      pairs = pairs.mapPartitions(new Combine(combiner, new PairLines(s.reduceInputSeparator),
-              new ChildLaunch(true, files), order, s.combineBufferBytes, ctx.maxLineBytes(), ctx.pipeDrainMillis()),
-              Encoders.bytes())
-          .mapToPair(new SplitLine(s.mapOutput), Encoders.bytes(), Encoders.bytes());
+    String combiner = options.combiner() == null && HadoopClasses.AGGREGATE.equalsIgnoreCase(options.reducer())
+        ? HadoopClasses.AGGREGATE : options.combiner(); // as in Hadoop: -reducer aggregate brings its combiner
+    if (combiner != null) {
+      PartitionFunction<Pair<byte[], byte[]>, Pair<byte[], byte[]>> run;
+      if (HadoopClasses.namesClass(combiner)) {
+        String name = HadoopClasses.className(combiner, true);
+        HadoopClasses.check("combiner", name, loader);
+        run = new JavaReducer<>("combiner", name, settings, order, null);
+      } else {
+        run = new ChildCombiner(command("combiner", combiner, env, shipped), new PairLines(s.reduceInputSeparator),
+            new ChildLaunch(true, files), s.mapOutput, ctx.maxLineBytes(), ctx.pipeDrainMillis());
+      }
+      pairs = pairs.mapPartitions(new Combine(run, order, s.combineBufferBytes), PAIRS)
+          .mapToPair(new AsPair(), Encoders.bytes(), Encoders.bytes());
     }
     Partitioner partitioner = options.keyFieldPartitioner()
         ? new KeyFieldPartitioner(s.partitionerOptions, s.keyFieldSeparator, s.reduces)
@@ -75,6 +90,11 @@ public final class StreamingJob implements DflowJob {
     Dataset<byte[]> output;
     if (options.identityReducer()) {
       output = sorted.map(new JoinPair(s.outputSeparator), Encoders.bytes());
+    } else if (HadoopClasses.namesClass(options.reducer())) {
+      String name = HadoopClasses.className(options.reducer(), false);
+      HadoopClasses.check("reducer", name, loader);
+      output = sorted.mapPartitions(new JavaReducer<byte[]>("reducer", name, settings, order, s.outputSeparator),
+          Encoders.bytes());
     } else {
       ChildCommand reducer = command("reducer", options.reducer(), env, shipped);
       output = sorted.pipe(s.pipe("reducer", reducer, new PairLines(s.reduceInputSeparator),
@@ -82,6 +102,18 @@ public final class StreamingJob implements DflowJob {
           .map(new Rejoin(s.reduceOutput, s.outputSeparator), Encoders.bytes());
     }
     output.saveAsTextFile(options.output());
+  }
+
+  /** The input's lines through the mapper command (or as they are, for the identity mapper): map output lines. */
+  private Dataset<byte[]> mapped(Dataset<byte[]> input, Settings s, Map<String, String> env, List<ShippedFile> shipped,
+      Broadcast<List<ShippedFile>> files) {
+    LineEncoder mapperInput = options.keyValueInput()
+        ? new KeyValueInputLines(s.keyValueInput, s.mapInputSeparator) : LineEncoder.TEXT;
+    if (options.identityMapper()) {
+      return options.keyValueInput() ? input.map(new Encoded(mapperInput), Encoders.bytes()) : input;
+    }
+    ChildCommand mapper = command("mapper", options.mapper(), env, shipped);
+    return input.pipe(s.pipe("mapper", mapper, mapperInput, new ChildLaunch(true, files)), Encoders.bytes());
   }
 
   private static ChildCommand command(String role, String text, Map<String, String> env, List<ShippedFile> shipped) {
@@ -159,6 +191,14 @@ public final class StreamingJob implements DflowJob {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("-D " + key + " must be a positive whole number, got '" + value + "'");
       }
+    }
+  }
+
+  /** A pair as the pair it is (a dataset of pairs into a pair dataset). */
+  private record AsPair() implements MapFunction<Pair<byte[], byte[]>, Pair<byte[], byte[]>> {
+    @Override
+    public Pair<byte[], byte[]> apply(Pair<byte[], byte[]> pair) {
+      return pair;
     }
   }
 

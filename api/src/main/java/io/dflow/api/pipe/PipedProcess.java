@@ -19,10 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One child process run over one partition: the input records are written to its stdin, a line
- * each, and its stdout comes back as lines ({@code byte[]} without the {@code \n} or
- * {@code \r\n}). Three pumps move the bytes: a writer thread feeds stdin from the input iterator,
- * a reader thread moves stdout in 64 KiB chunks to the thread that iterates, and a
- * {@link StderrChannel} thread reads stderr. Bytes pass unchanged; nothing is flushed per line.
+ * each, and its stdout comes back as lines ({@code byte[]} without their end: {@code \n},
+ * {@code \r\n} or a lone {@code \r}, as Hadoop Streaming reads a child's output). Three
+ * pumps move the bytes: a writer thread feeds stdin from the input iterator, a reader thread
+ * moves stdout in 64 KiB chunks to the thread that iterates, and a {@link StderrChannel} thread
+ * reads stderr. Bytes pass unchanged; nothing is flushed per line.
  *
  * <p>When stdout ends, the child's exit decides: a non-zero code, an exit before the child read
  * all of its input, or a failure of the input itself fails the iteration with a
@@ -59,6 +60,8 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
   private int pos;
   private byte[] carry = new byte[256];
   private int carried;
+  /** Whether the last line ended at a {@code \r}, so a {@code \n} right after it is part of its end. */
+  private boolean afterCr;
   private byte[] next;
   private boolean finished;
   private volatile boolean closed;
@@ -196,12 +199,24 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
     }
   }
 
+  /**
+   * The next line of stdout, cut as Hadoop's {@code LineReader} cuts a child's output: at
+   * {@code \n}, at {@code \r\n} and at a lone {@code \r}, none of them kept.
+   */
   private byte[] readLine() {
     while (true) {
+      if (afterCr && pos < chunk.length) {
+        if (chunk[pos] == '\n') {
+          pos++; // the \n of a \r\n: the line already ended at its \r
+        }
+        afterCr = false;
+      }
       for (int i = pos; i < chunk.length; i++) {
-        if (chunk[i] == '\n') {
+        byte b = chunk[i];
+        if (b == '\n' || b == '\r') {
           byte[] line = cut(i);
           pos = i + 1;
+          afterCr = b == '\r';
           return line;
         }
       }
@@ -209,25 +224,17 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
       chunk = takeChunk();
       pos = 0;
       if (chunk == END) {
-        if (carried == 0) {
-          return null;
-        }
-        byte[] last = cut(0);
-        return last;
+        return carried == 0 ? null : cut(0);
       }
     }
   }
 
-  /** The line made of what is carried plus {@code chunk[pos, end)}, without a trailing {@code \r}. */
+  /** The line made of what is carried plus {@code chunk[pos, end)}. */
   private byte[] cut(int end) {
-    int length = carried + (end - pos);
-    int keep = length > 0 && (end > pos ? chunk[end - 1] == '\r' : carry[carried - 1] == '\r') ? length - 1 : length;
-    byte[] line = new byte[keep];
-    int fromCarry = Math.min(carried, keep);
-    System.arraycopy(carry, 0, line, 0, fromCarry);
-    if (keep > fromCarry) {
-      System.arraycopy(chunk, pos, line, fromCarry, keep - fromCarry);
-    }
+    int fromChunk = end - pos;
+    byte[] line = new byte[carried + fromChunk];
+    System.arraycopy(carry, 0, line, 0, carried);
+    System.arraycopy(chunk, pos, line, carried, fromChunk);
     carried = 0;
     return line;
   }

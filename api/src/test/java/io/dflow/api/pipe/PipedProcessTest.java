@@ -12,11 +12,13 @@ import io.dflow.api.plan.FileSplit;
 import io.dflow.api.plan.TaskInfo;
 import io.dflow.api.plan.TaskScope;
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +64,48 @@ class PipedProcessTest {
     List<byte[]> back = drain(PipedProcess.start(command("printf 'a\\r\\nb\\n\\nlast'"), null,
         List.of().iterator(), LineEncoder.TEXT, null, MAX_LINE, DRAIN));
     assertEquals(List.of("a", "b", "", "last"), back.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+  }
+
+  @Test
+  void aLoneCrEndsALineAsInHadoopsLineReader() throws IOException {
+    // random bytes with many \r, \n and \r\n, so some fall on the 64 KiB chunk boundaries
+    Random random = new Random(3);
+    byte[] text = new byte[600_000];
+    byte[] alphabet = {'a', 'b', '\t', (byte) 0xe9, '\r', '\n', '\r', '\n'};
+    for (int i = 0; i < text.length; i++) {
+      text[i] = alphabet[random.nextInt(alphabet.length)];
+    }
+    Path file = Files.write(dir.resolve("mixed-ends.bin"), text);
+    List<byte[]> back = drain(PipedProcess.start(command("cat " + file), null, List.of().iterator(),
+        LineEncoder.TEXT, null, MAX_LINE, DRAIN));
+    List<byte[]> want = linesEndingAtCrLfOrEither(text);
+    assertEquals(want.size(), back.size());
+    for (int i = 0; i < want.size(); i++) {
+      assertArrayEquals(want.get(i), back.get(i), "line " + i);
+    }
+    assertEquals(List.of("a", "b", "", "c", "last"), drain(PipedProcess.start(command("printf 'a\\rb\\r\\r\\nc\\rlast'"),
+        null, List.of().iterator(), LineEncoder.TEXT, null, MAX_LINE, DRAIN)).stream()
+        .map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+  }
+
+  /** The reference: a line ends at \r\n, \r or \n; a last line without an end is kept. */
+  private static List<byte[]> linesEndingAtCrLfOrEither(byte[] text) {
+    List<byte[]> lines = new ArrayList<>();
+    int start = 0;
+    int i = 0;
+    while (i < text.length) {
+      if (text[i] == '\r' || text[i] == '\n') {
+        lines.add(Arrays.copyOfRange(text, start, i));
+        i += text[i] == '\r' && i + 1 < text.length && text[i + 1] == '\n' ? 2 : 1;
+        start = i;
+      } else {
+        i++;
+      }
+    }
+    if (start < text.length) {
+      lines.add(Arrays.copyOfRange(text, start, text.length));
+    }
+    return lines;
   }
 
   @Test

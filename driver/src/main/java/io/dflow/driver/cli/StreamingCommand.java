@@ -4,6 +4,7 @@ import io.dflow.driver.DflowConf;
 import io.dflow.driver.JobLauncher;
 import io.dflow.streaming.StreamingJob;
 import io.dflow.streaming.StreamingOptions;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,14 +47,18 @@ final class StreamingCommand implements Callable<Integer> {
   @Option(names = "-output", paramLabel = "PATH", description = "the output folder")
   String output;
 
-  @Option(names = "-mapper", paramLabel = "CMD", description = "the mapper command")
+  @Option(names = "-mapper", paramLabel = "CMD|CLASS",
+      description = "the mapper command, or a Java class implementing org.apache.hadoop.mapred.Mapper")
   String mapper;
 
-  @Option(names = "-combiner", paramLabel = "CMD", description = "a combiner command, run in the map tasks on sorted map output")
+  @Option(names = "-combiner", paramLabel = "CMD|CLASS",
+      description = "a combiner command or Java Reducer class, run in the map tasks on sorted map output")
   String combiner;
 
-  @Option(names = "-reducer", paramLabel = "CMD|NONE",
-      description = "the reducer command; NONE for a map-only job; none given: the sorted pairs are written")
+  @Option(names = "-reducer", paramLabel = "CMD|CLASS|NONE",
+      description = "the reducer command, a Java class implementing org.apache.hadoop.mapred.Reducer, or aggregate "
+          + "(Hadoop's ValueAggregatorReducer and its combiner); NONE for a map-only job; none given: the sorted "
+          + "pairs are written")
   String reducer;
 
   @Option(names = "-files", paramLabel = "a,b#link", split = ",",
@@ -62,6 +67,11 @@ final class StreamingCommand implements Callable<Integer> {
 
   @Option(names = "-file", paramLabel = "F", description = "a file to ship (the old spelling of -files); repeatable")
   List<String> file = new ArrayList<>();
+
+  @Option(names = "-libjars", paramLabel = "JAR",
+      description = "a jar of Java classes given as -mapper, -combiner or -reducer (Hadoop's old mapred API), "
+          + "shipped to every executor")
+  String libJars;
 
   @Option(names = "-cmdenv", paramLabel = "NAME=VALUE", description = "a variable for the commands' environment; repeatable")
   List<String> cmdenv = new ArrayList<>();
@@ -92,6 +102,10 @@ final class StreamingCommand implements Callable<Integer> {
       }
       List<String> shipped = new ArrayList<>(files);
       shipped.addAll(file);
+      if (libJars != null && libJars.contains(",")) {
+        throw new IllegalArgumentException("-libjars takes one jar in dflow streaming, got '" + libJars
+            + "' (join the classes into one jar)");
+      }
       options = new StreamingOptions(inputs, output, mapper, combiner, reducer, shipped, cmdenv, numReduceTasks,
           partitioner, inputFormat, defined);
     } catch (IllegalArgumentException e) {
@@ -106,6 +120,7 @@ final class StreamingCommand implements Callable<Integer> {
     if (overwrite) {
       overrides.put(DflowConf.OVERWRITE, "true");
     }
-    return JobLauncher.runBuiltIn(new StreamingJob(options), overrides, parent.err);
+    return JobLauncher.runBuiltIn(new StreamingJob(options), libJars == null ? null : Path.of(libJars), overrides,
+        parent.err);
   }
 }

@@ -26,6 +26,8 @@ final class SortBuffer {
   private static final int FIRST_INDEX = 64;
   /** Partition, prefix, place and length; the sorted order; the radix sort's keys and scratch. */
   private static final int INDEX_BYTES_PER_RECORD = (4 + 8 + 8 + 4) + 4 + (4 + 8 + 4 + 8);
+  /** With byte-array keys in place: their next seven bytes and length, kept beside the prefix. */
+  private static final int NEXT_PREFIX_BYTES_PER_RECORD = 8;
 
   private final RowCodec codec;
   private final RecordOrder order;
@@ -39,6 +41,13 @@ final class SortBuffer {
   private int pageFill;
   private int[] partitions = new int[0];
   private long[] prefixes = new long[0];
+  /**
+   * With byte-array keys in place: bytes 7 .. 14 of each key ({@link #bytesPrefix}'s form at
+   * depth 7), taken while the row is at hand, so ties of keys longer than seven bytes are sorted
+   * by one read of this array rather than by reading each row back from the pages (its place,
+   * length and bytes: three reads at random).
+   */
+  private long[] nextPrefixes;
   private long[] places = new long[0];
   private int[] lengths = new int[0];
   private int[] sorted;
@@ -47,6 +56,7 @@ final class SortBuffer {
   private long heldBytes;
   private final RowInput a = new RowInput();
   private final RowInput b = new RowInput();
+  private final int indexBytesPerRecord;
 
   /** @param pageBytes the size of a page; a row larger than a page gets a page of its own */
   SortBuffer(RowCodec codec, RecordOrder order, int numPartitions, int pageBytes) {
@@ -56,6 +66,8 @@ final class SortBuffer {
     this.numPartitions = numPartitions;
     this.pageBytes = pageBytes;
     this.pageFill = pageBytes;
+    this.indexBytesPerRecord = INDEX_BYTES_PER_RECORD + (bytesInPlace ? NEXT_PREFIX_BYTES_PER_RECORD : 0);
+    this.nextPrefixes = bytesInPlace ? new long[0] : null;
   }
 
   /** The page size for a task that may hold {@code memory} bytes: a sixteenth of it, within bounds. */
@@ -69,7 +81,7 @@ final class SortBuffer {
 
   /** The bytes of memory the buffer holds. */
   long memoryBytes() {
-    return heldBytes + (long) partitions.length * INDEX_BYTES_PER_RECORD;
+    return heldBytes + (long) partitions.length * indexBytesPerRecord;
   }
 
   /** How much more memory adding a row of {@code rowLength} bytes would take (0 if it fits). */
@@ -79,13 +91,13 @@ final class SortBuffer {
       grow += Math.max(pageBytes, rowLength);
     }
     if (size == partitions.length) {
-      grow += (long) Math.max(FIRST_INDEX, size) * INDEX_BYTES_PER_RECORD;
+      grow += (long) Math.max(FIRST_INDEX, size) * indexBytesPerRecord;
     }
     return grow;
   }
 
   /** Adds the row {@code row[0 .. length)} of a record in {@code partition} whose key has {@code prefix}. */
-  void add(int partition, long prefix, byte[] row, int length) {
+  void add(int partition, long prefix, byte[] row, int length) throws IOException {
     if (pageFill + length > pageBytes || pages.isEmpty()) {
       int bytes = Math.max(pageBytes, length);
       pages.add(new byte[bytes]);
@@ -98,6 +110,14 @@ final class SortBuffer {
       prefixes = Arrays.copyOf(prefixes, capacity);
       places = Arrays.copyOf(places, capacity);
       lengths = Arrays.copyOf(lengths, capacity);
+      if (nextPrefixes != null) {
+        nextPrefixes = Arrays.copyOf(nextPrefixes, capacity);
+      }
+    }
+    if (nextPrefixes != null && order.tieNeedsKeys(prefix)) {
+      RowInput in = a.reset(row, 0, length);
+      int keyLength = RowCodec.bytesKeyLength(in);
+      nextPrefixes[size] = keyPrefix(row, in.position(), keyLength, PREFIX_BYTES);
     }
     byte[] page = pages.get(pages.size() - 1);
     System.arraycopy(row, 0, page, pageFill, length);
@@ -111,22 +131,13 @@ final class SortBuffer {
   }
 
   /**
-   * Orders the records by partition and then by the order: a radix sort of the key prefixes,
-   * then a stable counting sort by partition; where the order needs keys, runs of equal
-   * prefixes are then sorted by comparing keys.
+   * Orders the records by partition and then by the order: a stable counting sort by partition
+   * (one pass in insertion order), then per partition a radix sort of the key prefixes, which
+   * keeps the prefixes next to the order they give; where the order needs keys, runs of equal
+   * prefixes are then sorted by comparing keys. Reading the index in order rather than at random
+   * is what this is about: a buffer's index is tens of megabytes, far more than the CPU caches.
    */
   void sort() throws IOException {
-    int[] byPrefix = new int[size];
-    for (int i = 0; i < size; i++) {
-      byPrefix[i] = i;
-    }
-    if (order.sorts()) {
-      long[] keys = new long[size];
-      for (int i = 0; i < size; i++) {
-        keys[i] = order.radixKey(prefixes[i]);
-      }
-      RadixSort.sort(byPrefix, keys, size);
-    }
     partitionStarts = new int[numPartitions + 1];
     for (int i = 0; i < size; i++) {
       partitionStarts[partitions[i] + 1]++;
@@ -136,26 +147,37 @@ final class SortBuffer {
     }
     int[] next = Arrays.copyOf(partitionStarts, numPartitions);
     sorted = new int[size];
-    for (int i : byPrefix) {
-      sorted[next[partitions[i]]++] = i;
-    }
-    if (order.needsKeys()) {
-      try {
-        for (int p = 0; p < numPartitions; p++) {
-          sortTies(partitionStarts[p], partitionStarts[p + 1]);
-        }
-      } catch (java.io.UncheckedIOException e) {
-        throw e.getCause();
+    long[] keys = order.sorts() ? new long[size] : null;
+    for (int i = 0; i < size; i++) {
+      int at = next[partitions[i]]++;
+      sorted[at] = i;
+      if (keys != null) {
+        keys[at] = order.radixKey(prefixes[i]);
       }
+    }
+    if (keys == null) {
+      return;
+    }
+    try {
+      for (int p = 0; p < numPartitions; p++) {
+        int from = partitionStarts[p];
+        int to = partitionStarts[p + 1];
+        RadixSort.sort(sorted, keys, from, to);
+        if (order.needsKeys()) {
+          sortTies(from, to, keys);
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 
-  /** Sorts each run of equal prefixes in {@code sorted[from .. to)} by comparing keys. */
-  private void sortTies(int from, int to) throws IOException {
+  /** Sorts each run of equal prefixes in {@code sorted[from .. to)} by comparing keys; {@code keys} are the sorted radix keys. */
+  private void sortTies(int from, int to, long[] keys) throws IOException {
     int start = from;
     while (start < to) {
       int end = start + 1;
-      while (end < to && prefixes[sorted[end]] == prefixes[sorted[start]]) {
+      while (end < to && keys[end] == keys[start]) {
         end++;
       }
       if (end - start > 1 && order.tieNeedsKeys(prefixes[sorted[start]])) {
@@ -180,10 +202,10 @@ final class SortBuffer {
     int[] index = Arrays.copyOfRange(sorted, from, to);
     long[] keys = new long[n];
     for (int i = 0; i < n; i++) {
-      long k = bytesPrefix(index[i], depth);
+      long k = depth == PREFIX_BYTES ? nextPrefixes[index[i]] : bytesPrefix(index[i], depth);
       keys[i] = order.direction() > 0 ? k : ~k;
     }
-    RadixSort.sort(index, keys, n);
+    RadixSort.sort(index, keys, 0, n);
     System.arraycopy(index, 0, sorted, from, n);
     int start = 0;
     while (start < n) {
@@ -203,12 +225,15 @@ final class SortBuffer {
   private long bytesPrefix(int i, int depth) throws IOException {
     RowInput in = row(i, a);
     int length = RowCodec.bytesKeyLength(in);
-    byte[] page = pages.get((int) (places[i] >>> 32));
-    int at = in.position();
+    return keyPrefix(pages.get((int) (places[i] >>> 32)), in.position(), length, depth);
+  }
+
+  /** Bytes {@code depth .. depth+7} of the key of {@code length} bytes at {@code at} in {@code bytes}, as {@link #bytesPrefix}. */
+  private static long keyPrefix(byte[] bytes, int at, int length, int depth) {
     int left = Math.max(0, length - depth);
     long p = 0;
     for (int j = 0; j < PREFIX_BYTES; j++) {
-      p = (p << 8) | (j < left ? page[at + depth + j] & 0xff : 0);
+      p = (p << 8) | (j < left ? bytes[at + depth + j] & 0xff : 0);
     }
     return (p << 8) | (left <= PREFIX_BYTES ? left : 0xff);
   }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link RadixSort} against a stable comparison sort by unsigned key: random keys of every
  * magnitude and sign, many duplicates (stability), keys that differ only in one byte (skipped
- * passes), an odd and an even number of passes, and the smallest inputs.
+ * passes), an odd and an even number of passes, the smallest inputs, and a range sorted in place
+ * (by insertion below the cut, by passes above it).
  */
 class RadixSortTest {
   @Test
@@ -34,6 +35,29 @@ class RadixSortTest {
       RadixSort.sort(index, sortedKeys, n);
       assertArrayEquals(Arrays.stream(expected).mapToInt(Integer::intValue).toArray(), index);
       assertArrayEquals(Arrays.stream(expected).mapToLong(i -> keys[i]).toArray(), sortedKeys);
+    }
+  }
+
+  @Test
+  void sortsARangeInPlaceLeavingTheRestAlone() {
+    Random random = new Random(5);
+    for (int n : new int[] {0, 1, 2, 7, 23, 24, 25, 300}) { // both sides of the insertion-sort cut
+      int from = 3;
+      int to = from + n;
+      long[] keys = random.longs(to + 4, -3, 3).toArray(); // signs and duplicates
+      long[] original = keys.clone();
+      int[] index = IntStream.range(0, keys.length).toArray();
+      Integer[] expected = IntStream.range(from, to).boxed().toArray(Integer[]::new);
+      Arrays.sort(expected, Comparator.comparing((Integer i) -> original[i], Long::compareUnsigned)); // stable
+      RadixSort.sort(index, keys, from, to);
+      int[] want = IntStream.range(0, keys.length).toArray();
+      for (int k = 0; k < n; k++) {
+        want[from + k] = expected[k];
+      }
+      assertArrayEquals(want, index, "n=" + n);
+      for (int k = 0; k < keys.length; k++) {
+        assertArrayEquals(new long[] {original[want[k]]}, new long[] {keys[k]}, "n=" + n + " key " + k);
+      }
     }
   }
 }
