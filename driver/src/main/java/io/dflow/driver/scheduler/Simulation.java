@@ -257,6 +257,7 @@ public final class Simulation {
       order[i] = i;
     }
     SplittableRandom random = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+    Set<ExecutorId> ids = new java.util.HashSet<>();
     long slots = 0;
     for (int i = 0; i < config.loss().executors(); i++) {
       int j = i + random.nextInt(order.length - i);
@@ -268,12 +269,13 @@ public final class Simulation {
       e.running = 0;
       e.queued.clear();
       slots += e.slots();
-      for (long taskId : scheduler.removeExecutor(e.id())) {
-        scheduler.forget(taskId);
-        stage.failed(taskId, false);
-        launched--;
-        lostAttempts++;
-      }
+      ids.add(e.id());
+    }
+    for (long taskId : scheduler.removeExecutors(ids)) {
+      scheduler.forget(taskId);
+      stage.failed(taskId, false);
+      launched--;
+      lostAttempts++;
     }
     return slots;
   }

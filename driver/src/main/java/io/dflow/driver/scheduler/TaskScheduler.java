@@ -123,12 +123,9 @@ final class TaskScheduler {
     /** When its wait at some level ends, as it is queued in {@code waiting}; Long.MAX_VALUE when not queued. */
     long wakeAt = Long.MAX_VALUE;
     boolean removed;
-    /** The attempts running or queued on the executor, by task id: kept over a registration again. */
-    final Set<Long> attempts;
 
-    Slots(ExecutorHandle handle, String rack, long order, long now, Set<Long> attempts) {
+    Slots(ExecutorHandle handle, String rack, long order, long now) {
       this.handle = handle;
-      this.attempts = attempts;
       this.rack = rack;
       String address = handle.address();
       this.alias = address != null && !address.equals(handle.host())
@@ -270,8 +267,7 @@ final class TaskScheduler {
     }
     // one added again keeps its place in the map, and so in the order of offers
     long order = before != null ? before.order : nextOrder++;
-    Slots s = new Slots(executor, topology.rackOf(executor.host()), order, clock.nanoTime(),
-        before != null ? before.attempts : new HashSet<>());
+    Slots s = new Slots(executor, topology.rackOf(executor.host()), order, clock.nanoTime());
     executors.put(executor.id(), s);
     int slots = executor.slots();
     slotsOnHost.merge(executor.host(), slots, Integer::sum);
@@ -306,18 +302,37 @@ final class TaskScheduler {
 
   /** Forgets an executor; returns the attempts that were running on it. */
   List<Long> removeExecutor(ExecutorId id) {
-    Slots s = executors.remove(id);
-    if (s != null) {
-      int slots = s.handle.slots();
-      slotsOnHost.computeIfPresent(s.handle.host(), (h, n) -> n == slots ? null : n - slots);
-      if (s.alias != null) {
-        slotsOnHost.computeIfPresent(s.alias, (h, n) -> n == slots ? null : n - slots);
+    return removeExecutors(Set.of(id));
+  }
+
+  /**
+   * Forgets executors lost together; returns the attempts that were running on them, in the
+   * order they were launched. One walk over the running attempts serves them all.
+   */
+  List<Long> removeExecutors(Set<ExecutorId> ids) {
+    boolean removed = false;
+    for (ExecutorId id : ids) {
+      Slots s = executors.remove(id);
+      if (s != null) {
+        int slots = s.handle.slots();
+        slotsOnHost.computeIfPresent(s.handle.host(), (h, n) -> n == slots ? null : n - slots);
+        if (s.alias != null) {
+          slotsOnHost.computeIfPresent(s.alias, (h, n) -> n == slots ? null : n - slots);
+        }
+        slotsInRack.computeIfPresent(s.rack, (r, n) -> n == slots ? null : n - slots);
+        forgetSlots(s);
+        removed = true;
       }
-      slotsInRack.computeIfPresent(s.rack, (r, n) -> n == slots ? null : n - slots);
-      forgetSlots(s);
+    }
+    if (removed) {
       updateLevels();
     }
-    List<Long> lost = s == null ? new ArrayList<>() : new ArrayList<>(s.attempts);
+    List<Long> lost = new ArrayList<>();
+    attempts.forEach((taskId, launched) -> {
+      if (ids.contains(launched.executor())) {
+        lost.add(taskId);
+      }
+    });
     java.util.Collections.sort(lost);
     return lost;
   }
@@ -373,7 +388,6 @@ final class TaskScheduler {
     if (launched == null) {
       return null;
     }
-    launched.slots.attempts.remove(taskId);
     if (!launched.slots.removed) {
       release(launched.slots);
     }
@@ -388,11 +402,7 @@ final class TaskScheduler {
   /** The task set of a running attempt (for an attempt lost with its executor), removing it. */
   TaskSetManager forget(long taskId) {
     Launched launched = attempts.remove(taskId);
-    if (launched == null) {
-      return null;
-    }
-    launched.slots.attempts.remove(taskId);
-    return launched.taskSet();
+    return launched == null ? null : launched.taskSet();
   }
 
   private void take(Slots s) {
@@ -527,7 +537,6 @@ final class TaskScheduler {
       take(s);
       Locality level = t.lastLevel();
       attempts.put(taskId, new Launched(t, s, level, now));
-      s.attempts.add(taskId);
       timer.launched(t, s.handle.id(), level, now);
       TaskSetManager.Task task = t.task(index);
       TaskAttempt attempt = new TaskAttempt(taskId, t.id, task.partition(), t.running(taskId).attempt());
@@ -608,7 +617,6 @@ final class TaskScheduler {
         take(s);
         markCandidate(s); // its longest-free slot was taken: its wake-up moves later
         attempts.put(taskId, new Launched(gang, s, gang.lastLevel(), clock.nanoTime()));
-        s.attempts.add(taskId);
         TaskSetManager.Task task = gang.task(index);
         int rank = task.partition(); // a gang's task set holds every partition: rank i computes partition i
         launches[rank] = new TaskLaunch(new TaskAttempt(taskId, gang.id, task.partition(),
