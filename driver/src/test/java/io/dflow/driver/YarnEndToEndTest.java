@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,8 @@ class YarnEndToEndTest {
     Process submitter = dflow("cluster", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m");
     boolean driverSeen = false;
     boolean driverHasSecret = false;
-    Set<String> executorSecrets = new HashSet<>();
+    // by container id: containers of other tests' applications may still be ending
+    Map<String, String> executorSecrets = new HashMap<>();
     Set<String> commandLines = new HashSet<>();
     while (submitter.isAlive()) {
       for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
@@ -169,8 +171,9 @@ class YarnEndToEndTest {
           driverHasSecret |= environ(p).containsKey("DFLOW_SECRET");
         } else if (cmd.contains("io.dflow.executor.ExecutorMain")) {
           String secret = credentialSecret(p);
-          if (secret != null) {
-            executorSecrets.add(secret);
+          String container = environ(p).get("CONTAINER_ID");
+          if (secret != null && container != null) {
+            executorSecrets.put(container, secret);
           }
         }
       }
@@ -181,8 +184,16 @@ class YarnEndToEndTest {
     assertEquals(expected, counts(out), log);
     assertTrue(driverSeen, "the driver ran in a container of the cluster:\n" + log);
     assertFalse(driverHasSecret, "the secret is made in the master's container, not given to it");
-    assertEquals(1, executorSecrets.size(), executorSecrets.toString());
-    String secret = executorSecrets.iterator().next();
+    org.apache.hadoop.yarn.api.records.ApplicationId app = onlyApplicationNamed("cluster").getApplicationId();
+    Set<String> appSecrets = new HashSet<>();
+    executorSecrets.forEach((container, s) -> {
+      if (org.apache.hadoop.yarn.api.records.ContainerId.fromString(container).getApplicationAttemptId()
+          .getApplicationId().equals(app)) {
+        appSecrets.add(s);
+      }
+    });
+    assertEquals(1, appSecrets.size(), "one secret for the application's executors: " + executorSecrets);
+    String secret = appSecrets.iterator().next();
     assertTrue(commandLines.stream().noneMatch(c -> c.contains(secret)), "the secret is on no command line");
     assertTrue(log.contains(" is RUNNING (master on "), log);
     assertTrue(log.strip().endsWith("succeeded (FINISHED, SUCCEEDED)"), log);
