@@ -234,7 +234,7 @@ jars_note=
 [[ $jars_after == "$jars_before" ]] || jars_note="the dflow jars changed during the run (rebuilt by someone else): the reps may not all have measured the same build"
 
 machine="$(nproc) CPUs ($(lscpu | sed -nE 's/^Model name:[[:space:]]+//p' | head -n 1)), $(free -h | awk '/^Mem:/ { print $2 }') memory, $(java -version 2>&1 | head -n 1)"
-tools="$(python3 --version 2>&1) ($(python3 -c 'import sys; print(sys.executable)')), $(sort --version | head -n 1)"
+tools="$(python3 --version 2>&1), $(sort --version | head -n 1)"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)
 if [[ -n $(git status --porcelain 2>/dev/null | head -n 1) ]]; then commit="$commit (with uncommitted changes)"; fi
 launcher_text='`bin/dflow`'
