@@ -5,10 +5,8 @@ import io.dflow.api.plan.Join;
 import io.dflow.api.plan.ShuffleSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -18,7 +16,8 @@ import java.util.NoSuchElementException;
  * key is paired with them as it passes; keys found on one side only pass through one record at a
  * time (kept by an outer join, dropped by an inner one). So the left side streams and only one
  * key's right values are held. Null keys, which a key order cannot place, are set aside as they
- * are met and joined at the end, in memory.
+ * are met, each side's in a {@link KeyValues} of its own (so on disk when memory runs short), and
+ * joined once both inputs are done: null equals null, as in a hash join.
  *
  * <p>Threading: its task's thread only.
  */
@@ -35,33 +34,41 @@ public final class SortMergeJoiner implements Iterator<Object> {
   private boolean matching;
   private Object leftValue;
   private Iterator<Object> pairing;
-  private Iterator<Object> nulls;
+  private Iterator<Object> nullLefts;
+  private Object nullLeft = NONE;
+  private Iterator<Object> nullRights = Collections.emptyIterator();
   private Object next = NONE;
 
   /**
-   * @param order the sort-within-partitions spec both inputs are sorted by (its order and the
-   *     right side's value encoder are used)
+   * @param order the left input's sort-within-partitions spec, whose key order both inputs are
+   *     sorted by, and whose value encoder its set-aside null-key values spill in
    * @param rightSpec the right input's spec, for the layout its held values spill in
    */
   public SortMergeJoiner(Join join, ShuffleSpec order, ShuffleSpec rightSpec, Iterator<Object> left,
       Iterator<Object> right, SortSettings settings) {
     this.join = join;
     this.order = RecordOrder.of(order);
-    this.left = new Side(left);
-    this.right = new Side(right);
-    this.rightValues = new KeyValues(settings, rightSpec.valueEncoder());
-    settings.closeAtEnd().accept(rightValues);
+    this.rightValues = held(settings, rightSpec);
+    this.left = new Side(left, held(settings, order));
+    this.right = new Side(right, held(settings, rightSpec));
+  }
+
+  private static KeyValues held(SortSettings settings, ShuffleSpec spec) {
+    KeyValues values = new KeyValues(settings, spec.valueEncoder());
+    settings.closeAtEnd().accept(values);
+    return values;
   }
 
   /** One input with its next record of a non-null key looked at; records of null keys are set aside. */
   private final class Side {
     private final Iterator<Object> records;
-    private final List<Object> nullKeyValues = new ArrayList<>();
+    private final KeyValues nullKeyValues;
     private Pair<?, ?> head;
     private long prefix;
 
-    Side(Iterator<Object> records) {
+    Side(Iterator<Object> records, KeyValues nullKeyValues) {
       this.records = records;
+      this.nullKeyValues = nullKeyValues;
       advance();
     }
 
@@ -69,7 +76,11 @@ public final class SortMergeJoiner implements Iterator<Object> {
       while (records.hasNext()) {
         Pair<?, ?> record = Merger.asPair(records.next());
         if (record.key() == null) {
-          nullKeyValues.add(record.value());
+          try {
+            nullKeyValues.add(record.value());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
           continue;
         }
         head = record;
@@ -153,12 +164,34 @@ public final class SortMergeJoiner implements Iterator<Object> {
     }
   }
 
-  /** The join of the null keys set aside, once both inputs are done. */
-  private Object nullKeysJoined() {
-    if (nulls == null) {
-      nulls = left.nullKeyValues.isEmpty() && right.nullKeyValues.isEmpty() ? Collections.emptyIterator()
-          : join.pairs(Pair.of(null, List.of(left.nullKeyValues, right.nullKeyValues)));
+  /**
+   * The join of the null keys set aside, once both inputs are done: each left value against
+   * every right one (read again from the start for each), or one side alone when the other has
+   * none and the join keeps that side.
+   */
+  private Object nullKeysJoined() throws IOException {
+    KeyValues lefts = left.nullKeyValues;
+    KeyValues rights = right.nullKeyValues;
+    if (nullLefts == null) {
+      boolean alone = lefts.size() == 0 || rights.size() == 0;
+      nullLefts = !alone || join.keepsLeftOnly() ? lefts.values() : Collections.emptyIterator();
+      if (lefts.size() == 0 && join.keepsRightOnly()) {
+        nullRights = rights.values();
+      }
     }
-    return nulls.hasNext() ? nulls.next() : NONE;
+    while (true) {
+      if (nullRights.hasNext()) {
+        Object w = nullRights.next();
+        return Pair.of(null, nullLeft == NONE ? join.rightOnly(w) : join.both(nullLeft, w));
+      }
+      if (!nullLefts.hasNext()) {
+        return NONE;
+      }
+      nullLeft = nullLefts.next();
+      if (rights.size() == 0) {
+        return Pair.of(null, join.leftOnly(nullLeft));
+      }
+      nullRights = rights.values();
+    }
   }
 }

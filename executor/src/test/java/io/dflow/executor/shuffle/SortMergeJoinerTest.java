@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link SortMergeJoiner} over inputs sorted by {@link Merger} (spilling with 64 KiB of memory):
  * every join kind equals a nested-loop reference computed here, with duplicate keys on both
- * sides, a skewed key whose 40,000 right values go to disk, null keys, and either side empty;
+ * sides, a skewed key whose 40,000 right values go to disk, null keys (20,000 of them on one side
+ * going to disk too), and either side empty;
  * the held values' files are gone and the memory given back once the task's closeables close.
  */
 class SortMergeJoinerTest {
@@ -96,13 +97,23 @@ class SortMergeJoinerTest {
   }
 
   private List<String> joined(Join join, List<Object> left, List<Object> right) throws IOException {
+    return joined(join, left, right, TINY).records();
+  }
+
+  /** The joined records, sorted, and how often the joiner itself (not the sorts before it) spilled. */
+  private record Joined(List<String> records, int joinSpills) {}
+
+  /** Sorts the inputs in {@code sortMemory} bytes and joins them in {@link #TINY}. */
+  private Joined joined(Join join, List<Object> left, List<Object> right, long sortMemory) throws IOException {
     Path spills = Files.createTempDirectory(dir, "spills");
     List<Closeable> closeAtEnd = new ArrayList<>();
-    SortSettings settings = ShuffleFixtures.settings(spills, TINY, closeAtEnd);
+    SortSettings sorting = ShuffleFixtures.settings(Files.createDirectory(spills.resolve("sort")), sortMemory,
+        closeAtEnd);
+    SortSettings settings = ShuffleFixtures.settings(Files.createDirectory(spills.resolve("join")), TINY, closeAtEnd);
     List<String> out = new ArrayList<>();
     try {
-      Iterator<Object> l = Merger.merge(LEFT, false, left.iterator(), settings);
-      Iterator<Object> r = Merger.merge(RIGHT, false, right.iterator(), settings);
+      Iterator<Object> l = Merger.merge(LEFT, false, left.iterator(), sorting);
+      Iterator<Object> r = Merger.merge(RIGHT, false, right.iterator(), sorting);
       new SortMergeJoiner(join, LEFT, RIGHT, l, r, settings)
           .forEachRemaining(p -> out.add(((Pair<?, ?>) p).key() + "=" + ((Pair<?, ?>) p).value()));
     } finally {
@@ -110,15 +121,16 @@ class SortMergeJoinerTest {
         c.close();
       }
     }
-    assertEquals(0, settings.memory().held(), "memory given back");
-    try (Stream<Path> left1 = Files.list(spills)) {
-      assertEquals(List.of(), left1.toList(), "spill files left");
+    assertEquals(0, settings.memory().held() + sorting.memory().held(), "memory given back");
+    try (Stream<Path> left1 = Files.walk(spills)) {
+      assertEquals(List.of(), left1.filter(Files::isRegularFile).toList(), "spill files left");
     }
     if (right.size() > 40_000) {
-      assertTrue(settings.metrics().spills() > 0, "the sorters and the skewed key's values spilled");
+      assertTrue(settings.metrics().spills() + sorting.metrics().spills() > 0,
+          "the sorters and the skewed key's values spilled");
     }
     Collections.sort(out);
-    return out;
+    return new Joined(out, settings.metrics().spills());
   }
 
   @Test
@@ -138,6 +150,38 @@ class SortMergeJoinerTest {
       assertEquals(reference(join, left, List.of()), joined(join, left, List.of()), join.step() + ", right empty");
       assertEquals(reference(join, List.of(), right), joined(join, List.of(), right), join.step() + ", left empty");
       assertEquals(List.of(), joined(join, List.of(), List.of()), join.step() + ", both empty");
+    }
+  }
+
+  @Test
+  void nullKeysByTheThousandGoToDiskAndStillJoinAsEquals() throws IOException {
+    for (boolean manyOnLeft : new boolean[] {true, false}) {
+      List<Object> left = new ArrayList<>();
+      List<Object> right = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        if (manyOnLeft) {
+          left.add(Pair.of(null, "ln" + i));
+        } else {
+          right.add(Pair.of(null, (long) i));
+        }
+      }
+      for (int i = 0; i < 3; i++) {
+        if (manyOnLeft) {
+          right.add(Pair.of(null, -1L - i));
+        } else {
+          left.add(Pair.of(null, "lf" + i));
+        }
+      }
+      for (int i = 0; i < 200; i++) {
+        left.add(Pair.of("k" + i % 50, "l" + i));
+        right.add(Pair.of("k" + (i % 70 + 30), (long) i));
+      }
+      for (Join join : Join.values()) {
+        Joined got = joined(join, left, right, 64L << 20);
+        String what = join.step() + (manyOnLeft ? ", 20,000 null keys on the left" : ", on the right");
+        assertEquals(reference(join, left, right), got.records(), what);
+        assertTrue(got.joinSpills() > 0, what + ": the null keys' values went to disk");
+      }
     }
   }
 }
