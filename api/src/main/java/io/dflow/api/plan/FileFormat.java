@@ -11,7 +11,7 @@ import java.util.List;
  * and Parquet files), so the planner cuts every format's files the same way.
  */
 public sealed interface FileFormat extends Serializable
-    permits FileFormat.Text, FileFormat.Csv, FileFormat.Sequence, FileFormat.Arrow, FileFormat.Parquet {
+    permits FileFormat.Text, FileFormat.Csv, FileFormat.Sequence, FileFormat.Columnar {
 
   /** The source's name in plans: {@code textFile}, {@code csvFile}, ... */
   String sourceName();
@@ -97,10 +97,27 @@ public sealed interface FileFormat extends Serializable
   }
 
   /**
-   * Arrow IPC files (the random-access "file" format). {@code columns} names the file's columns
-   * the encoder's fields bind to, in order; empty binds by position.
+   * A format whose files hold typed columns, cut at their own record batches or row groups.
+   * {@link #columns} names the file's columns the encoder's fields bind to, in order; empty binds
+   * them by position.
    */
-  record Arrow(List<String> columns) implements FileFormat {
+  sealed interface Columnar extends FileFormat permits Arrow, Parquet {
+    /** The file's columns the encoder's fields bind to, in order; empty: by position. */
+    List<String> columns();
+
+    @Override
+    default boolean splittable(InputFile file) {
+      return true;
+    }
+
+    @Override
+    default String detail() {
+      return columns().isEmpty() ? "" : "columns " + String.join(", ", columns());
+    }
+  }
+
+  /** Arrow IPC files (the random-access "file" format). */
+  record Arrow(List<String> columns) implements Columnar {
     public Arrow {
       columns = List.copyOf(columns);
     }
@@ -114,23 +131,10 @@ public sealed interface FileFormat extends Serializable
     public String saveName() {
       return "saveAsArrowFile";
     }
-
-    @Override
-    public boolean splittable(InputFile file) {
-      return true;
-    }
-
-    @Override
-    public String detail() {
-      return columns.isEmpty() ? "" : "columns " + String.join(", ", columns);
-    }
   }
 
-  /**
-   * Parquet files. {@code columns} names the file's columns the encoder's fields bind to, in
-   * order (only those are read); empty binds the file's columns by position.
-   */
-  record Parquet(List<String> columns) implements FileFormat {
+  /** Parquet files; only the bound columns are read. */
+  record Parquet(List<String> columns) implements Columnar {
     public Parquet {
       columns = List.copyOf(columns);
     }
@@ -144,20 +148,10 @@ public sealed interface FileFormat extends Serializable
     public String saveName() {
       return "saveAsParquetFile";
     }
-
-    @Override
-    public boolean splittable(InputFile file) {
-      return true;
-    }
-
-    @Override
-    public String detail() {
-      return columns.isEmpty() ? "" : "columns " + String.join(", ", columns);
-    }
   }
 
   /** True for the formats whose files hold typed columns (Arrow, Parquet). */
   default boolean columnar() {
-    return this instanceof Arrow || this instanceof Parquet;
+    return this instanceof Columnar;
   }
 }
