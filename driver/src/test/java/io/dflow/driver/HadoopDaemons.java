@@ -33,6 +33,15 @@ final class HadoopDaemons implements AutoCloseable {
   private static final String OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED "
       + "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED";
   private static final long START_SECONDS = 90;
+  /** The name clients know the file system by, resolved by their {@code hdfs-site.xml} alone. */
+  static final String NAMESERVICE = "dflowns";
+  private static final String LOG4J = """
+      log4j.rootLogger=INFO,out
+      log4j.appender.out=org.apache.log4j.ConsoleAppender
+      log4j.appender.out.target=System.err
+      log4j.appender.out.layout=org.apache.log4j.PatternLayout
+      log4j.appender.out.layout.ConversionPattern=%d{HH:mm:ss,SSS} %p %c{1}: %m%n
+      """;
 
   final Path dir;
   final Path confDir;
@@ -58,10 +67,12 @@ final class HadoopDaemons implements AutoCloseable {
    */
   static HadoopDaemons start(Path dir, int nmMemoryMb) throws Exception {
     Path confDir = Files.createDirectories(dir.resolve("conf"));
+    Path hdfsConfDir = Files.createDirectories(dir.resolve("hdfs-conf"));
     Path nmLocal = Files.createDirectories(dir.resolve("nm-local"));
     Files.createDirectories(dir.resolve("nm-logs"));
+    String nameNode = "localhost:" + freePort();
     Configuration core = new Configuration(false);
-    core.set("fs.defaultFS", "hdfs://localhost:" + freePort());
+    core.set("fs.defaultFS", "hdfs://" + nameNode);
     core.set("hadoop.tmp.dir", dir.resolve("tmp").toString());
     Configuration hdfs = new Configuration(false);
     hdfs.set("dfs.namenode.name.dir", dir.resolve("name").toUri().toString());
@@ -109,17 +120,22 @@ final class HadoopDaemons implements AutoCloseable {
     capacity.set("yarn.scheduler.capacity.root.queues", "default");
     capacity.set("yarn.scheduler.capacity.root.default.capacity", "100");
     capacity.set("yarn.scheduler.capacity.maximum-am-resource-percent", "0.5");
+    write(core, hdfsConfDir.resolve("core-site.xml"));
+    write(hdfs, hdfsConfDir.resolve("hdfs-site.xml"));
+    // clients (the YARN daemons, which localise from HDFS, this test and dflow) name the file system
+    // by a nameservice, as on a cluster with NameNode HA: only the site files say where it is
+    core.set("fs.defaultFS", "hdfs://" + NAMESERVICE);
+    hdfs.set("dfs.nameservices", NAMESERVICE);
+    hdfs.set("dfs.ha.namenodes." + NAMESERVICE, "nn1");
+    hdfs.set("dfs.namenode.rpc-address." + NAMESERVICE + ".nn1", nameNode);
+    hdfs.set("dfs.client.failover.proxy.provider." + NAMESERVICE,
+        "org.apache.hadoop.hdfs.server.namenode.ha.ConfiguredFailoverProxyProvider");
     write(core, confDir.resolve("core-site.xml"));
     write(hdfs, confDir.resolve("hdfs-site.xml"));
     write(yarn, confDir.resolve("yarn-site.xml"));
     write(capacity, confDir.resolve("capacity-scheduler.xml"));
-    Files.writeString(confDir.resolve("log4j.properties"), """
-        log4j.rootLogger=INFO,out
-        log4j.appender.out=org.apache.log4j.ConsoleAppender
-        log4j.appender.out.target=System.err
-        log4j.appender.out.layout=org.apache.log4j.PatternLayout
-        log4j.appender.out.layout.ConversionPattern=%d{HH:mm:ss,SSS} %p %c{1}: %m%n
-        """);
+    Files.writeString(hdfsConfDir.resolve("log4j.properties"), LOG4J);
+    Files.writeString(confDir.resolve("log4j.properties"), LOG4J);
 
     HadoopDaemons cluster = new HadoopDaemons(dir, confDir, new Configuration(false), nmLocal);
     for (String site : List.of("core-site.xml", "hdfs-site.xml", "yarn-site.xml")) {
@@ -127,16 +143,16 @@ final class HadoopDaemons implements AutoCloseable {
     }
     boolean ok = false;
     try {
-      Process format = cluster.daemon("format", "org.apache.hadoop.hdfs.server.namenode.NameNode",
+      Process format = cluster.daemon("format", hdfsConfDir, "org.apache.hadoop.hdfs.server.namenode.NameNode",
           "-format", "-force", "-nonInteractive");
       if (!format.waitFor(START_SECONDS, TimeUnit.SECONDS) || format.exitValue() != 0) {
         throw new IOException("the NameNode could not be formatted:\n" + cluster.logTail("format"));
       }
       cluster.daemons.remove("format");
-      cluster.daemon("namenode", "org.apache.hadoop.hdfs.server.namenode.NameNode");
-      cluster.daemon("datanode", "org.apache.hadoop.hdfs.server.datanode.DataNode");
-      cluster.daemon("resourcemanager", "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
-      cluster.daemon("nodemanager", "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
+      cluster.daemon("namenode", hdfsConfDir, "org.apache.hadoop.hdfs.server.namenode.NameNode");
+      cluster.daemon("datanode", hdfsConfDir, "org.apache.hadoop.hdfs.server.datanode.DataNode");
+      cluster.daemon("resourcemanager", confDir, "org.apache.hadoop.yarn.server.resourcemanager.ResourceManager");
+      cluster.daemon("nodemanager", confDir, "org.apache.hadoop.yarn.server.nodemanager.NodeManager");
       FileSystem fs = FileSystem.newInstance(cluster.conf);
       cluster.fs = fs;
       cluster.await("the DataNode to register", () -> {
@@ -180,18 +196,18 @@ final class HadoopDaemons implements AutoCloseable {
         .toList());
   }
 
-  private Process daemon(String name, String mainClass, String... args) throws IOException {
+  private Process daemon(String name, Path conf, String mainClass, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m"));
     cmd.addAll(List.of(OPENS.split(" ")));
     cmd.addAll(List.of("-Dhadoop.log.dir=" + dir.resolve("logs"), "-Dyarn.log.dir=" + dir.resolve("logs"),
-        "-cp", confDir + File.pathSeparator + daemonClasspath(), mainClass));
+        "-cp", conf + File.pathSeparator + daemonClasspath(), mainClass));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile());
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("HADOOP_") || k.startsWith("YARN_") || k.equals("CLASSPATH"));
-    env.put("HADOOP_CONF_DIR", confDir.toString());
+    env.put("HADOOP_CONF_DIR", conf.toString());
     env.put("JAVA_HOME", System.getProperty("java.home")); // what a NodeManager hands its containers
     Process p = pb.start();
     daemons.put(name, p);
