@@ -52,6 +52,8 @@ final class HadoopDaemons implements AutoCloseable {
   /** The NodeManager's {@code yarn.nodemanager.local-dirs}: containers run in folders below it. */
   final Path nmLocal;
   private final Map<String, Process> daemons = new LinkedHashMap<>();
+  /** Every daemon process started, stopped or not. */
+  private final List<Process> started = new ArrayList<>();
 
   private HadoopDaemons(Path dir, Path confDir, Configuration conf, Path nmLocal) {
     this.dir = dir;
@@ -211,6 +213,7 @@ final class HadoopDaemons implements AutoCloseable {
     env.put("JAVA_HOME", System.getProperty("java.home")); // what a NodeManager hands its containers
     Process p = pb.start();
     daemons.put(name, p);
+    started.add(p);
     return p;
   }
 
@@ -245,6 +248,11 @@ final class HadoopDaemons implements AutoCloseable {
     return all.toString();
   }
 
+  /** The daemon processes still running. */
+  List<ProcessHandle> liveDaemons() {
+    return started.stream().filter(Process::isAlive).map(Process::toHandle).toList();
+  }
+
   /** The processes that are not daemons but run in this cluster's folders: containers, their shells. */
   List<ProcessHandle> containerProcesses() {
     return ProcessHandle.allProcesses().filter(p -> {
@@ -265,8 +273,8 @@ final class HadoopDaemons implements AutoCloseable {
     if (fs != null) {
       fs.close();
     }
-    List<ProcessHandle> started = new ArrayList<>();
-    daemons.values().forEach(d -> started.addAll(d.descendants().toList()));
+    List<ProcessHandle> children = new ArrayList<>();
+    daemons.values().forEach(d -> children.addAll(d.descendants().toList()));
     List<String> order = new ArrayList<>(List.of("nodemanager", "resourcemanager", "datanode", "namenode"));
     order.addAll(daemons.keySet());
     for (String name : order) {
@@ -283,8 +291,8 @@ final class HadoopDaemons implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    started.addAll(containerProcesses());
-    for (ProcessHandle p : started) {
+    children.addAll(containerProcesses());
+    for (ProcessHandle p : children) {
       p.destroyForcibly();
     }
   }

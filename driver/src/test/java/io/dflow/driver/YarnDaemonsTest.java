@@ -59,6 +59,7 @@ class YarnDaemonsTest {
       return;
     }
     cluster.close();
+    assertEquals(List.of(), cluster.liveDaemons(), "every daemon stopped");
     assertEquals(List.of(), cluster.containerProcesses().stream().map(p -> p.info().commandLine().orElse("?")).toList(),
         "no container outlives the cluster");
   }
