@@ -45,6 +45,8 @@ final class HadoopDaemons implements AutoCloseable {
 
   final Path dir;
   final Path confDir;
+  /** The nodes' own settings (the HDFS daemons' too): the NameNode named by its address. */
+  private final Path nodeConfDir;
   /** The client settings of this cluster (its {@code core-site.xml}, {@code hdfs-site.xml} and {@code yarn-site.xml}). */
   final Configuration conf;
   /** This cluster's HDFS, once started. */
@@ -55,9 +57,10 @@ final class HadoopDaemons implements AutoCloseable {
   /** Every daemon process started, stopped or not. */
   private final List<Process> started = new ArrayList<>();
 
-  private HadoopDaemons(Path dir, Path confDir, Configuration conf, Path nmLocal) {
+  private HadoopDaemons(Path dir, Path confDir, Path nodeConfDir, Configuration conf, Path nmLocal) {
     this.dir = dir;
     this.confDir = confDir;
+    this.nodeConfDir = nodeConfDir;
     this.conf = conf;
     this.nmLocal = nmLocal;
   }
@@ -135,11 +138,12 @@ final class HadoopDaemons implements AutoCloseable {
     write(core, confDir.resolve("core-site.xml"));
     write(hdfs, confDir.resolve("hdfs-site.xml"));
     write(yarn, confDir.resolve("yarn-site.xml"));
+    write(yarn, hdfsConfDir.resolve("yarn-site.xml"));
     write(capacity, confDir.resolve("capacity-scheduler.xml"));
     Files.writeString(hdfsConfDir.resolve("log4j.properties"), LOG4J);
     Files.writeString(confDir.resolve("log4j.properties"), LOG4J);
 
-    HadoopDaemons cluster = new HadoopDaemons(dir, confDir, new Configuration(false), nmLocal);
+    HadoopDaemons cluster = new HadoopDaemons(dir, confDir, hdfsConfDir, new Configuration(false), nmLocal);
     for (String site : List.of("core-site.xml", "hdfs-site.xml", "yarn-site.xml")) {
       cluster.conf.addResource(new org.apache.hadoop.fs.Path(confDir.resolve(site).toUri()));
     }
@@ -209,7 +213,9 @@ final class HadoopDaemons implements AutoCloseable {
         .redirectOutput(dir.resolve(name + ".log").toFile());
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("HADOOP_") || k.startsWith("YARN_") || k.equals("CLASSPATH"));
-    env.put("HADOOP_CONF_DIR", conf.toString());
+    // each daemon reads its settings from its class path; HADOOP_CONF_DIR is what a NodeManager passes on to
+    // containers that set none: this node's own files, which name the NameNode by its address, not the nameservice
+    env.put("HADOOP_CONF_DIR", nodeConfDir.toString());
     env.put("JAVA_HOME", System.getProperty("java.home")); // what a NodeManager hands its containers
     Process p = pb.start();
     daemons.put(name, p);
