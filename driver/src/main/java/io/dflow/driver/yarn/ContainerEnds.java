@@ -23,7 +23,7 @@ final class ContainerEnds {
     };
   }
 
-  /** How a container ended, in words: YARN's exit status named, its host, and the end of YARN's diagnostics. */
+  /** How a container ended, in words: YARN's exit status named (and its number), its host, and YARN's diagnostics ({@link #shorten}). */
   static String describe(AmMessage.Ended end) {
     String how = switch (end.exitStatus()) {
       case -100 -> "was released or lost with its node";
@@ -38,11 +38,25 @@ final class ContainerEnds {
       case -1 -> "could not start";
       default -> "exited with " + io.dflow.api.pipe.ExitStatus.describe(end.exitStatus());
     };
-    String diagnostics = end.diagnostics() == null ? "" : end.diagnostics().strip();
-    if (diagnostics.length() > 4000) {
-      diagnostics = "..." + diagnostics.substring(diagnostics.length() - 4000);
+    if (end.exitStatus() < 0) {
+      how += " (exit status " + end.exitStatus() + ")"; // YARN's own number, as its logs and tools show it
     }
+    String diagnostics = shorten(end.diagnostics());
     return "container " + end.container() + (end.host().isEmpty() ? "" : " on " + end.host()) + " " + how
         + (diagnostics.isEmpty() ? "" : "; YARN says: " + diagnostics);
+  }
+
+  /**
+   * YARN's diagnostics without the process tree a memory kill lists (every process's command
+   * line, tens of kilobytes), kept to their head (what YARN says happened) and their tail (the
+   * container's last words).
+   */
+  static String shorten(String diagnostics) {
+    if (diagnostics == null) {
+      return "";
+    }
+    String text = diagnostics.replaceAll("(?m)^\\s*\\|- .*(\\R|$)", "")
+        .replaceAll("Dump of the process-tree for \\S+ :\\s*", "").replaceAll("\\R{3,}", "\n\n").strip();
+    return text.length() <= 4000 ? text : text.substring(0, 1000) + " ... " + text.substring(text.length() - 3000);
   }
 }

@@ -30,6 +30,8 @@ final class Staging {
   private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
   /** What the Hadoop settings of the driver are called in a container's working folder. */
   static final String CONF_LINK = "dflow-hadoop.xml";
+  /** What the driver's Hadoop settings are called in an executor's container, whose folder is its {@code HADOOP_CONF_DIR}. */
+  static final String EXECUTOR_SITE_LINK = "core-site.xml";
   /** A fixed time for the entries of jars made from class folders, so that equal folders make equal jars. */
   private static final long ENTRY_TIME = 315_532_800_000L;
 
@@ -105,11 +107,26 @@ final class Staging {
 
   /** Writes the driver's Hadoop settings into the application's own folder: the application master reads them. */
   ShippedFile shipConf(Configuration conf, String appId) throws IOException {
-    Path file = new Path(appFolder(appId), CONF_LINK);
+    return shipConf(conf, appId, CONF_LINK, CONF_LINK);
+  }
+
+  /**
+   * Writes the driver's Hadoop settings for executors, as the {@code core-site.xml} of their
+   * {@code HADOOP_CONF_DIR} (their container's folder): what the site files of the driver's
+   * machine say (a nameservice's NameNodes, say) holds for them too, though nothing is
+   * configured on the nodes. A file of its own, so that a later attempt of a driver in the
+   * master's container may write it again without changing a file YARN localises for the master.
+   */
+  ShippedFile shipExecutorConf(Configuration conf, String appId) throws IOException {
+    return shipConf(conf, appId, "executor-site.xml", EXECUTOR_SITE_LINK);
+  }
+
+  private ShippedFile shipConf(Configuration conf, String appId, String name, String link) throws IOException {
+    Path file = new Path(appFolder(appId), name);
     try (OutputStream out = fs.create(file, true)) {
       conf.writeXml(out);
     }
-    return ShippedFile.of(CONF_LINK, fs.getFileStatus(file));
+    return ShippedFile.of(link, fs.getFileStatus(file));
   }
 
   /** Removes the application's own folder (the shared jars stay for the next application). */

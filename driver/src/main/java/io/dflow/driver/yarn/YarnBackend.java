@@ -163,6 +163,7 @@ public final class YarnBackend implements ClusterBackend {
     if (jobJar != null) {
       executorFiles.add(staging.shipAsHash(jobJar));
     }
+    executorFiles.add(staging.shipExecutorConf(yarnConf, appId.toString()));
     LOG.info("application {}: jars {}", appId, staging.summary());
     setup = new AmMessage.Setup(settings.executorContainerMb(), settings.cores(), executorCommand(classpath),
         executorFiles);
