@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The command line of the JVMs the driver starts on this machine (executors, MPI ranks): this
- * JVM's {@code java}, the class-data archive the driver runs with, the heap, the user's extra
+ * JVM's {@code java}, the class-data archive the driver runs with, the heap and its collector
+ * ({@link HeapOptions}), the user's extra
  * options and the class path, ready for a main class and its arguments.
  */
 public final class JvmCommand {
@@ -29,13 +30,14 @@ public final class JvmCommand {
     if (home != null) {
       cmd.add("-Ddflow.home=" + home);
     }
-    cmd.addAll(List.of("--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-Xmx" + conf.getOrDefault(DflowConf.EXECUTOR_MEMORY, "1g")));
-    // The user's options after dflow's own, so that they win (as in Spark's extraJavaOptions).
+    String heap = conf.getOrDefault(DflowConf.EXECUTOR_MEMORY, "1g");
+    cmd.addAll(List.of("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Xmx" + heap));
     String options = conf.getOrDefault(DflowConf.EXECUTOR_JAVA_OPTIONS, "").strip();
-    if (!options.isEmpty()) {
-      cmd.addAll(List.of(options.split("\\s+")));
-    }
+    List<String> userOptions = options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    cmd.addAll(HeapOptions.forHeap(DflowConf.sizeValue(Map.of(DflowConf.EXECUTOR_MEMORY, heap),
+        DflowConf.EXECUTOR_MEMORY), userOptions));
+    // The user's options after dflow's own, so that they win (as in Spark's extraJavaOptions).
+    cmd.addAll(userOptions);
     cmd.addAll(List.of("-cp", classpath));
     return cmd;
   }
