@@ -90,9 +90,11 @@ for jar in $(tr ':' '\n' <"$cp_file"); do
     module=$(basename "$jar" | sed -E 's/^dflow-(.*)-[0-9][^-]*(-SNAPSHOT)?\.jar$/\1/')
     built=$jar
     if [[ -n $tree ]]; then
-      built=$module/target/classes
-      [[ -d $built ]] || die "--tree: no $built (build it: mvn -o -q -pl $module -am compile)"
-      jar=$PWD/$built
+      [[ -d $module/target/classes ]] || die "--tree: no $module/target/classes (build it: mvn -o -q -pl $module -am compile)"
+      jar=$PWD/$module/target/classes
+      # a folder's own time changes only when entries come or go: its newest file says when it was built
+      built=$(find "$module/target/classes" -type f -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
+      [[ -n $built ]] || die "--tree: $module/target/classes is empty"
     fi
     [[ $module == executor ]] && jar_date=$(date -u -r "$built" '+%Y-%m-%d %H:%M')
     if [[ -d $module/src/main ]] && [[ -n $(find "$module/src/main" -type f -newer "$built" -print -quit) ]]; then
