@@ -8,7 +8,8 @@ set -euo pipefail
 usage() {
   cat <<'USAGE'
 usage: bench/jmh.sh [--quick] [--warmup 3] [--iterations 5] [--time 2] [--forks 1]
-                    [--mib 32] [--codecs NONE,LZ4] [--only REGEX] [--dir DIR]
+                    [--mib 32] [--codecs NONE,LZ4] [--only REGEX] [--dir DIR] [--tree]
+                    [--jfr FILE]
   --quick       a smoke run: 1 warm-up and 1 measured iteration of 1 s
   --warmup      warm-up iterations per benchmark
   --iterations  measured iterations per benchmark
@@ -19,6 +20,11 @@ usage: bench/jmh.sh [--quick] [--warmup 3] [--iterations 5] [--time 2] [--forks 
   --only        run only the benchmarks matching this JMH regular expression (e.g. 'Fetch|Memcpy')
   --dir         where the benchmarks' files go (default: the JVM's temporary directory, /tmp);
                 it should be on a local file system with room for a few hundred MiB
+  --tree        measure the work tree's compiled classes (<module>/target/classes, built by
+                mvn -o -q -pl executor -am compile) instead of the jars installed in the local
+                Maven repository
+  --jfr FILE    record a JFR profile of the forked benchmark JVM into FILE (one benchmark at a
+                time, so use it with --only)
 USAGE
 }
 
@@ -31,6 +37,8 @@ codecs=
 only=
 dir=
 quick=
+tree=
+jfr=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=1; warmup=1; iterations=1; time_s=1; shift ;;
@@ -42,6 +50,8 @@ while [[ $# -gt 0 ]]; do
     --codecs) codecs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
+    --tree) tree=1; shift ;;
+    --jfr) jfr=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -51,9 +61,10 @@ if [[ -n $quick ]]; then
 else
   command_line="bench/jmh.sh --warmup $warmup --iterations $iterations --time $time_s --forks $forks"
 fi
-command_line+="${mib:+ --mib $mib}${codecs:+ --codecs $codecs}${only:+ --only '$only'}${dir:+ --dir <dir>}"
+command_line+="${mib:+ --mib $mib}${codecs:+ --codecs $codecs}${only:+ --only '$only'}${dir:+ --dir <dir>}${tree:+ --tree}"
 
 if [[ -n $dir ]]; then mkdir -p "$dir" && dir=$(cd "$dir" && pwd); fi
+if [[ -n $jfr ]]; then jfr=$(cd "$(dirname "$jfr")" && pwd)/$(basename "$jfr"); fi
 cd "$(dirname "$0")/.."
 work=bench/work/jmh
 mkdir -p "$work"
@@ -69,19 +80,32 @@ mvn -q -B -o -f bench/jmh/pom.xml package >"$work/build.log" 2>&1 \
 cp_file=bench/jmh/target/cp.txt
 [[ -s $cp_file ]] || die "no $cp_file after the build"
 
-# The figures are of the installed jars, not of the work tree: say when they are older than its sources.
+# The figures are of the installed jars (or, with --tree, of the work tree's classes): say when
+# they are older than the work tree's sources.
 jar_date=
 stale=()
-for jar in $(tr ':' '\n' <"$cp_file" | grep '/dflow-[a-z-]*-[^/]*\.jar$' || true); do
-  module=$(basename "$jar" | sed -E 's/^dflow-(.*)-[0-9][^-]*(-SNAPSHOT)?\.jar$/\1/')
-  [[ $module == executor ]] && jar_date=$(date -u -r "$jar" '+%Y-%m-%d %H:%M')
-  if [[ -d $module/src/main ]] && [[ -n $(find "$module/src/main" -type f -newer "$jar" -print -quit) ]]; then
-    stale+=("$module")
+tree_cp=()
+for jar in $(tr ':' '\n' <"$cp_file"); do
+  if [[ $jar =~ /dflow-[a-z-]*-[^/]*\.jar$ ]]; then
+    module=$(basename "$jar" | sed -E 's/^dflow-(.*)-[0-9][^-]*(-SNAPSHOT)?\.jar$/\1/')
+    built=$jar
+    if [[ -n $tree ]]; then
+      [[ -d $module/target/classes ]] || die "--tree: no $module/target/classes (build it: mvn -o -q -pl $module -am compile)"
+      jar=$PWD/$module/target/classes
+      # a folder's own time changes only when entries come or go: its newest file says when it was built
+      built=$(find "$module/target/classes" -type f -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
+      [[ -n $built ]] || die "--tree: $module/target/classes is empty"
+    fi
+    [[ $module == executor ]] && jar_date=$(date -u -r "$built" '+%Y-%m-%d %H:%M')
+    if [[ -d $module/src/main ]] && [[ -n $(find "$module/src/main" -type f -newer "$built" -print -quit) ]]; then
+      stale+=("$module")
+    fi
   fi
+  tree_cp+=("$jar")
 done
 if ((${#stale[@]} > 0)); then
-  echo "jmh.sh: warning: the installed dflow jars are older than the sources of: ${stale[*]}" \
-    "(reinstall them with mvn -B -DskipTests install to measure the work tree)" >&2
+  echo "jmh.sh: warning: the measured dflow classes are older than the sources of: ${stale[*]}" \
+    "(rebuild them to measure the work tree)" >&2
 fi
 
 args=(-wi "$warmup" -i "$iterations" -w "${time_s}s" -r "${time_s}s" -f "$forks")
@@ -91,7 +115,8 @@ stamp=$(date -u +%Y%m%d-%H%M%S)
 json=$work/jmh-$stamp.json
 log=$work/jmh-$stamp.log
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-classpath="bench/jmh/target/classes:$(cat "$cp_file")"
+classpath="bench/jmh/target/classes:$(IFS=:; echo "${tree_cp[*]}")"
+[[ -n $jfr ]] && args+=(-jvmArgsPrepend "-XX:StartFlightRecording=filename=$jfr,settings=profile")
 # The forked JVMs inherit DFLOW_BENCH_DIR; without it they use java.io.tmpdir.
 DFLOW_BENCH_DIR=${dir:-} java -cp "$classpath" org.openjdk.jmh.Main "${only:-io.dflow.bench.jmh.}" \
   "${args[@]}" -rf json -rff "$json" 2>&1 | tee "$log"
@@ -113,7 +138,11 @@ section=$work/section.md
   echo "- run: $(date -u '+%Y-%m-%d %H:%M') UTC by \`$command_line\` (commit $commit; load average before: $load)"
   [[ -n $quick ]] && echo "- **a smoke run**: iterations of 1 s with the JIT still at work; the figures only show that everything runs"
   echo "- machine: $machine"
-  echo "- dflow: the jars installed in the local Maven repository (dflow-executor built ${jar_date:-?} UTC)$note"
+  if [[ -n $tree ]]; then
+    echo "- dflow: the work tree's compiled classes (\`<module>/target/classes\`; executor built ${jar_date:-?} UTC)$note"
+  else
+    echo "- dflow: the jars installed in the local Maven repository (dflow-executor built ${jar_date:-?} UTC)$note"
+  fi
   echo "- files: under $where (${fs:-?}), page-cache resident"
   echo "- each benchmark runs on one thread and handles a working set of ${mib:-32} MiB of raw payload per operation:"
   echo "  \`Pair<Long, byte[]>\` records with random keys and random (incompressible) values, raw bytes being"

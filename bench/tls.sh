@@ -126,7 +126,7 @@ lines = ['## Encrypted transport', '',
          f'{datetime.date.today().isoformat()}, commit {commit}. `{job}` job of `bench/shuffle.sh` '
          f'({int(records):,} records, {partitions} map and reduce partitions) on `{master}`, with '
          '`dflow.network.crypto.enabled` false (plain TCP, shuffle blocks sent zero-copy) and true '
-         '(TLS 1.3 in the JDK provider, blocks read into buffers), alternated: odd reps run plain first. '
+         '(TLS 1.3, BoringSSL\'s engine where it loads, else the JDK\'s; blocks read into buffers), alternated: odd reps run plain first. '
          '"Job" is the job as the driver times it, its executors already registered; "start" is when the '
          'last executor registered (event log), which includes the first TLS handshakes of three cold JVMs.',
          '', f'Machine: {machine}. The machine is shared with other work and noisy: read the ratios, not the seconds.',
@@ -146,12 +146,16 @@ lines += ['', f'**Median of the per-rep ratios: {statistics.median(job_ratios):.
           f'{statistics.median(start_extra):.1f} s later with TLS.** Every run counted '
           f"{rows[0]['count']} records.", '']
 tput = {}
+engine = '?'
 for line in open(fetches):
+    if line.startswith('ENGINE '):
+        engine = line.split()[1]
     m = re.match(r'RESULT rep=(\d+) setting=(\w+) mib_s=([0-9.]+)', line)
     if m:
         tput.setdefault(int(m.group(1)), {})[m.group(2)] = float(m.group(3))
 lines += [f'Microfigure, `bench/src/TlsFetchThroughput.java`: fetches of one {fetch_mib} MiB block over one '
-          'loopback connection in one warm JVM (server and client), 3 untimed and 5 timed per run.', '',
+          'loopback connection in one warm JVM (server and client), 3 untimed and 5 timed per run; '
+          f'TLS engine: {engine}.', '',
           '| rep | plain MiB/s | TLS MiB/s | TLS / plain |', '|---|---|---|---|']
 fetch_ratios = []
 for k in sorted(tput):

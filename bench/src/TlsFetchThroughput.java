@@ -13,7 +13,8 @@ import java.util.Random;
  * connection, plain and TLS, in this one warm JVM. {@code TlsFetchThroughput <MiB> <reps>
  * <fetches>}: per rep, plain then TLS (even reps TLS first), each a fresh server and client that
  * fetch the block three times untimed and then {@code fetches} times timed. Prints one line per
- * run: {@code RESULT rep=<r> setting=<plain|tls> mib_s=<throughput>}.
+ * run: {@code RESULT rep=<r> setting=<plain|tls> mib_s=<throughput>}, after a line naming the TLS
+ * engine: {@code ENGINE <OPENSSL|JDK>}.
  */
 public final class TlsFetchThroughput {
   public static void main(String[] args) throws Exception {
@@ -24,6 +25,7 @@ public final class TlsFetchThroughput {
     new Random(1).nextBytes(data);
     Path file = Files.write(Files.createTempFile("tls-bench", ".data"), data);
     TlsIdentity identity = TlsIdentity.generate();
+    System.out.println("ENGINE " + identity.engine());
     byte[] secret = new byte[32];
     new Random(2).nextBytes(secret);
     try {

@@ -34,8 +34,7 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
   private void installAuthenticated(Channel ch) {
     Connection connection = Connection.attach(ch, conf);
     ChannelPipeline p = ch.pipeline();
-    p.addLast("frameDecoder", ServerChannelInitializer.frameDecoder(conf));
-    p.addLast("messageDecoder", new MessageDecoder());
+    p.addLast("frameDecoder", new ClientFrameDecoder(conf.maxFrameBytes()));
     p.addLast("messageEncoder", new MessageEncoder());
     p.addLast("fetchResponses", new FetchResponseHandler(ch, conf.fetchChunkBytes()));
     p.addLast("classResponses", new ClassResponseHandler(ch));

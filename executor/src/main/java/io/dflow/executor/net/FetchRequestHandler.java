@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
 final class FetchRequestHandler extends SimpleChannelInboundHandler<Message.FetchRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(FetchRequestHandler.class);
 
-  /** Bytes of a file a TLS connection reads at a time (a few TLS records' worth). */
-  static final int TLS_READ_BYTES = 64 * 1024;
+  /**
+   * Bytes of a file a TLS connection reads at a time: sixteen TLS records' worth, a quarter of
+   * the reads and pipeline trips per byte that 64 KiB took.
+   */
+  static final int TLS_READ_BYTES = 256 * 1024;
 
   private final BlockResolver resolver;
   private final int maxChunkBytes;

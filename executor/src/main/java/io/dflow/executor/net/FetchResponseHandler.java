@@ -1,5 +1,6 @@
 package io.dflow.executor.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,10 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client side of block fetches. A fetch asks for the block one chunk at a time (one request in
- * flight per fetch, any number of fetches at once) and assembles the chunks into one array, or,
- * for a fetch to a file, writes each chunk to the file as it arrives (so a block bigger than the
- * heap can spare never is on it).
+ * Client side of block fetches. A fetch asks for the block one chunk at a time and copies each
+ * chunk's bytes, as the {@link ClientFrameDecoder} hands them on, straight into the block's
+ * array, or, for a fetch to a file, writes them to the file as they arrive (so a block bigger
+ * than the heap can spare never is on it). Each byte is copied once on its way from the socket's
+ * buffers to the block. As soon as a response's header says how long the block is, the next
+ * chunk is asked for, so the server sends it while this one is being read: at most two
+ * responses per fetch are in flight, and any number of fetches may run at once.
  *
  * <p>Threading: {@link #fetch} may be called from any thread; it hands the work to the
  * channel's event loop, and all bookkeeping ({@code pending}, {@code nextRequestId}) is touched
@@ -40,6 +44,9 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
   private long nextRequestId;
   private ChannelHandlerContext ctx;
   private Throwable failure;
+  /** Where the data of the response being received goes: its fetch, or null to drop it. */
+  private PendingFetch receiving;
+  private long receivingId;
 
   FetchResponseHandler(Channel channel, int chunkBytes) {
     this.channel = channel;
@@ -79,7 +86,6 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
       result.completeExceptionally(closedError(blockId));
       return;
     }
-    long id = ++nextRequestId;
     PendingFetch fetch;
     try {
       fetch = file == null ? new PendingFetch(blockId, result) : new FileFetch(blockId, result, file);
@@ -88,12 +94,14 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
           + e.getMessage(), e));
       return;
     }
-    pending.put(id, fetch);
-    requestNextChunk(id, fetch);
+    request(fetch, 0);
   }
 
-  private void requestNextChunk(long id, PendingFetch fetch) {
-    ctx.writeAndFlush(new Message.FetchRequest(id, fetch.blockId, fetch.received, chunkBytes)).addListener(f -> {
+  /** Asks for the chunk of {@code fetch} at {@code offset}, as a request of its own id. */
+  private void request(PendingFetch fetch, long offset) {
+    long id = ++nextRequestId;
+    pending.put(id, fetch);
+    ctx.writeAndFlush(new Message.FetchRequest(id, fetch.blockId, offset, chunkBytes)).addListener(f -> {
       if (!f.isSuccess()) {
         fail(id, new IOException("sending fetch request for block " + fetch.blockId + " to "
             + channel.remoteAddress() + " failed", f.cause()));
@@ -103,57 +111,117 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof Message.FetchResponse response) {
-      onResponse(response);
+    if (msg instanceof FetchStream.Data data) {
+      onData(data);
+    } else if (msg instanceof FetchStream.Header header) {
+      onHeader(header);
     } else if (msg instanceof Message.FetchFailure failure) {
       PendingFetch fetch = pending.get(failure.requestId());
       if (fetch != null) {
         fail(failure.requestId(), new IOException("fetch of block " + fetch.blockId + " from "
             + channel.remoteAddress() + " failed: " + failure.message()));
       } else {
-        LOG.warn("fetch failure for unknown request {} from {}", failure.requestId(), channel.remoteAddress());
+        unknown("fetch failure", failure.requestId());
       }
     } else {
       ctx.fireChannelRead(msg);
     }
   }
 
-  private void onResponse(Message.FetchResponse response) {
-    long id = response.requestId();
-    PendingFetch fetch = pending.get(id);
+  private void onHeader(FetchStream.Header header) {
+    long id = header.requestId();
+    receivingId = id;
+    receiving = pending.get(id);
+    PendingFetch fetch = receiving;
     if (fetch == null) {
-      LOG.warn("fetch response for unknown request {} from {}", id, channel.remoteAddress());
+      unknown("fetch response", id);
       return;
     }
     if (fetch.result.isDone()) {
-      pending.remove(id);
-      fetch.abandon();
+      drop(id, fetch);
       return;
     }
     String problem;
     try {
-      problem = fetch.accept(response.blockLength(), response.data());
+      problem = fetch.begin(header.blockLength(), header.dataLength());
     } catch (IOException e) {
       problem = "cannot write it to disk: " + e.getMessage();
     }
     if (problem != null) {
       fail(id, new IOException("fetch of block " + fetch.blockId + " from " + channel.remoteAddress() + ": " + problem));
-    } else if (fetch.isComplete()) {
-      pending.remove(id);
-      try {
-        fetch.result.complete(fetch.block());
-      } catch (IOException e) {
-        fetch.abandon();
-        fetch.result.completeExceptionally(new IOException("fetch of block " + fetch.blockId + ": " + e.getMessage(), e));
+      return;
+    }
+    long next = fetch.received + header.dataLength();
+    if (next < fetch.blockLength) {
+      request(fetch, next);
+    }
+    if (header.dataLength() == 0) {
+      chunkDone(id, fetch);
+    }
+  }
+
+  private void onData(FetchStream.Data data) {
+    ByteBuf bytes = data.bytes();
+    try {
+      PendingFetch fetch = receiving;
+      if (fetch == null || data.requestId() != receivingId) {
+        return;
       }
+      try {
+        fetch.store(bytes);
+      } catch (IOException e) {
+        fail(receivingId, new IOException("fetch of block " + fetch.blockId + " from " + channel.remoteAddress()
+            + ": cannot write it to disk: " + e.getMessage(), e));
+        return;
+      }
+      if (fetch.received == fetch.chunkEnd) {
+        chunkDone(receivingId, fetch);
+      }
+    } finally {
+      bytes.release();
+    }
+  }
+
+  /** A response's data is all there: the fetch is done, or its next chunk (asked for already) follows. */
+  private void chunkDone(long id, PendingFetch fetch) {
+    receiving = null;
+    pending.remove(id);
+    if (!fetch.isComplete()) {
+      return;
+    }
+    pending.values().removeIf(other -> other == fetch);
+    try {
+      fetch.result.complete(fetch.block());
+    } catch (IOException e) {
+      fetch.abandon();
+      fetch.result.completeExceptionally(new IOException("fetch of block " + fetch.blockId + ": " + e.getMessage(), e));
+    }
+  }
+
+  /** A fetch whose caller gave up: forget all its requests and drop what it holds. */
+  private void drop(long id, PendingFetch fetch) {
+    receiving = null;
+    pending.remove(id);
+    pending.values().removeIf(other -> other == fetch);
+    fetch.abandon();
+  }
+
+  /** A response to a request of ours that is no longer pending is one to a fetch that failed; any other is odd. */
+  private void unknown(String what, long id) {
+    if (id <= 0 || id > nextRequestId) {
+      LOG.warn("{} for unknown request {} from {}", what, id, channel.remoteAddress());
     } else {
-      requestNextChunk(id, fetch);
+      LOG.debug("{} for request {} of a fetch already ended, from {}", what, id, channel.remoteAddress());
     }
   }
 
   private void fail(long id, IOException error) {
     PendingFetch fetch = pending.remove(id);
     if (fetch != null) {
+      if (receiving == fetch) {
+        receiving = null;
+      }
+      pending.values().removeIf(other -> other == fetch);
       fetch.abandon();
       fetch.result.completeExceptionally(error);
     }
@@ -169,8 +237,9 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    List<PendingFetch> lost = new ArrayList<>(pending.values());
+    List<PendingFetch> lost = new ArrayList<>(new java.util.LinkedHashSet<>(pending.values()));
     pending.clear();
+    receiving = null;
     for (PendingFetch fetch : lost) {
       fetch.abandon();
       fetch.result.completeExceptionally(closedError(fetch.blockId));
@@ -191,6 +260,8 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
     long blockLength = -1;
     byte[] data;
     long received;
+    /** Where the data of the response being received ends. */
+    long chunkEnd;
 
     PendingFetch(String blockId, CompletableFuture<BlockData> result) {
       this.blockId = blockId;
@@ -202,43 +273,37 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
       return MAX_BLOCK_BYTES;
     }
 
-    /** Takes one chunk; returns what is wrong with it, or null. */
-    String accept(long length, byte[] chunk) throws IOException {
+    /** Takes the header of the response of {@code chunk} bytes that follows; returns what is wrong with it, or null. */
+    String begin(long length, int chunk) throws IOException {
       if (blockLength < 0) {
         if (length < 0 || length > maxBlockBytes()) {
           return "server announced a block of " + length + " bytes, more than one array can hold";
         }
         blockLength = length;
-        if (firstChunkIsAll(chunk)) {
-          return null;
-        }
+        allocate();
       } else if (length != blockLength) {
         return "block length changed from " + blockLength + " to " + length + " during the fetch";
       }
-      if (chunk.length > blockLength - received) {
-        return "server sent " + chunk.length + " bytes but only " + (blockLength - received) + " remain";
+      if (chunk > blockLength - received) {
+        return "server sent " + chunk + " bytes but only " + (blockLength - received) + " remain";
       }
-      if (chunk.length == 0 && received < blockLength) {
+      if (chunk == 0 && received < blockLength) {
         return "server sent an empty chunk at offset " + received + " of " + blockLength;
       }
-      store(chunk);
-      received += chunk.length;
+      chunkEnd = received + chunk;
       return null;
     }
 
-    /** Keeps the first chunk as the block if it is all of it (no copy); else makes room for the block. */
-    boolean firstChunkIsAll(byte[] chunk) {
-      if (chunk.length == blockLength) {
-        data = chunk;
-        received = chunk.length;
-        return true;
-      }
+    /** Makes room for the block, once its length is known. */
+    void allocate() throws IOException {
       data = new byte[(int) blockLength];
-      return false;
     }
 
-    void store(byte[] chunk) throws IOException {
-      System.arraycopy(chunk, 0, data, (int) received, chunk.length);
+    /** Copies the next bytes of the block into place (the decoder never hands on more than the chunk announced). */
+    void store(ByteBuf bytes) throws IOException {
+      int n = bytes.readableBytes();
+      bytes.getBytes(bytes.readerIndex(), data, (int) received, n);
+      received += n;
     }
 
     boolean isComplete() {
@@ -272,15 +337,16 @@ final class FetchResponseHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    boolean firstChunkIsAll(byte[] chunk) {
-      return false;
+    void allocate() {
+      // the file grows as chunks arrive
     }
 
     @Override
-    void store(byte[] chunk) throws IOException {
-      ByteBuffer buffer = ByteBuffer.wrap(chunk);
-      while (buffer.hasRemaining()) {
-        out.write(buffer, received + buffer.position());
+    void store(ByteBuf bytes) throws IOException {
+      for (ByteBuffer buffer : bytes.nioBuffers()) {
+        while (buffer.hasRemaining()) {
+          received += out.write(buffer, received);
+        }
       }
     }
 

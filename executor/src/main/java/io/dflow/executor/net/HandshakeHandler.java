@@ -207,6 +207,13 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
     if (c instanceof ClosedChannelException) {
       return CLOSED_BY_PEER;
     }
+    // OpenSSL's engine says only "General OpenSslEngine problem"; the trust manager's reason is in the causes
+    for (Throwable inner = c; inner != null; inner = inner.getCause()) {
+      if (inner instanceof java.security.cert.CertificateException && inner.getMessage() != null) {
+        c = inner;
+        break;
+      }
+    }
     String message = c.getMessage() != null ? c.getMessage() : c.toString();
     return "failed the TLS handshake: " + message
         + (message.startsWith("Received fatal alert") ? " (it does not hold this application's certificate?)" : "");

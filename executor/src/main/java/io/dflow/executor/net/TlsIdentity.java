@@ -1,6 +1,7 @@
 package io.dflow.executor.net;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -32,11 +33,21 @@ import java.util.HexFormat;
  * <p>Made with the JDK alone: the certificate is a short DER structure signed here. Its
  * {@link #encode() encoding} is the private key (PKCS #8) and the certificate, length-prefixed.
  *
+ * <p>The TLS engine is OpenSSL's (BoringSSL, from {@code netty-tcnative-boringssl-static}) where
+ * its native library loads, and the JDK's otherwise: both speak the same TLS 1.3, so processes
+ * with either talk to each other. BoringSSL's AES-GCM takes a fraction of the CPU the JDK's engine
+ * does per byte, and every shuffle byte of an encrypted run goes through it twice.
+ *
  * <p>Threading: immutable, with the Netty contexts of both ends built with it.
  */
 public final class TlsIdentity {
   /** The only protocol spoken. */
   static final String PROTOCOL = "TLSv1.3";
+  /**
+   * The JDK engine's TLS 1.3 suites, fastest first: AES-128-GCM does 10 AES rounds per block where
+   * AES-256 does 14, for a key as strong as a per-application secret that lives for one run needs.
+   */
+  static final java.util.List<String> JDK_CIPHERS = java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int[] ECDSA_WITH_SHA256 = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
   private static final int[] COMMON_NAME = {0x55, 0x04, 0x03};
@@ -49,12 +60,34 @@ public final class TlsIdentity {
   /** Connecting side: presents the certificate too. */
   private final SslContext client;
 
-  private TlsIdentity(PrivateKey key, X509Certificate certificate) {
+  private final SslProvider provider;
+
+  private TlsIdentity(PrivateKey key, X509Certificate certificate, SslProvider provider) {
     this.key = key;
     this.certificate = certificate;
+    this.provider = provider;
     OnlyThisKey keys = new OnlyThisKey(key, certificate);
     this.server = build(SslContextBuilder.forServer(keys).clientAuth(ClientAuth.REQUIRE));
     this.client = build(SslContextBuilder.forClient().keyManager(keys));
+  }
+
+  private TlsIdentity(PrivateKey key, X509Certificate certificate) {
+    this(key, certificate, defaultProvider());
+  }
+
+  /** OpenSSL's engine when its native library loads here and speaks TLS 1.3, else the JDK's. */
+  static SslProvider defaultProvider() {
+    return OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+  }
+
+  /** The same key and certificate with the TLS engine of {@code engine}. */
+  TlsIdentity withProvider(SslProvider engine) {
+    return new TlsIdentity(key, certificate, engine);
+  }
+
+  /** The TLS engine in use: {@code OPENSSL} or {@code JDK}. */
+  public String engine() {
+    return provider.name();
   }
 
   /** A fresh key pair and a certificate for it, valid from yesterday for ten years. */
@@ -136,8 +169,11 @@ public final class TlsIdentity {
 
   private SslContext build(SslContextBuilder builder) {
     try {
-      return builder.trustManager(new OnlyThisCertificate(certificate)).protocols(PROTOCOL)
-          .sslProvider(SslProvider.JDK).build();
+      builder.trustManager(new OnlyThisCertificate(certificate)).protocols(PROTOCOL).sslProvider(provider);
+      if (provider == SslProvider.JDK) {
+        builder.ciphers(JDK_CIPHERS); // BoringSSL picks AES-128-GCM itself where the CPU has AES instructions
+      }
+      return builder.build();
     } catch (javax.net.ssl.SSLException e) {
       throw new IllegalStateException("cannot set up TLS with the application's certificate: " + e.getMessage(), e);
     }
@@ -169,6 +205,6 @@ public final class TlsIdentity {
   /** Never shows the key. */
   @Override
   public String toString() {
-    return "TlsIdentity[certificate " + fingerprint() + "]";
+    return "TlsIdentity[certificate " + fingerprint() + ", engine " + engine() + "]";
   }
 }

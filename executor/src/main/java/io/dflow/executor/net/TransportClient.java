@@ -1,6 +1,7 @@
 package io.dflow.executor.net;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -26,6 +27,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TransportClient implements AutoCloseable {
   private static final long CLOSE_WAIT_MILLIS = 5_000;
+  /**
+   * Largest buffer one socket read fills (Netty's default stops at 64 KiB). A client mostly
+   * receives block data, megabytes at a time: bigger reads mean fewer system calls and fewer
+   * trips through the pipeline per byte. The buffer grows to this only while reads fill it.
+   */
+  static final int MAX_READ_BYTES = 1 << 20;
 
   private final Connection connection;
   private final FetchResponseHandler fetches;
@@ -64,6 +71,7 @@ public final class TransportClient implements AutoCloseable {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, conf.handshakeTimeoutMillis()))
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES))
         .handler(new ClientChannelInitializer(conf, handler, authenticated));
     ChannelFuture connected = bootstrap.connect(address);
     connected.addListener(f -> {

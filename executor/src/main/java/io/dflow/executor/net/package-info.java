@@ -7,7 +7,8 @@
  * {@code ClientHandshakeHandler}). Only then are the frame decoder and message handlers
  * installed. After that the wire carries length-prefixed frames with a size limit:
  * opaque control messages (the caller serialises its own RPC payloads) and block fetches,
- * which the server answers straight from a file region with zero-copy sends, and class fetches
+ * which the server answers straight from a file region with zero-copy sends (and the client
+ * copies once, from its read buffers into the block), and class fetches
  * by name, which the server answers only for the classes its {@link ClassResolver} made (a
  * shell's snippet classes): a name never reaches the file system or the class path.
  *
@@ -25,8 +26,9 @@
  * <pre>
  * with TLS:     SslHandler first, always (and a ChunkedWriteHandler after auth on the server)
  * before auth:  [ServerHandshakeHandler | ClientHandshakeHandler]   (fixed-size reads only)
- * after auth:   frameDecoder (LengthFieldBasedFrameDecoder, maxFrameBytes)
- *               → MessageDecoder → MessageEncoder (outbound)
+ * after auth:   server: frameDecoder (LengthFieldBasedFrameDecoder, maxFrameBytes) → MessageDecoder
+ *               client: frameDecoder (ClientFrameDecoder, maxFrameBytes; fetch data as slices)
+ *               → MessageEncoder (outbound)
  *               → server: FetchRequestHandler → ClassRequestHandler
  *                 | client: FetchResponseHandler → ClassResponseHandler
  *               → ControlMessageHandler (control messages, close, errors)
@@ -44,9 +46,11 @@
  *   <li>Handshake handlers consume the raw inbound buffers and release them; leftover bytes that
  *       follow a verified server proof are handed on (with their ownership) to the frame
  *       decoder.</li>
- *   <li>The frame decoder hands one frame buffer to {@code MessageDecoder}, whose superclass
- *       releases it after decoding; decoded messages hold only heap arrays and strings, so no
- *       {@code ByteBuf} ever leaves the codec.</li>
+ *   <li>The server's frame decoder hands one frame buffer to {@code MessageDecoder}, whose
+ *       superclass releases it after decoding; decoded messages hold only heap arrays and
+ *       strings. The client's {@code ClientFrameDecoder} releases every inbound buffer it reads;
+ *       the one {@code ByteBuf} that leaves it is a {@code FetchStream.Data} slice of fetch
+ *       data (retained), which {@code FetchResponseHandler} releases once copied.</li>
  *   <li>Outbound buffers ({@code MessageEncoder}'s output, fetch response headers) and the
  *       {@code DefaultFileRegion} of a fetch chunk are released by the transport once written
  *       or failed.</li>

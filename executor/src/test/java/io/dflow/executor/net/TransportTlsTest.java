@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,6 +105,28 @@ class TransportTlsTest {
       assertArrayEquals(new byte[] {0x16, 0x03, 0x03}, Arrays.copyOf(toClient, 3));
       assertEquals(-1, indexOf(toClient, MARKER), "no record in clear from the server");
       assertEquals(-1, indexOf(toServer, MARKER), "no record in clear from the client");
+    }
+  }
+
+  @Test
+  void anOpenSslEndAndAJdkEndTalkToEachOtherEncrypted() throws Exception {
+    assertTrue(OpenSsl.isAvailable(), "BoringSSL (netty-tcnative-boringssl-static) loads here: " + OpenSsl.unavailabilityCause());
+    assertEquals("OPENSSL", APP.engine(), "the default engine where BoringSSL loads");
+    TlsIdentity jdk = APP.withProvider(SslProvider.JDK);
+    assertEquals(APP, jdk, "same key and certificate, another engine");
+    for (TlsIdentity[] ends : new TlsIdentity[][] {{APP, jdk}, {jdk, APP}}) {
+      byte[] block = startServer(tls(ends[0], 5_000));
+      try (Relay relay = new Relay(server.port());
+           TransportClient client = TransportClient.connect("127.0.0.1", relay.port(), tls(ends[1], 5_000),
+               new NetTestSupport.RecordingHandler())) {
+        assertArrayEquals(block, client.fetch("file").get(30, TimeUnit.SECONDS), "server " + ends[0].engine());
+        client.send(MARKER).get(5, TimeUnit.SECONDS);
+        assertEquals(new String(MARKER, StandardCharsets.US_ASCII), serverReceived.poll(10, TimeUnit.SECONDS));
+        assertTrue(relay.toClient().length > BIG, "the whole block crossed the relay");
+        assertEquals(-1, indexOf(relay.toClient(), MARKER), "no record in clear from the server");
+      }
+      server.close();
+      server = null;
     }
   }
 
