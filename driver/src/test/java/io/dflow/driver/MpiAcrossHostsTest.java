@@ -33,6 +33,8 @@ class MpiAcrossHostsTest {
   Path dir;
   /** What the last run's watch saw. */
   private SecretWatch watch;
+  /** Both executors' logs at the end of the last run's job. */
+  private volatile String executorLogs;
 
   @Test
   void psumRanksRunInBothNamespacesAndAgreeWithTheSerialSum() throws Exception {
@@ -186,8 +188,6 @@ class MpiAcrossHostsTest {
     }
     assertEquals(Map.of(1, 2), Map.of(1, orteds.size()), "daemons ran on both hosts: " + orteds);
     assertTrue(orteds.values().stream().allMatch(n -> n == 1), "one daemon on each host: " + orteds);
-    String executorLogs = Files.readString(dir.resolve("local").resolve("app").resolve("exec-0.log"))
-        + Files.readString(dir.resolve("local").resolve("app").resolve("exec-1.log"));
     assertTrue(executorLogs.contains("refused to start an Open MPI daemon for gang " + gang
         + ": the program is /bin/sh"), "the executor logs the refusal: " + executorLogs);
     assertNothingLeft(namespaces.keySet());
@@ -241,6 +241,7 @@ class MpiAcrossHostsTest {
         DflowJob job = (DflowJob) jar.loader().loadClass(jobClass).getConstructor().newInstance();
         try {
           job.run(session.newContext(), args);
+          executorLogs = backend.log(0) + "\n----\n" + backend.log(1);
         } catch (RuntimeException e) {
           throw new AssertionError("the job failed; executor logs:\n" + backend.log(0) + "\n----\n" + backend.log(1)
               + "\nmpirun logs:\n" + backend.mpirunLogs(), e);
