@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
  * after one rank misbehaves as {@code <mode>} says: {@code throw} (rank 2 throws, every attempt),
  * {@code kill-once} (rank 1 SIGKILLs its own JVM on the first attempt: {@code <marker folder>}
  * remembers), {@code hang} (rank 0 sleeps for an hour), {@code spin} (rank 0 loops forever, deaf
- * to interrupts), {@code none}.
+ * to interrupts), {@code wait-for-go} (rank 0 creates {@code <marker folder>/running} and waits,
+ * at most two minutes, for a file {@code go} there: a test acts while the gang runs), {@code none}.
  */
 public final class MpiFailingJob implements DflowJob {
   /** What the spinning rank counts: volatile, so the loop cannot be optimised away. */
@@ -43,6 +44,12 @@ public final class MpiFailingJob implements DflowJob {
           if (mode.equals("spin") && comm.rank() == 0) {
             while (spins >= 0) {
               spins++;
+            }
+          }
+          if (mode.equals("wait-for-go") && comm.rank() == 0) {
+            Files.createFile(Path.of(markers, "running"));
+            for (int i = 0; i < 2_400 && Files.notExists(Path.of(markers, "go")); i++) {
+              Thread.sleep(50);
             }
           }
           if (mode.equals("hang") && comm.rank() == 0) {

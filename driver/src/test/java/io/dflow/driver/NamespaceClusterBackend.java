@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +98,16 @@ final class NamespaceClusterBackend implements ClusterBackend {
     cmd.addAll(TransportOptions.of(transport));
     ProcessBuilder pb = new ProcessBuilder(hosts.command(host, cmd)).redirectErrorStream(true)
         .redirectOutput(appDir.resolve(id + ".log").toFile());
-    pb.environment().put(ExecutorMain.SECRET_ENV, HexFormat.of().formatHex(transport.secret()));
+    // as in a YARN container: the secret in a token file only the user may read, not in the
+    // executor's environment (where the Open MPI daemons it starts would inherit it anyway)
+    Path tokens = appDir.resolve(id + ".tokens");
+    java.nio.ByteBuffer stored = io.dflow.executor.RunSecret.asTokens(transport.secret());
+    byte[] bytes = new byte[stored.remaining()];
+    stored.get(bytes);
+    Files.write(tokens, bytes);
+    Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    pb.environment().remove(ExecutorMain.SECRET_ENV);
+    pb.environment().put("HADOOP_TOKEN_FILE_LOCATION", tokens.toString());
     return pb.start();
   }
 

@@ -132,7 +132,8 @@ public final class ExecutorMain implements Callable<Integer> {
     DriverLink link = new DriverLink(stop);
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
         new ControlEndpoint("executor " + conf.executorId(), link));
-    link.daemons = new DaemonLauncher(driverHost, message -> driverClient.send(message.encode()));
+    link.daemons = new DaemonLauncher(driverHost, RunSecret.environment(transport),
+        message -> driverClient.send(message.encode()));
     JarCache jars = new JarCache(conf.localDir().resolve("jars"),
         sha -> {
           Path shipped = jarDir == null ? null : jarDir.resolve(sha + ".jar");

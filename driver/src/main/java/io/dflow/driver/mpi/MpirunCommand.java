@@ -18,6 +18,11 @@ import java.util.Map;
  * machine, ranks talk over shared memory and loopback; where some are not, {@code mpirun} starts
  * the Open MPI daemon of each other host through a launch agent in place of ssh, and Open MPI
  * keeps to the driver's network.
+ *
+ * <p>The run's secret and TLS identity are never on this command line, nor exported to ranks
+ * ({@code -x}): {@code mpirun} sends exported variables to other hosts' daemons over Open MPI's
+ * own plain TCP. Ranks on this machine inherit them from {@code mpirun}'s environment; ranks on
+ * other hosts from their daemon's, which the executor there sets.
  */
 final class MpirunCommand {
   private MpirunCommand() {}
@@ -38,8 +43,7 @@ final class MpirunCommand {
     List<String> hostList = new ArrayList<>();
     slots.forEach((h, n) -> hostList.add(h + ":" + n));
     List<String> cmd = new ArrayList<>(List.of(mpirun, "-n", String.valueOf(hosts.size()),
-        "--host", String.join(",", hostList), "--oversubscribe", "--tag-output",
-        "-x", io.dflow.executor.ExecutorMain.SECRET_ENV, "-x", io.dflow.executor.ExecutorMain.TLS_ENV));
+        "--host", String.join(",", hostList), "--oversubscribe", "--tag-output"));
     for (String variable : RankEnvironment.EXPORTED) {
       cmd.addAll(List.of("-x", variable));
     }

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>Only the driver's connection delivers launches here (the executor's own server drops every
  * control message other executors send), and that connection proved the application's secret.
  *
+ * <p>The ranks a daemon starts need that secret (and the TLS identity) to connect to the driver.
+ * They get it from the daemon's own environment, which this launcher sets and Open MPI's daemon
+ * hands on to every process it starts (merged with what {@code mpirun} sends); {@code mpirun}
+ * itself never sends it (no {@code -x}), as its own connections to daemons are plain TCP.
+ *
  * <p>Threading: {@link #launch}, {@link #stop} and {@link #close} are called on network threads
  * and never block; each daemon has a thread per output stream and one that waits for its exit.
  */
@@ -34,6 +39,7 @@ public final class DaemonLauncher implements AutoCloseable {
   private static final long KILL_GRACE_MILLIS = 2_000;
 
   private final String driverHost;
+  private final Map<String, String> secretEnvironment;
   private final Consumer<ControlMessage> toDriver;
   /** Running daemons by launch; guarded by this. */
   private final Map<Long, Running> running = new HashMap<>();
@@ -43,10 +49,13 @@ public final class DaemonLauncher implements AutoCloseable {
 
   /**
    * @param driverHost the host this executor reached the driver at: the only {@code mpirun} host a daemon may join
+   * @param secretEnvironment the run's secret and TLS identity as environment variables
+   *     ({@link io.dflow.executor.RunSecret#environment}), for the daemon's ranks
    * @param toDriver sends a message on the driver connection
    */
-  public DaemonLauncher(String driverHost, Consumer<ControlMessage> toDriver) {
+  public DaemonLauncher(String driverHost, Map<String, String> secretEnvironment, Consumer<ControlMessage> toDriver) {
     this.driverHost = driverHost;
+    this.secretEnvironment = Map.copyOf(secretEnvironment);
     this.toDriver = toDriver;
   }
 
@@ -72,6 +81,7 @@ public final class DaemonLauncher implements AutoCloseable {
       }
       ProcessBuilder pb = new ProcessBuilder(argv);
       pb.environment().putAll(RankEnvironment.VARIABLES);
+      pb.environment().putAll(secretEnvironment);
       try {
         process = pb.start();
       } catch (IOException e) {

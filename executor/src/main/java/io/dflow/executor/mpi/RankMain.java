@@ -9,7 +9,6 @@ import io.dflow.executor.net.Connection;
 import io.dflow.executor.net.EventLoops;
 import io.dflow.executor.net.TransportClient;
 import io.dflow.executor.net.TransportConf;
-import io.dflow.executor.net.TransportOptions;
 import io.dflow.executor.protocol.ControlEndpoint;
 import io.dflow.executor.protocol.ControlMessage;
 import io.dflow.executor.protocol.ControlMessage.RankHello;
@@ -32,14 +31,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The main class of one MPI rank, started by {@code mpirun} for a gang stage: joins the MPI job,
@@ -49,9 +43,7 @@ import picocli.CommandLine.Option;
  * scratch folder (which serves it afterwards), and reports how it ended. A rank that fails
  * reports first and then aborts the MPI job, so no peer is left waiting in a collective.
  */
-@Command(name = "dflow-rank", mixinStandardHelpOptions = true,
-    description = "One rank of a dflow MPI stage; started by mpirun for the driver.")
-public final class RankMain implements Callable<Integer> {
+public final class RankMain {
   /** How long a rank waits for its task once connected. */
   private static final long TASK_WAIT_SECONDS = 60;
   /** How long a killed task gets to end by itself before the rank is halted. */
@@ -60,27 +52,33 @@ public final class RankMain implements Callable<Integer> {
   private static final String RANK_ENV = "OMPI_COMM_WORLD_RANK";
   /** Bytes of cached partitions a rank keeps in memory: it runs one task and exits. */
   private static final long RANK_STORAGE_BYTES = 64L << 20;
+  private static final String USAGE = "usage: RankMain --driver HOST:PORT --gang ID [--max-frame BYTES]"
+      + " [--fetch-chunk BYTES] [--handshake-ms MS] [--execution-fraction F] (started by mpirun for a dflow driver)";
 
-  @Option(names = "--driver", required = true, paramLabel = "HOST:PORT", description = "the driver's address")
-  String driver;
+  private final String gang;
+  private final double executionFraction;
 
-  @Option(names = "--gang", required = true, description = "the gang attempt this rank belongs to")
-  String gang;
-
-  @Mixin
-  TransportOptions transportOptions = new TransportOptions();
-
-  @Option(names = "--execution-fraction", description = "the share of the heap the task's sorters may hold")
-  double executionFraction = ExecutorConf.DEFAULT_EXECUTION_FRACTION;
+  private RankMain(String gang, double executionFraction) {
+    this.gang = gang;
+    this.executionFraction = executionFraction;
+  }
 
   public static void main(String[] argv) {
-    int exit = new CommandLine(new RankMain()).execute(argv);
+    int exit;
+    try {
+      exit = start(RankArguments.parse(List.of(argv)));
+    } catch (RankArguments.BadArguments e) {
+      System.err.println("rank: " + e.getMessage() + "\n" + USAGE);
+      exit = 2;
+    } catch (Exception e) {
+      e.printStackTrace();
+      exit = 1;
+    }
     EventLoops.shutdownForExit();
     System.exit(exit);
   }
 
-  @Override
-  public Integer call() throws Exception {
+  private static int start(RankArguments args) throws Exception {
     String secretHex = System.getenv(ExecutorMain.SECRET_ENV);
     String rankVariable = System.getenv(RANK_ENV);
     if (secretHex == null || rankVariable == null) {
@@ -88,14 +86,23 @@ public final class RankMain implements Callable<Integer> {
           + " is not set (a rank is started by mpirun, for a dflow driver)");
       return 2;
     }
-    int rank = Integer.parseInt(rankVariable);
-    int colon = driver.lastIndexOf(':');
-    TransportConf transport = transportOptions.withSecret(HexFormat.of().parseHex(secretHex))
-        .withTls(io.dflow.executor.RunSecret.findTls());
+    return new RankMain(args.gang(), args.executionFraction()).call(Integer.parseInt(rankVariable), args,
+        args.transport(HexFormat.of().parseHex(secretHex)).withTls(io.dflow.executor.RunSecret.findTls()));
+  }
+
+  private int call(int rank, RankArguments args, TransportConf transport) throws Exception {
     // fetching the task overlaps MPI_Init, which takes a good part of a second
     DriverLink link = new DriverLink(rank);
-    CompletableFuture<RankTask> task = CompletableFuture.supplyAsync(
-        () -> link.connect(driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)), transport));
+    CompletableFuture<RankTask> task = new CompletableFuture<>();
+    Thread connector = new Thread(() -> {
+      try {
+        task.complete(link.connect(args.driverHost(), args.driverPort(), transport));
+      } catch (RuntimeException e) {
+        task.completeExceptionally(e);
+      }
+    }, "rank-connect");
+    connector.setDaemon(true);
+    connector.start();
     AtomicLong calls = new AtomicLong();
     // the task's thread alone calls MPI (MPI_THREAD_SINGLE: cheaper calls), and alone counts them
     System.setProperty(NativeCommunicator.THREAD_LEVEL_PROPERTY,
