@@ -68,45 +68,31 @@ final class SegmentWriter implements AutoCloseable {
     WriteChannel channel = new WriteChannel(out); // not closed: that would close the file
     channel.write(layout.schemaMessage());
     long count = 0;
-    long savedByCompression = 0;
-    do {
-      int rows = fillBatch(input, count);
-      count += rows;
-      savedByCompression += writeBatch(channel, rows);
-    } while (input.hasNext());
-    ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
-    long bytes = channel.getCurrentPosition();
-    return new Written(bytes, count, bytes + savedByCompression);
-  }
-
-  /**
-   * Encodes records of {@code input} into the vectors until the batch is full or the input ends;
-   * returns how many. A method of its own, called once a batch, so the JIT compiles this loop as
-   * a whole method that every segment and task reuses, rather than as an on-stack replacement
-   * of one long-running {@link #write} that is thrown away where a segment's input ends.
-   *
-   * @param first the segment's count of records before this batch (for the error message)
-   */
-  private int fillBatch(Iterator<?> input, long first) throws IOException {
-    int maxRows = limits.maxRows();
-    long maxBytes = limits.maxBytes();
     int rows = 0;
     long batchBytes = 0;
-    do {
+    long savedByCompression = 0;
+    while (input.hasNext()) {
       Object record = input.next();
       try {
         batchBytes += records.write(rows, record);
       } catch (ClassCastException e) {
-        throw mismatch(first + rows, record, e);
+        throw new IllegalArgumentException("record " + count + " (" + typeOf(record)
+            + ") does not match encoder " + layout.encoder().describe(), e);
       }
       rows++;
-    } while (rows < maxRows && batchBytes < maxBytes && input.hasNext());
-    return rows;
-  }
-
-  private IllegalArgumentException mismatch(long index, Object record, ClassCastException e) {
-    return new IllegalArgumentException("record " + index + " (" + typeOf(record)
-        + ") does not match encoder " + layout.encoder().describe(), e);
+      count++;
+      if (rows == limits.maxRows() || batchBytes >= limits.maxBytes()) {
+        savedByCompression += writeBatch(channel, rows);
+        rows = 0;
+        batchBytes = 0;
+      }
+    }
+    if (rows > 0) {
+      savedByCompression += writeBatch(channel, rows);
+    }
+    ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
+    long bytes = channel.getCurrentPosition();
+    return new Written(bytes, count, bytes + savedByCompression);
   }
 
   /** Writes the rows held as one batch; returns the bytes compression saved on its body. */
