@@ -15,14 +15,24 @@ final class ColumnReaders {
 
   static final class StringReader implements ColumnReader {
     private final VarCharVector vector;
+    private final HeapColumn heap;
 
     StringReader(VarCharVector vector) {
       this.vector = vector;
+      this.heap = new HeapColumn(vector);
+    }
+
+    @Override
+    public void batchLoaded() {
+      heap.load();
     }
 
     @Override
     public Object read(int row) {
-      return vector.isNull(row) ? null : new String(vector.get(row), StandardCharsets.UTF_8);
+      if (!heap.loaded()) {
+        return vector.isNull(row) ? null : new String(vector.get(row), StandardCharsets.UTF_8);
+      }
+      return heap.isNull(row) ? null : new String(heap.values(), heap.start(row), heap.length(row), StandardCharsets.UTF_8);
     }
   }
 
@@ -80,14 +90,24 @@ final class ColumnReaders {
 
   static final class BytesReader implements ColumnReader {
     private final VarBinaryVector vector;
+    private final HeapColumn heap;
 
     BytesReader(VarBinaryVector vector) {
       this.vector = vector;
+      this.heap = new HeapColumn(vector);
+    }
+
+    @Override
+    public void batchLoaded() {
+      heap.load();
     }
 
     @Override
     public Object read(int row) {
-      return vector.isNull(row) ? null : vector.get(row);
+      if (!heap.loaded()) {
+        return vector.isNull(row) ? null : vector.get(row);
+      }
+      return heap.isNull(row) ? null : heap.bytes(row);
     }
   }
 

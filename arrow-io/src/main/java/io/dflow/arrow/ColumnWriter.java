@@ -11,4 +11,14 @@ interface ColumnWriter {
    * @throws ClassCastException if the value is not of the column's type
    */
   long write(int row, Object value) throws IOException;
+
+  /**
+   * Makes the vector hold every row written since the last {@link #clearBatch}, before its row
+   * count is set and the batch is read: a column may gather its rows elsewhere until then.
+   * Calling it again without a {@link #clearBatch} copies the same rows again.
+   */
+  default void completeBatch() {}
+
+  /** Starts a new batch (the vector having been reset): the rows written so far are forgotten. */
+  default void clearBatch() {}
 }

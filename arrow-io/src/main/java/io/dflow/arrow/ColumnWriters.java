@@ -44,21 +44,32 @@ final class ColumnWriters {
    * the offset. Subclasses turn a value into bytes and hand them to {@link #writeBytes}.
    */
   private abstract static class VariableWidthWriter implements ColumnWriter {
-    private final BaseVariableWidthVector vector;
+    /** The batch, gathered on the heap and copied into the vector when it is complete. */
+    private final StagedColumn staged;
 
     VariableWidthWriter(BaseVariableWidthVector vector) {
-      this.vector = vector;
+      this.staged = new StagedColumn(vector);
     }
 
     final long writeNull(int row) {
-      vector.setNull(row);
+      staged.addNull(row);
       return OFFSET_BYTES;
     }
 
     /** Sets {@code row} to the first {@code length} bytes of {@code bytes}; returns their cost. */
     final long writeBytes(int row, byte[] bytes, int length) {
-      vector.setSafe(row, bytes, 0, length);
+      staged.add(row, bytes, length);
       return OFFSET_BYTES + length;
+    }
+
+    @Override
+    public final void completeBatch() {
+      staged.copyToVector();
+    }
+
+    @Override
+    public final void clearBatch() {
+      staged.clear();
     }
   }
 

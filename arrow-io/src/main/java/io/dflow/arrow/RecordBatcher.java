@@ -50,6 +50,7 @@ public final class RecordBatcher implements java.io.Closeable {
 
   /** The batch so far, its row count set. Valid until {@link #clear()} or the next {@link #add}. */
   public VectorSchemaRoot root() {
+    writer.completeBatch();
     root.setRowCount(rows);
     return root;
   }
@@ -59,6 +60,7 @@ public final class RecordBatcher implements java.io.Closeable {
     for (FieldVector vector : root.getFieldVectors()) {
       vector.reset();
     }
+    writer.clearBatch();
     root.setRowCount(0);
     rows = 0;
     bytes = 0;

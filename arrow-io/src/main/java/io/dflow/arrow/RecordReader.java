@@ -18,6 +18,9 @@ abstract sealed class RecordReader permits RecordReader.Single, RecordReader.Key
   /** The record at {@code row} of the batch currently loaded in the root. */
   abstract Object read(int row) throws IOException;
 
+  /** Tells the columns a new batch was loaded into the root (see {@link ColumnReader#batchLoaded}). */
+  abstract void batchLoaded();
+
   static final class Single extends RecordReader {
     private final ColumnReader value;
 
@@ -28,6 +31,11 @@ abstract sealed class RecordReader permits RecordReader.Single, RecordReader.Key
     @Override
     Object read(int row) throws IOException {
       return value.read(row);
+    }
+
+    @Override
+    void batchLoaded() {
+      value.batchLoaded();
     }
   }
 
@@ -43,6 +51,12 @@ abstract sealed class RecordReader permits RecordReader.Single, RecordReader.Key
     @Override
     Object read(int row) throws IOException {
       return Pair.of(key.read(row), value.read(row));
+    }
+
+    @Override
+    void batchLoaded() {
+      key.batchLoaded();
+      value.batchLoaded();
     }
   }
 }

@@ -23,6 +23,12 @@ abstract sealed class RecordWriter permits RecordWriter.Single, RecordWriter.Key
    */
   abstract long write(int row, Object record) throws IOException;
 
+  /** {@link ColumnWriter#completeBatch} of every column: before the root's row count is set. */
+  abstract void completeBatch();
+
+  /** {@link ColumnWriter#clearBatch} of every column: after the vectors are reset for the next batch. */
+  abstract void clearBatch();
+
   static final class Single extends RecordWriter {
     private final ColumnWriter value;
 
@@ -33,6 +39,16 @@ abstract sealed class RecordWriter permits RecordWriter.Single, RecordWriter.Key
     @Override
     long write(int row, Object record) throws IOException {
       return value.write(row, record);
+    }
+
+    @Override
+    void completeBatch() {
+      value.completeBatch();
+    }
+
+    @Override
+    void clearBatch() {
+      value.clearBatch();
     }
   }
 
@@ -52,6 +68,18 @@ abstract sealed class RecordWriter permits RecordWriter.Single, RecordWriter.Key
       }
       Pair<?, ?> pair = (Pair<?, ?>) record;
       return key.write(row, pair.key()) + value.write(row, pair.value());
+    }
+
+    @Override
+    void completeBatch() {
+      key.completeBatch();
+      value.completeBatch();
+    }
+
+    @Override
+    void clearBatch() {
+      key.clearBatch();
+      value.clearBatch();
     }
   }
 }

@@ -196,6 +196,7 @@ public final class SegmentReader implements Iterator<Object>, AutoCloseable {
       try (ArrowRecordBatch arrowBatch = new ArrowRecordBatch(batch.rows(), batch.nodes(), buffers)) {
         loader.load(arrowBatch);
       }
+      records.batchLoaded();
     } finally {
       buffers.forEach(ArrowBuf::close);
     }

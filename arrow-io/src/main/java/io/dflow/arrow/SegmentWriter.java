@@ -97,6 +97,7 @@ final class SegmentWriter implements AutoCloseable {
 
   /** Writes the rows held as one batch; returns the bytes compression saved on its body. */
   private long writeBatch(WriteChannel channel, int rows) throws IOException {
+    records.completeBatch();
     root.setRowCount(rows);
     long rawBody = 0;
     if (codec != null) {
@@ -115,6 +116,7 @@ final class SegmentWriter implements AutoCloseable {
     for (FieldVector vector : root.getFieldVectors()) {
       vector.reset(); // keeps the buffers for the next batch
     }
+    records.clearBatch();
     return saved;
   }
 
