@@ -155,8 +155,10 @@ class YarnEndToEndTest {
   @Test
   @org.junit.jupiter.api.Order(4)
   void inClusterModeTheDriverRunsInTheMastersContainerAndDflowFollowsIt() throws Exception {
-    String out = cluster.dfs.getURI() + "/out/cluster";
-    Process submitter = dflow("cluster", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m");
+    // paths without a scheme: the driver in the master's container reads them with the submitter's fs.defaultFS
+    String out = "/out/cluster";
+    Process submitter = dflowOn("/in/corpus.txt", "cluster", out, "--deploy-mode", "cluster",
+        "--conf", "dflow.yarn.am.memory=256m");
     boolean driverSeen = false;
     boolean driverHasSecret = false;
     // by container id: containers of other tests' applications may still be ending

@@ -18,7 +18,7 @@ final class AmContainer {
     for (ShippedFile f : files) {
       resources.put(f.link(), f.resource());
     }
-    context.setAMContainerSpec(ContainerLaunchContext.newInstance(resources, Map.of(),
+    context.setAMContainerSpec(ContainerLaunchContext.newInstance(resources, ContainerCommands.ENVIRONMENT,
         List.of(ContainerCommands.shellLine(command)), null, tokens, null));
     context.setApplicationName(settings.name());
     context.setApplicationType("DFLOW");

@@ -223,10 +223,9 @@ public final class ApplicationMaster {
     for (ShippedFile f : setup.resources()) {
       resources.put(f.link(), f.resource());
     }
-    // the driver's Hadoop settings are shipped into the container's folder as its core-site.xml;
     // the secret is a credential of the container, not its environment or command line, which others may read
-    Map<String, String> env = Map.of("HADOOP_CONF_DIR", ApplicationConstants.Environment.PWD.$$());
-    return ContainerLaunchContext.newInstance(resources, env, List.of(ContainerCommands.shellLine(cmd)), null,
+    return ContainerLaunchContext.newInstance(resources, ContainerCommands.ENVIRONMENT,
+        List.of(ContainerCommands.shellLine(cmd)), null,
         RunSecret.asTokens(HexFormat.of().parseHex(secretHex), tls), null);
   }
 

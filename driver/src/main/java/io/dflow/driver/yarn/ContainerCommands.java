@@ -14,6 +14,13 @@ import org.apache.hadoop.yarn.api.ApplicationConstants;
 final class ContainerCommands {
   private static final String SAFE = "[A-Za-z0-9_./:=,@%+-]+";
 
+  /**
+   * The environment of every dflow container: its own folder, where the driver's Hadoop settings
+   * are its {@code core-site.xml} ({@link Staging#CONF_LINK}), is its {@code HADOOP_CONF_DIR},
+   * whatever the node's own is.
+   */
+  static final Map<String, String> ENVIRONMENT = Map.of("HADOOP_CONF_DIR", ApplicationConstants.Environment.PWD.$$());
+
   private ContainerCommands() {}
 
   /** {@code java} with a heap of {@code heap} and class path {@code classpath}, ready for a main class. */

@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Staging {
   private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
-  /** What the Hadoop settings of the driver are called in a container's working folder. */
-  static final String CONF_LINK = "dflow-hadoop.xml";
-  /** What the driver's Hadoop settings are called in an executor's container, whose folder is its {@code HADOOP_CONF_DIR}. */
-  static final String EXECUTOR_SITE_LINK = "core-site.xml";
+  /**
+   * What the driver's Hadoop settings are called in a container's working folder, which is the
+   * container's {@code HADOOP_CONF_DIR} ({@link ContainerCommands#ENVIRONMENT}).
+   */
+  static final String CONF_LINK = "core-site.xml";
   /** A fixed time for the entries of jars made from class folders, so that equal folders make equal jars. */
   private static final long ENTRY_TIME = 315_532_800_000L;
 
@@ -105,9 +106,13 @@ final class Staging {
     return ShippedFile.of(link, fs.getFileStatus(target));
   }
 
-  /** Writes the driver's Hadoop settings into the application's own folder: the application master reads them. */
+  /**
+   * Writes the driver's Hadoop settings into the application's own folder for the application
+   * master's container: the master reaches the ResourceManager with them, and a driver in that
+   * container (cluster mode) reads its file systems with them, as the submitter would have.
+   */
   ShippedFile shipConf(Configuration conf, String appId) throws IOException {
-    return shipConf(conf, appId, CONF_LINK, CONF_LINK);
+    return shipConf(conf, appId, "master-site.xml", CONF_LINK);
   }
 
   /**
@@ -118,7 +123,7 @@ final class Staging {
    * master's container may write it again without changing a file YARN localises for the master.
    */
   ShippedFile shipExecutorConf(Configuration conf, String appId) throws IOException {
-    return shipConf(conf, appId, "executor-site.xml", EXECUTOR_SITE_LINK);
+    return shipConf(conf, appId, "executor-site.xml", CONF_LINK);
   }
 
   private ShippedFile shipConf(Configuration conf, String appId, String name, String link) throws IOException {
