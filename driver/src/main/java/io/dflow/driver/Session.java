@@ -253,6 +253,7 @@ public final class Session implements JobRunner, AutoCloseable {
     ResultCollector results = new ResultCollector(plan.action(), count, jar.loader());
     CompletableFuture<JobSummary> outcome = scheduler.submit(job, plan, first, count, results, commitJob,
         plan.action().describe());
+    backend.jobSubmitted();
     JobSummary summary;
     try {
       summary = outcome.join();

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * against an independent count, in client and cluster deploy mode; the secret among the
  * containers' credentials, on no command line and in no environment; the jars shipped once; an
  * executor's process killed mid-job; failed jobs, an executor that dies at start-up, a queue
- * without room and a stopped driver, each ending the application as it should; a request still
- * open when the job begins moving to its input's hosts (read in the ResourceManager); a task's
+ * without room and a stopped driver, each ending the application as it should; the executors
+ * asked for at the first job on its input's hosts (read in the master's log and in the
+ * ResourceManager); a driver in cluster mode reading paths without a scheme; a task's
  * error naming its container; a master killed mid-job and retried, in cluster mode (the job
  * runs again) and in client mode (the driver serves the next attempt).
  */
@@ -125,7 +126,7 @@ class YarnEndToEndTest {
     cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(big));
     String out = cluster.dfs.getURI() + "/out/killed";
     Process driver = dflowOn(big, "killed", out, "--conf", "dflow.input.maxSplitBytes=1000000");
-    awaitJobStart(driver, out);
+    awaitTasks(driver, "killed", out);
     Thread.sleep(1000);
     String log = killOneAndAwait(driver, "killed", "io.dflow.executor.ExecutorMain");
     assertEquals(bigCounts, counts(out), log);
@@ -248,7 +249,7 @@ class YarnEndToEndTest {
   void stoppingTheDriverLeavesNoContainerAndNoPartialOutput() throws Exception {
     String out = cluster.dfs.getURI() + "/out/stopped";
     Process driver = dflow("stopped", out, "--conf", "dflow.input.maxSplitBytes=300000");
-    org.apache.hadoop.fs.Path temporary = awaitJobStart(driver, out);
+    org.apache.hadoop.fs.Path temporary = awaitTasks(driver, "stopped", out);
     assertTrue(driver.isAlive(), log("stopped"));
     driver.destroy(); // SIGTERM, as Ctrl-C's SIGINT
     assertTrue(driver.waitFor(60, TimeUnit.SECONDS), log("stopped"));
@@ -273,7 +274,7 @@ class YarnEndToEndTest {
   void aDriverKilledOutrightTakesItsApplicationAndContainersWithIt() throws Exception {
     String out = cluster.dfs.getURI() + "/out/sigkill";
     Process driver = dflow("sigkill", out, "--conf", "dflow.input.maxSplitBytes=300000");
-    awaitJobStart(driver, out);
+    awaitTasks(driver, "sigkill", out);
     assertTrue(driver.isAlive(), log("sigkill"));
     driver.destroyForcibly(); // SIGKILL: no hook runs, the master only sees its connection close
     assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
@@ -296,9 +297,9 @@ class YarnEndToEndTest {
 
   @Test
   @org.junit.jupiter.api.Order(10)
-  void aRequestStillOpenWhenTheJobBeginsMovesToTheHostsOfItsInputBlocks() throws Exception {
-    // the one NodeManager (4 GiB: MiniYARNCluster's own figure) has room for the master (512 MiB) and one executor
-    // of 2 GiB + 192 MiB: the other's request stays open
+  void theExecutorsAreAskedForAtTheFirstJobOnTheHostsOfItsInputBlocks() throws Exception {
+    // the one NodeManager (3 GiB) has room for the master (512 MiB) and one executor of 2 GiB + 192 MiB: the
+    // other's request stays open
     Set<String> blockHosts = new HashSet<>();
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(input);
     for (var block : cluster.fs.getFileBlockLocations(file, 0, cluster.fs.getFileStatus(file).getLen())) {
@@ -308,6 +309,7 @@ class YarnEndToEndTest {
     Process driver = dflow("placed", out, "--executor-memory", "2g", "--conf", "dflow.yarn.minRegisteredRatio=0.5",
         "--conf", "dflow.input.maxSplitBytes=300000");
     List<org.apache.hadoop.yarn.api.records.ResourceRequest> asks = new ArrayList<>();
+    Map<String, String> masterLogs = new HashMap<>(); // by container: the masters' stderr, as they ran
     try (YarnClient client = YarnClient.createYarnClient()) {
       client.init(cluster.yarn.getConfig());
       client.start();
@@ -321,6 +323,13 @@ class YarnEndToEndTest {
             asks.addAll(attempt.getAppSchedulingInfo().getAllResourceRequests());
           }
         }
+        for (ProcessHandle p : jvmsRunning("io.dflow.driver.yarn.ApplicationMaster")) {
+          String container = environ(p).get("CONTAINER_ID");
+          String stderr = procFile(p, "fd/2");
+          if (container != null && !stderr.isEmpty()) {
+            masterLogs.put(container, stderr);
+          }
+        }
         Thread.sleep(100);
       }
     }
@@ -329,6 +338,20 @@ class YarnEndToEndTest {
     assertEquals(expected, counts(out), log);
     assertFalse(blockHosts.isEmpty());
     assertTrue(log.contains("joins when its container comes"), log);
+    // what the master asked for, by its own log: each executor's first request names the blocks' hosts already
+    String app = onlyApplicationNamed("placed").getApplicationId().toString().substring("application_".length());
+    String masterLog = masterLogs.entrySet().stream().filter(e -> e.getKey().startsWith("container_" + app + "_"))
+        .map(Map.Entry::getValue).findFirst().orElse("");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("asked for a container for executor (exec-\\d+)"
+        + "(?: preferring hosts \\[([^\\]]*)\\], racks \\[([^\\]]*)\\])?").matcher(masterLog);
+    Map<String, List<String>> firstAsked = new java.util.TreeMap<>();
+    while (m.find()) {
+      firstAsked.putIfAbsent(m.group(1), m.group(2) == null ? List.of() : List.of(m.group(2).split(", ")));
+      assertEquals(m.group(2) == null ? null : "/default-rack", m.group(3), masterLog);
+    }
+    assertEquals(Set.of("exec-0", "exec-1"), firstAsked.keySet(), masterLog + "\n" + log);
+    firstAsked.forEach((executor, hosts) -> assertTrue(!hosts.isEmpty() && blockHosts.containsAll(hosts),
+        executor + " was first asked for on " + hosts + ", not on the blocks' hosts " + blockHosts + ":\n" + masterLog));
     // what the ResourceManager was asked, as the master's AMRMClient sent it: the block's host and its rack, relaxed
     assertTrue(asks.stream().anyMatch(r -> blockHosts.contains(r.getResourceName()) && r.getNumContainers() == 1
         && r.getRelaxLocality()), "a request names a host of the input's blocks " + blockHosts + ": " + asks + "\n" + log);
@@ -382,7 +405,7 @@ class YarnEndToEndTest {
     String out = cluster.dfs.getURI() + "/out/client-retried";
     Process driver = dflow("client-retried", out, "--conf", "dflow.yarn.maxAppAttempts=2",
         "--conf", "dflow.input.maxSplitBytes=300000");
-    awaitJobStart(driver, out);
+    awaitTasks(driver, "client-retried", out);
     String log = killOneAndAwait(driver, "client-retried", "io.dflow.driver.yarn.ApplicationMaster");
     assertEquals(expected, counts(out), log);
     assertTrue(log.contains("a new attempt of the application master connected"), log);
@@ -396,11 +419,22 @@ class YarnEndToEndTest {
     return log.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("(no error line)");
   }
 
-  /** Waits until the job set its output up (its executors registered, its first job started); returns {@code _temporary}. */
+  /** Waits until the job set its output up (its first job started; its executors may still be coming); returns {@code _temporary}. */
   private static org.apache.hadoop.fs.Path awaitJobStart(Process driver, String out) throws Exception {
     org.apache.hadoop.fs.Path temporary = new org.apache.hadoop.fs.Path(out, "_temporary");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!cluster.fs.exists(temporary) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return temporary;
+  }
+
+  /** Waits until the job set its output up and its first executors joined, so its tasks run; returns {@code _temporary}. */
+  private static org.apache.hadoop.fs.Path awaitTasks(Process driver, String name, String out) throws Exception {
+    org.apache.hadoop.fs.Path temporary = awaitJobStart(driver, out);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(dir.resolve(name + ".log")).contains("joined: the job's tasks start") && driver.isAlive()
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     return temporary;

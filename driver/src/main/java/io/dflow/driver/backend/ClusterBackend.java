@@ -11,8 +11,20 @@ import java.util.List;
  * containers ({@code io.dflow.driver.yarn}).
  */
 public interface ClusterBackend extends AutoCloseable {
-  /** Starts the executors and returns them once all are ready to take tasks. */
+  /**
+   * Starts the executors and returns them once all are ready to take tasks; a backend that asks
+   * for them only at {@link #jobSubmitted} returns none, and reports them as they join.
+   */
   List<ExecutorHandle> start(DriverEndpoint driver) throws IOException;
+
+  /**
+   * A job was submitted: its first tasks wait in the scheduler, which
+   * {@link DriverEndpoint#pendingTaskHosts} now counts. A backend that asks a cluster manager for
+   * executors near the data does so at the first job, when it knows where the data is. Returns
+   * at once; a backend whose executors do not come ends the jobs through
+   * {@link DriverEndpoint#applicationEnded}.
+   */
+  default void jobSubmitted() {}
 
   /** Where executor {@code id} keeps its files on its host: the MPI ranks holding its slots write its map outputs there. */
   Path executorDir(ExecutorId id);

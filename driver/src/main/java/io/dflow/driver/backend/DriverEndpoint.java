@@ -43,8 +43,9 @@ public interface DriverEndpoint {
   }
 
   /**
-   * The cluster manager ended the application under the driver (its master's last attempt
-   * died): no executor will come again, so the running jobs end with {@code reason}.
+   * No executor will come (again): the cluster manager ended the application under the driver
+   * (its master's last attempt died), or the first executors did not start; the running jobs,
+   * and any later one, end with {@code reason}.
    */
   default void applicationEnded(String reason) {}
 

@@ -87,7 +87,7 @@ public final class YarnBackend implements ClusterBackend {
   private ApplicationId appId;
   private Staging staging;
   /** Moves the requests still open towards the waiting tasks' hosts, once the first executors started. */
-  private PlacementUpdates placement;
+  private volatile PlacementUpdates placement;
   private RackResolver racks;
   private DriverEndpoint driver;
   private String driverAddress;
@@ -97,6 +97,10 @@ public final class YarnBackend implements ClusterBackend {
   private int replacements;
   private boolean succeeded;
   private String diagnostic = "the driver stopped before its jobs finished";
+  /** The first master's connection. */
+  private Connection master;
+  /** Whether the first executors were asked for (at the first job). */
+  private boolean firstAsked;
 
   /** @param jobJar shipped beside dflow's jars, where executors read it instead of fetching it (null: none) */
   public YarnBackend(Map<String, String> conf, Path appDir, ExecutorMemory memory, Path jobJar) {
@@ -139,7 +143,8 @@ public final class YarnBackend implements ClusterBackend {
     } catch (YarnException e) {
       throw new IOException("YARN refused the application: " + e.getMessage(), e);
     }
-    return awaitExecutors();
+    awaitMaster();
+    return List.of();
   }
 
   /** Runs the master in this JVM, the application's own master container: the driver was submitted in it. */
@@ -221,10 +226,9 @@ public final class YarnBackend implements ClusterBackend {
     return entries;
   }
 
-  private List<ExecutorHandle> awaitExecutors() throws IOException {
-    long timeout = Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT).trim());
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-    Connection master;
+  /** Waits for the application master to connect, and gives it the executors' launch setup. */
+  private void awaitMaster() throws IOException {
+    long timeout = registrationTimeout();
     try {
       master = link.first().get(timeout, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -234,13 +238,65 @@ public final class YarnBackend implements ClusterBackend {
       throw new IOException("the application master of " + appId + " failed: " + e.getMessage(), e);
     }
     link.setup(setup);
-    List<String> asked = new ArrayList<>();
-    for (int i = 0; i < settings.executors(); i++) {
-      asked.add(newExecutorId());
-      request(asked.get(i));
+  }
+
+  private long registrationTimeout() {
+    return Long.parseLong(conf.get(DflowConf.REGISTRATION_TIMEOUT).trim());
+  }
+
+  /**
+   * Asks for the executors once the first job's tasks wait, each container near its share of
+   * the hosts those tasks would rather run on ({@link ContainerPlacement}), as the delay
+   * scheduler needs them; before, nothing says where the data is. They join the scheduler
+   * together once {@code dflow.yarn.minRegisteredRatio} of them registered, the others as their
+   * containers come. Returns at once: a thread of its own waits, and fails the application's
+   * jobs if the executors do not come.
+   */
+  @Override
+  public void jobSubmitted() {
+    synchronized (this) {
+      if (firstAsked || closing) {
+        return;
+      }
+      firstAsked = true;
     }
+    List<List<String>> placed;
+    try {
+      placed = ContainerPlacement.hosts(driver.pendingTaskHosts(), settings.executors());
+    } catch (RuntimeException stopped) {
+      return; // the scheduler stopped: the application is ending
+    }
+    placement = new PlacementUpdates(this::outstanding, driver::pendingTaskHosts, racks, this::relocate);
+    List<String> asked = new ArrayList<>();
+    for (List<String> hosts : placed) {
+      String id = newExecutorId();
+      asked.add(id);
+      placement.askedFor(id, hosts);
+      request(id, hosts);
+    }
+    LOG.info("asked for executors {} preferring {}", asked, placed);
+    Thread wait = new Thread(() -> {
+      try {
+        awaitFirst(asked);
+      } catch (IOException e) {
+        if (!closing) {
+          driver.applicationEnded("the executors did not start: " + e.getMessage());
+        }
+      }
+    }, "dflow-yarn-first-executors");
+    wait.setDaemon(true);
+    wait.start();
+  }
+
+  /** Waits for the first executors and hands those that registered to the scheduler, or says why they did not. */
+  private void awaitFirst(List<String> asked) throws IOException {
+    long timeout = registrationTimeout();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
     int needed = settings.minRegistered();
     while (registered.size() < needed) {
+      if (closing) {
+        return;
+      }
       if (failedAtStart != null) {
         throw new IOException("executor " + failedAtStart.executor() + " " + ContainerEnds.describe(failedAtStart)
             + " before it registered");
@@ -272,10 +328,11 @@ public final class YarnBackend implements ClusterBackend {
         watchLate(id);
       }
     }
-    placement = new PlacementUpdates(this::outstanding, driver::pendingTaskHosts, racks,
-        this::relocate);
+    LOG.info("executors {} joined: the job's tasks start", first.stream().map(e -> e.id().value()).toList());
+    for (ExecutorHandle e : first) {
+      driver.executorJoined(e);
+    }
     placement.start();
-    return first;
   }
 
   /** Executors asked for whose containers have not started: their requests may still move. */
@@ -320,10 +377,6 @@ public final class YarnBackend implements ClusterBackend {
 
   private synchronized String newExecutorId() {
     return "exec-" + nextExecutor++;
-  }
-
-  private void request(String executor) {
-    request(executor, List.of());
   }
 
   /** Asks the master for a container for {@code executor}, on one of {@code hosts} if YARN can (their racks next). */

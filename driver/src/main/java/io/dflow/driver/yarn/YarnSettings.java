@@ -26,7 +26,7 @@ record YarnSettings(int executors, int cores, long heapBytes, long overheadBytes
         Integer.parseInt(conf.getOrDefault(DflowConf.YARN_MAX_APP_ATTEMPTS, "1").trim()));
   }
 
-  /** How many executors must have joined before the first job begins: at least one. */
+  /** How many executors must have joined before the first job's tasks begin: at least one. */
   int minRegistered() {
     return Math.max(1, (int) Math.ceil(minRegisteredRatio * executors - 1e-9));
   }

@@ -8,14 +8,15 @@
  * {@link io.dflow.driver.yarn.ClusterSubmission} submits the driver itself as the master's
  * command, and that driver's backend runs the master on a thread of its own JVM.
  *
- * The requests not yet met follow the waiting tasks' hosts ({@code PlacementUpdates},
- * {@code ContainerPlacement}), and a master YARN starts again finds the same driver
+ * <p>The executors are asked for at the first job, near its waiting tasks' hosts, and the
+ * requests not yet met follow the waiting tasks' hosts from then on ({@code PlacementUpdates},
+ * {@code ContainerPlacement}); a master YARN starts again finds the same driver
  * ({@code MasterLink}).
  *
  * <p>Threading: the backend's network callbacks run on the transport's event loops and only post
- * to the scheduler or complete futures; {@code start} and {@code close} run on the job's thread;
- * the placement updates and the watch for a master's next attempt run on daemon threads of their
- * own. The link to the master is guarded by its object. In the application master every piece of
+ * to the scheduler or complete futures; {@code start}, {@code jobSubmitted} and {@code close} run
+ * on the job's thread; the wait for the first executors, the placement updates and the watch for
+ * a master's next attempt run on daemon threads of their own. The link to the master is guarded by its object. In the application master every piece of
  * state is guarded by its one object.
  */
 package io.dflow.driver.yarn;
