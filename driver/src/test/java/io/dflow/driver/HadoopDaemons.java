@@ -84,22 +84,17 @@ final class HadoopDaemons implements AutoCloseable {
     hdfs.set("dfs.datanode.data.dir", dir.resolve("data").toUri().toString());
     hdfs.set("dfs.replication", "1");
     hdfs.set("dfs.permissions.enabled", "false");
-    hdfs.set("dfs.namenode.http-address", "localhost:0");
-    hdfs.set("dfs.namenode.secondary.http-address", "localhost:0");
-    hdfs.set("dfs.datanode.address", "localhost:0");
-    hdfs.set("dfs.datanode.http.address", "localhost:0");
-    hdfs.set("dfs.datanode.ipc.address", "localhost:0");
+    setAll(hdfs, "localhost:0", "dfs.namenode.http-address", "dfs.namenode.secondary.http-address",
+        "dfs.datanode.address", "dfs.datanode.http.address", "dfs.datanode.ipc.address");
     hdfs.set("dfs.namenode.safemode.extension", "0");
     Configuration yarn = new Configuration(false);
     yarn.set("yarn.resourcemanager.hostname", "localhost");
     for (String address : List.of("address", "scheduler.address", "resource-tracker.address")) {
       yarn.set("yarn.resourcemanager." + address, "localhost:" + freePort());
     }
-    yarn.set("yarn.resourcemanager.admin.address", "localhost:0");
-    yarn.set("yarn.resourcemanager.webapp.address", "localhost:0");
-    yarn.set("yarn.nodemanager.address", "localhost:0");
+    setAll(yarn, "localhost:0", "yarn.resourcemanager.admin.address", "yarn.resourcemanager.webapp.address",
+        "yarn.nodemanager.address", "yarn.nodemanager.webapp.address");
     yarn.set("yarn.nodemanager.localizer.address", "localhost:" + freePort());
-    yarn.set("yarn.nodemanager.webapp.address", "localhost:0");
     yarn.set("yarn.nodemanager.local-dirs", nmLocal.toString());
     yarn.set("yarn.nodemanager.log-dirs", dir.resolve("nm-logs").toString());
     yarn.set("yarn.nodemanager.resource.memory-mb", String.valueOf(nmMemoryMb));
@@ -116,14 +111,11 @@ final class HadoopDaemons implements AutoCloseable {
     // the disks of a shared build machine are often fuller than the 90% a NodeManager accepts
     yarn.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100");
     yarn.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
-    yarn.set("yarn.nodemanager.log.retain-seconds", "1");
-    yarn.set("yarn.nodemanager.sleep-delay-before-sigkill.ms", "100");
-    yarn.set("yarn.nodemanager.process-kill-wait.ms", "100");
+    MiniYarn.QUICK_STOP.forEach(yarn::set);
     yarn.set("yarn.nodemanager.delete.debug-delay-sec", "0");
     yarn.set("yarn.resourcemanager.am.max-attempts", "2");
     Configuration capacity = new Configuration(false);
-    capacity.set("yarn.scheduler.capacity.root.queues", "default");
-    capacity.set("yarn.scheduler.capacity.root.default.capacity", "100");
+    MiniYarn.ONE_QUEUE.forEach(capacity::set);
     capacity.set("yarn.scheduler.capacity.maximum-am-resource-percent", "0.5");
     write(core, hdfsConfDir.resolve("core-site.xml"));
     write(hdfs, hdfsConfDir.resolve("hdfs-site.xml"));
@@ -306,6 +298,12 @@ final class HadoopDaemons implements AutoCloseable {
   private static void write(Configuration conf, Path file) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       conf.writeXml(out);
+    }
+  }
+
+  private static void setAll(Configuration conf, String value, String... keys) {
+    for (String key : keys) {
+      conf.set(key, value);
     }
   }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,6 +19,12 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
  * {@code dflow} process at them. Containers run as processes of this machine.
  */
 final class MiniYarn implements AutoCloseable {
+  /** A NodeManager that stops in seconds instead of tens of seconds (its containers' logs kept a second). */
+  static final Map<String, String> QUICK_STOP = Map.of("yarn.nodemanager.log.retain-seconds", "1",
+      "yarn.nodemanager.sleep-delay-before-sigkill.ms", "100", "yarn.nodemanager.process-kill-wait.ms", "100");
+  /** The capacity scheduler with one queue, {@code default}, that has the whole cluster. */
+  static final Map<String, String> ONE_QUEUE = Map.of("yarn.scheduler.capacity.root.queues", "default",
+      "yarn.scheduler.capacity.root.default.capacity", "100");
   final MiniDFSCluster dfs;
   final MiniYARNCluster yarn;
   final FileSystem fs;
@@ -42,12 +49,8 @@ final class MiniYarn implements AutoCloseable {
     conf.setInt(YarnConfiguration.NM_VCORES, 4);
     conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 64);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-    conf.set("yarn.scheduler.capacity.root.queues", "default");
-    conf.set("yarn.scheduler.capacity.root.default.capacity", "100");
-    // stopping takes seconds instead of tens of seconds
-    conf.set("yarn.nodemanager.log.retain-seconds", "1");
-    conf.set("yarn.nodemanager.sleep-delay-before-sigkill.ms", "100");
-    conf.set("yarn.nodemanager.process-kill-wait.ms", "100");
+    ONE_QUEUE.forEach(conf::set);
+    QUICK_STOP.forEach(conf::set);
     conf.set("fs.defaultFS", dfs.getURI().toString());
     MiniYARNCluster yarn = new MiniYARNCluster(name, nodeManagers, 1, 1);
     yarn.init(conf);

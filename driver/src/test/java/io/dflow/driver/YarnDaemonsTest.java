@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +44,8 @@ class YarnDaemonsTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = HadoopDaemons.start(dir.resolve("cluster"), 3072);
-    Path local = dir.resolve("corpus.txt");
-    Corpus.write(local, 3_000_000, 41);
-    expected = Corpus.count(Files.readString(local));
     input = "/in/corpus.txt";
-    cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(input));
+    expected = YarnRuns.corpusOn(cluster.fs, dir, 3_000_000, 41, input);
   }
 
   @AfterAll
@@ -70,7 +65,7 @@ class YarnDaemonsTest {
     Set<String> containerCommands = new HashSet<>();
     Process driver = dflow("client", TestJars.examples(), "io.dflow.examples.WordCount", List.of(), input, "/out/client");
     while (driver.isAlive()) {
-      cluster.containerProcesses().forEach(p -> containerCommands.add(cmdline(p)));
+      cluster.containerProcesses().forEach(p -> containerCommands.add(YarnRuns.cmdline(p)));
       Thread.sleep(100);
     }
     String log = log("client");
@@ -174,34 +169,14 @@ class YarnDaemonsTest {
   }
 
   private static String log(String name) throws IOException {
-    String log = Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
-    System.out.println("dflow run " + name + ":\n" + log);
-    return log;
+    return YarnRuns.log(dir, name);
   }
 
   private static List<String> lines(String out) throws IOException {
-    List<String> lines = new ArrayList<>();
-    for (FileStatus part : cluster.fs.listStatus(new org.apache.hadoop.fs.Path(out))) {
-      if (part.getPath().getName().startsWith("part-")) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(cluster.fs.open(part.getPath()),
-            StandardCharsets.UTF_8))) {
-          r.lines().forEach(lines::add);
-        }
-      }
-    }
-    return lines;
+    return YarnRuns.partLines(cluster.fs, out);
   }
 
   private static Map<String, Long> counts(String out) throws IOException {
     return Corpus.parseCounts(lines(out));
-  }
-
-  private static String cmdline(ProcessHandle p) {
-    try {
-      return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")), StandardCharsets.UTF_8)
-          .replace('\0', ' ');
-    } catch (IOException e) {
-      return ""; // ended meanwhile
-    }
   }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
@@ -51,11 +48,8 @@ class YarnEndToEndTest {
   @BeforeAll
   static void start() throws IOException {
     cluster = MiniYarn.start("dflow-yarn", 1, dir);
-    Path local = dir.resolve("corpus.txt");
-    Corpus.write(local, 6_000_000, 31);
-    expected = Corpus.count(Files.readString(local));
     input = cluster.dfs.getURI() + "/in/corpus.txt";
-    cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(input));
+    expected = YarnRuns.corpusOn(cluster.fs, dir, 6_000_000, 31, input);
   }
 
   @AfterAll
@@ -119,11 +113,8 @@ class YarnEndToEndTest {
   @org.junit.jupiter.api.Order(2)
   void aKilledExecutorContainerIsReplacedAndTheCountsStayExact() throws Exception {
     // a job long enough for the replacement to join before it ends: 40 tasks of 1 MB
-    Path local = dir.resolve("big.txt");
-    Corpus.write(local, 40_000_000, 37);
-    Map<String, Long> bigCounts = Corpus.count(Files.readString(local));
     String big = cluster.dfs.getURI() + "/in/big.txt";
-    cluster.fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(big));
+    Map<String, Long> bigCounts = YarnRuns.corpusOn(cluster.fs, dir, 40_000_000, 37, big);
     String out = cluster.dfs.getURI() + "/out/killed";
     Process driver = dflowOn(big, "killed", out, "--conf", "dflow.input.maxSplitBytes=1000000");
     awaitTasks(driver, "killed", out);
@@ -258,14 +249,7 @@ class YarnEndToEndTest {
     ApplicationReport app = onlyApplicationNamed("stopped");
     assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
     assertTrue(app.getDiagnostics().contains("cancelled"), app.getDiagnostics());
-    long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> left;
-    do {
-      Thread.sleep(200);
-      left = ProcessHandle.current().descendants().map(YarnEndToEndTest::cmdline)
-          .filter(c -> c.contains("io.dflow.executor.ExecutorMain") || c.contains("ApplicationMaster")).toList();
-    } while (!left.isEmpty() && System.nanoTime() < gone);
-    assertEquals(List.of(), left, "no container outlives the application");
+    assertNoContainerLeft(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
     assertFalse(cluster.fs.exists(temporary), "no partial output");
   }
 
@@ -286,13 +270,7 @@ class YarnEndToEndTest {
     } while (app.getYarnApplicationState() != YarnApplicationState.FINISHED && System.nanoTime() < gone);
     assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app.toString());
     assertTrue(app.getDiagnostics().contains("the driver's connection closed"), app.getDiagnostics());
-    List<String> left;
-    do {
-      Thread.sleep(200);
-      left = ProcessHandle.current().descendants().map(YarnEndToEndTest::cmdline)
-          .filter(c -> c.contains("io.dflow.executor.ExecutorMain") || c.contains("ApplicationMaster")).toList();
-    } while (!left.isEmpty() && System.nanoTime() < gone);
-    assertEquals(List.of(), left, "no container outlives the application");
+    assertNoContainerLeft(gone);
   }
 
   @Test
@@ -414,6 +392,17 @@ class YarnEndToEndTest {
     assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
   }
 
+  /** Waits until no executor or master process runs below this JVM, at most until {@code deadlineNanos}. */
+  private static void assertNoContainerLeft(long deadlineNanos) throws InterruptedException {
+    List<String> left;
+    do {
+      Thread.sleep(200);
+      left = ProcessHandle.current().descendants().map(YarnEndToEndTest::cmdline)
+          .filter(c -> c.contains("io.dflow.executor.ExecutorMain") || c.contains("ApplicationMaster")).toList();
+    } while (!left.isEmpty() && System.nanoTime() < deadlineNanos);
+    assertEquals(List.of(), left, "no container outlives the application");
+  }
+
   /** The first line of a run's output that says {@code error: }. */
   private static String errorLine(String log) {
     return log.lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("(no error line)");
@@ -479,9 +468,7 @@ class YarnEndToEndTest {
   }
 
   private static String log(String name) throws IOException {
-    String log = Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
-    System.out.println("dflow run " + name + ":\n" + log);
-    return log;
+    return YarnRuns.log(dir, name);
   }
 
   private static ApplicationReport onlyApplicationNamed(String name) throws Exception {
@@ -495,16 +482,7 @@ class YarnEndToEndTest {
   }
 
   private static Map<String, Long> counts(String out) throws IOException {
-    List<String> lines = new ArrayList<>();
-    for (FileStatus part : cluster.fs.listStatus(new org.apache.hadoop.fs.Path(out))) {
-      if (part.getPath().getName().startsWith("part-")) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(cluster.fs.open(part.getPath()),
-            StandardCharsets.UTF_8))) {
-          r.lines().forEach(lines::add);
-        }
-      }
-    }
-    return Corpus.parseCounts(lines);
+    return Corpus.parseCounts(YarnRuns.partLines(cluster.fs, out));
   }
 
   /**
@@ -529,15 +507,11 @@ class YarnEndToEndTest {
   }
 
   private static String cmdline(ProcessHandle p) {
-    return procFile(p, "cmdline").replace('\0', ' ');
+    return YarnRuns.cmdline(p);
   }
 
   private static String procFile(ProcessHandle p, String name) {
-    try {
-      return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), name)), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return ""; // ended meanwhile
-    }
+    return YarnRuns.procFile(p, name);
   }
 
   /** The run's secret among the YARN credentials of {@code p}'s container, in hex; null if it has none or ended. */
@@ -562,18 +536,6 @@ class YarnEndToEndTest {
   }
 
   private static Map<String, String> environ(ProcessHandle p) {
-    Map<String, String> env = new java.util.HashMap<>();
-    try {
-      for (String kv : new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "environ")),
-          StandardCharsets.UTF_8).split("\0")) {
-        int eq = kv.indexOf('=');
-        if (eq > 0) {
-          env.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-      }
-    } catch (IOException e) {
-      // ended meanwhile
-    }
-    return env;
+    return YarnRuns.environ(p);
   }
 }
