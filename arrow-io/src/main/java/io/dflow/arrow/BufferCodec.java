@@ -36,9 +36,6 @@ abstract class BufferCodec extends AbstractCompressionCodec {
   /** Most uncompressed bytes the compressed buffers of one batch announce, together. */
   static final long MAX_BATCH_BYTES = BatchLimits.MAX_BYTES;
 
-  /** Copies between frames and Arrow memory go through heap chunks of at most this size. */
-  static final int CHUNK_BYTES = 64 << 10;
-
   /** These codecs by compression type, for Arrow's own stream readers and writers. */
   static final CompressionCodec.Factory FACTORY = new CompressionCodec.Factory() {
     @Override

@@ -19,6 +19,9 @@ interface ColumnWriter {
    */
   default void completeBatch() {}
 
-  /** Starts a new batch (the vector having been reset): the rows written so far are forgotten. */
-  default void clearBatch() {}
+  /**
+   * Starts a new batch: the rows written so far are forgotten and the vector emptied, keeping
+   * its buffers.
+   */
+  void clearBatch();
 }

@@ -3,7 +3,6 @@ package io.dflow.arrow;
 import io.dflow.api.Encoder;
 import java.io.IOException;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -57,9 +56,6 @@ public final class RecordBatcher implements java.io.Closeable {
 
   /** Empties the batch, keeping its buffers for the next. */
   public void clear() {
-    for (FieldVector vector : root.getFieldVectors()) {
-      vector.reset();
-    }
     writer.clearBatch();
     root.setRowCount(0);
     rows = 0;

@@ -26,7 +26,7 @@ abstract sealed class RecordWriter permits RecordWriter.Single, RecordWriter.Key
   /** {@link ColumnWriter#completeBatch} of every column: before the root's row count is set. */
   abstract void completeBatch();
 
-  /** {@link ColumnWriter#clearBatch} of every column: after the vectors are reset for the next batch. */
+  /** {@link ColumnWriter#clearBatch} of every column: empties the vectors for the next batch, keeping their buffers. */
   abstract void clearBatch();
 
   static final class Single extends RecordWriter {

@@ -113,10 +113,7 @@ final class SegmentWriter implements AutoCloseable {
       saved = codec == null ? 0 : rawBody - batch.getBuffers().stream().mapToLong(ArrowBuf::writerIndex).sum();
       MessageSerializer.serialize(channel, batch);
     }
-    for (FieldVector vector : root.getFieldVectors()) {
-      vector.reset(); // keeps the buffers for the next batch
-    }
-    records.clearBatch();
+    records.clearBatch(); // keeps the buffers for the next batch
     return saved;
   }
 
