@@ -71,6 +71,50 @@ abstract class Combiner {
   /** Calls {@code action} with each key and its merged value, in no particular order. */
   abstract void forEach(BiConsumer<Object, Object> action);
 
+  /**
+   * The places an entry may be in, {@code 0 .. slots()}, for reading the entries out one at a
+   * time ({@link #occupied}, {@link #keyAt}, {@link #aggregateAt}) after the last add: a table
+   * handed out as pairs made all at once kept every key's pair and boxes alive until the task
+   * ended, which the collector then copied and marked over and over.
+   */
+  int slots() {
+    snapshot();
+    return snapshotKeys.length;
+  }
+
+  /** Whether {@code slot} holds an entry. */
+  boolean occupied(int slot) {
+    return true;
+  }
+
+  /** The key in an occupied {@code slot}. */
+  Object keyAt(int slot) {
+    return snapshotKeys[slot];
+  }
+
+  /** The aggregate in an occupied {@code slot}. */
+  Object aggregateAt(int slot) {
+    return snapshotValues[slot];
+  }
+
+  private Object[] snapshotKeys;
+  private Object[] snapshotValues;
+
+  /** Tables of objects have no slots of their own: their entries are laid out in two arrays once. */
+  private void snapshot() {
+    if (snapshotKeys == null || snapshotKeys.length != size()) {
+      Object[] keys = new Object[size()];
+      Object[] values = new Object[keys.length];
+      int[] at = {0};
+      forEach((k, v) -> {
+        keys[at[0]] = k;
+        values[at[0]++] = v;
+      });
+      snapshotKeys = keys;
+      snapshotValues = values;
+    }
+  }
+
   /** The first aggregate of a key: made from its first value. A null is refused (see {@link #checked}). */
   final Object create(Object key, Object value) {
     if (value == null && aggregator.valuesAreAggregates()) {
@@ -322,6 +366,28 @@ abstract class Combiner {
     @Override
     int size() {
       return size + (hasEmptyKey ? 1 : 0) + (hasNullKey ? 1 : 0);
+    }
+
+    /** The table's slots, then one for the key whose bits mark an empty slot and one for null. */
+    @Override
+    int slots() {
+      return keys.length + 2;
+    }
+
+    @Override
+    boolean occupied(int slot) {
+      return slot < keys.length ? keys[slot] != EMPTY : slot == keys.length ? hasEmptyKey : hasNullKey;
+    }
+
+    @Override
+    Object keyAt(int slot) {
+      return slot < keys.length ? keyOf(keys[slot]) : slot == keys.length ? keyOf(EMPTY) : null;
+    }
+
+    @Override
+    Object aggregateAt(int slot) {
+      long bits = slot < keys.length ? values[slot] : slot == keys.length ? emptyKeyValue : nullKeyValue;
+      return fromBits(valueKind, bits);
     }
 
     @Override

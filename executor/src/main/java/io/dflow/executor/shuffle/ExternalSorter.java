@@ -14,7 +14,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +53,9 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
   private SortBuffer buffer;
   private Combiner combiner;
   private long combinerBytes;
-  private List<List<Object>> combinedByPartition;
+  /** The combiner's occupied slots by partition, and where each partition's start ({@link #combinedInMemory}). */
+  private int[] combinedSlots;
+  private int[] combinedStarts;
   private boolean readingMemory;
   private int nextPartition;
 
@@ -228,16 +230,57 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
       }
       return buffer.records(p);
     }
-    if (combinedByPartition == null) {
-      combinedByPartition = new ArrayList<>(numPartitions);
-      for (int i = 0; i < numPartitions; i++) {
-        combinedByPartition.add(new ArrayList<>());
-      }
-      combiner.forEach((k, v) -> combinedByPartition.get(partitionOf(k)).add(Pair.of(k, v)));
+    if (combinedSlots == null) {
+      combinedInMemory();
     }
-    List<Object> records = combinedByPartition.get(p);
-    combinedByPartition.set(p, Collections.emptyList());
-    return records.iterator();
+    int from = combinedStarts[p];
+    int to = combinedStarts[p + 1];
+    return new Iterator<>() {
+      private int at = from;
+
+      @Override
+      public boolean hasNext() {
+        return at < to;
+      }
+
+      @Override
+      public Object next() {
+        if (at >= to) {
+          throw new NoSuchElementException();
+        }
+        int slot = combinedSlots[at++];
+        return Pair.of(combiner.keyAt(slot), combiner.aggregateAt(slot));
+      }
+    };
+  }
+
+  /**
+   * Orders the combiner's occupied slots by partition (a counting sort), so that each
+   * partition's pairs are made as they are read, not all at once.
+   */
+  private void combinedInMemory() {
+    int slots = combiner.slots();
+    int[] parts = numPartitions > 1 ? new int[slots] : null;
+    combinedStarts = new int[numPartitions + 1];
+    for (int s = 0; s < slots; s++) {
+      if (combiner.occupied(s)) {
+        int p = parts == null ? 0 : partitionOf(combiner.keyAt(s));
+        if (parts != null) {
+          parts[s] = p;
+        }
+        combinedStarts[p + 1]++;
+      }
+    }
+    for (int p = 0; p < numPartitions; p++) {
+      combinedStarts[p + 1] += combinedStarts[p];
+    }
+    int[] next = Arrays.copyOf(combinedStarts, numPartitions);
+    combinedSlots = new int[combinedStarts[numPartitions]];
+    for (int s = 0; s < slots; s++) {
+      if (combiner.occupied(s)) {
+        combinedSlots[next[parts == null ? 0 : parts[s]]++] = s;
+      }
+    }
   }
 
   private static Iterator<Object> concat(List<Iterator<Object>> sources) {

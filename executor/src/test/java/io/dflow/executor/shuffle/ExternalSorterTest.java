@@ -637,6 +637,41 @@ class ExternalSorterTest {
     }
   }
 
+  /**
+   * Long keys aggregated in the primitive table are read out slot by slot, partition by
+   * partition: every key once, in its partition, with the key whose bits mark an empty slot and
+   * the null key too, and the table regrown many times on the way.
+   */
+  @Test
+  void longKeysOfThePrimitiveTableComeOutInTheirPartitionsWithTheirSpecialKeys() throws IOException {
+    Random random = new Random(12);
+    List<Object> records = new ArrayList<>();
+    for (int i = 0; i < 40_000; i++) {
+      int k = random.nextInt(9_000);
+      Long key = k == 0 ? null : k == 1 ? Long.MIN_VALUE : k == 2 ? Long.MAX_VALUE : (long) k * 7_919 - 3_000_000;
+      records.add(Pair.of(key, (long) random.nextInt(1000)));
+    }
+    Map<Object, Object> expected = fold(SUM, records);
+    Partitioner partitioner = new HashPartitioner(PARTS);
+    for (long memory : new long[] {SMALLEST, AMPLE}) {
+      SortSettings settings = settings(memory);
+      List<List<Object>> partitions = sort(settings, Encoders.pairs(Encoders.longs(), Encoders.longs()), PARTS,
+          partitioner, RecordOrder.NONE, SUM, false, records);
+      Map<Object, Object> actual = new HashMap<>();
+      for (int p = 0; p < PARTS; p++) {
+        for (Object key : asMap(partitions.get(p), "partition " + p).keySet()) {
+          assertEquals(p, partitioner.partition(key), "key " + key + " in partition " + p);
+        }
+        for (Object r : partitions.get(p)) {
+          assertFalse(actual.containsKey(keyOf(r)), "key " + keyOf(r) + " in two partitions");
+          actual.put(keyOf(r), ((Pair<?, ?>) r).value());
+        }
+      }
+      assertEquals(expected, actual, "with " + memory);
+      assertSpills(settings, memory == SMALLEST, "with " + memory);
+    }
+  }
+
   @Test
   void reduceSideAggregationOfMapAggregatesMatchesTheWholeFold() throws IOException {
     Random random = new Random(9);
