@@ -110,12 +110,13 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
     }
     row.reset();
     codec.write(pair, row);
-    long grow = buffer.growthFor(row.length());
-    if (grow > 0 && buffer.memoryBytes() + grow > used() && !reserve(buffer.memoryBytes() + grow - used())) {
+    int partition = partitionOf(pair.key());
+    long need = buffer.memoryWith(partition, row.length());
+    if (need > used() && !reserve(need - used())) {
       spill();
-      reserve(buffer.growthFor(row.length()));
+      reserve(buffer.memoryWith(partition, row.length()));
     }
-    buffer.add(partitionOf(pair.key()), order.prefix(pair.key()), row.array(), row.length());
+    buffer.add(partition, order.prefix(pair.key()), row.array(), row.length());
   }
 
   /** Asks for at least {@code bytes} more memory; false (having taken what was given) if it was not all granted. */

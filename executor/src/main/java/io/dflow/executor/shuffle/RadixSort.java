@@ -17,16 +17,19 @@ final class RadixSort {
   /** Sorts {@code index[from .. to)} and {@code keys[from .. to)} together, as {@link #sort(int[], long[], int)} does. */
   static void sort(int[] index, long[] keys, int from, int to) {
     int n = to - from;
-    if (n < SMALL) {
+    sort(index, keys, from, to, new int[n], new long[n]);
+  }
+
+  /**
+   * Sorts {@code index[from .. to)} and {@code keys[from .. to)} together, as {@link #sort(int[],
+   * long[], int)} does, with the caller's scratch arrays (at least {@code to - from} long), so a
+   * buffer sorting partition after partition allocates them once.
+   */
+  static void sort(int[] index, long[] keys, int from, int to, int[] scratchIndex, long[] scratchKeys) {
+    if (to - from < SMALL) {
       insertionSort(index, keys, from, to);
-    } else if (from == 0) {
-      sort(index, keys, n);
     } else {
-      int[] i = Arrays.copyOfRange(index, from, to);
-      long[] k = Arrays.copyOfRange(keys, from, to);
-      sort(i, k, n);
-      System.arraycopy(i, 0, index, from, n);
-      System.arraycopy(k, 0, keys, from, n);
+      radix(index, keys, from, to, scratchIndex, scratchKeys);
     }
   }
 
@@ -51,40 +54,50 @@ final class RadixSort {
    * (unsigned); equal keys keep their order. Takes {@code n} ints and {@code n} longs of scratch.
    */
   static void sort(int[] index, long[] keys, int n) {
+    if (n >= 2) {
+      radix(index, keys, 0, n, new int[n], new long[n]);
+    }
+  }
+
+  private static void radix(int[] index, long[] keys, int from, int to, int[] scratchIndex, long[] scratchKeys) {
+    int n = to - from;
     if (n < 2) {
       return;
     }
+    long first = keys[from];
     long differ = 0; // the bits in which some key differs from the first: only their bytes need a pass
-    for (int i = 1; i < n; i++) {
-      differ |= keys[i] ^ keys[0];
+    for (int i = from + 1; i < to; i++) {
+      differ |= keys[i] ^ first;
     }
     if (differ == 0) {
       return;
     }
     int[] fromIndex = index;
     long[] fromKeys = keys;
-    int[] toIndex = new int[n];
-    long[] toKeys = new long[n];
+    int fromAt = from;
+    int[] toIndex = scratchIndex;
+    long[] toKeys = scratchKeys;
+    int toAt = 0;
     int[] counts = new int[256];
     for (int shift = 0; shift < 64; shift += 8) {
       if (((differ >>> shift) & 0xFF) == 0) {
         continue; // every key has this byte: nothing to reorder
       }
       Arrays.fill(counts, 0);
-      for (int i = 0; i < n; i++) {
+      for (int i = fromAt; i < fromAt + n; i++) {
         counts[(int) (fromKeys[i] >>> shift) & 0xFF]++;
       }
-      int sum = 0;
+      int sum = toAt;
       for (int b = 0; b < 256; b++) {
         int c = counts[b];
         counts[b] = sum;
         sum += c;
       }
-      for (int i = 0; i < n; i++) {
+      for (int i = fromAt; i < fromAt + n; i++) {
         long key = fromKeys[i];
-        int to = counts[(int) (key >>> shift) & 0xFF]++;
-        toKeys[to] = key;
-        toIndex[to] = fromIndex[i];
+        int at = counts[(int) (key >>> shift) & 0xFF]++;
+        toKeys[at] = key;
+        toIndex[at] = fromIndex[i];
       }
       int[] swapIndex = fromIndex;
       fromIndex = toIndex;
@@ -92,10 +105,13 @@ final class RadixSort {
       long[] swapKeys = fromKeys;
       fromKeys = toKeys;
       toKeys = swapKeys;
+      int swapAt = fromAt;
+      fromAt = toAt;
+      toAt = swapAt;
     }
     if (fromIndex != index) {
-      System.arraycopy(fromIndex, 0, index, 0, n);
-      System.arraycopy(fromKeys, 0, keys, 0, n);
+      System.arraycopy(fromIndex, fromAt, index, from, n);
+      System.arraycopy(fromKeys, fromAt, keys, from, n);
     }
   }
 }

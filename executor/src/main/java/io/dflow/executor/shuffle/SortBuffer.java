@@ -23,11 +23,15 @@ import java.util.NoSuchElementException;
 final class SortBuffer {
   static final int MAX_PAGE_BYTES = 1 << 20;
   static final int MIN_PAGE_BYTES = 4 << 10;
-  private static final int FIRST_INDEX = 64;
-  /** Partition, prefix, place and length; the sorted order; the radix sort's keys and scratch. */
-  private static final int INDEX_BYTES_PER_RECORD = (4 + 8 + 8 + 4) + 4 + (4 + 8 + 4 + 8);
+  /** Partition, prefix and place (page and offset: a row's length is where the next one starts). */
+  private static final int INDEX_BYTES_PER_RECORD = 4 + 8 + 8;
   /** With byte-array keys in place: their next seven bytes and length, kept beside the prefix. */
   private static final int NEXT_PREFIX_BYTES_PER_RECORD = 8;
+  /** Sorting: the sorted order and the radix keys beside it, then the rows' places and lengths in that order. */
+  private static final int SORTED_BYTES_PER_RECORD = 4 + 8;
+  /** Sorting one partition: the radix sort's scratch, and that of sorting ties by their keys. */
+  private static final int RADIX_SCRATCH_BYTES_PER_RECORD = 4 + 8;
+  private static final int TIE_SCRATCH_BYTES_PER_RECORD = 2 * (4 + 8);
 
   private final RowCodec codec;
   private final RecordOrder order;
@@ -37,26 +41,44 @@ final class SortBuffer {
   private static final int PREFIX_BYTES = 7;
   private final int numPartitions;
   private final List<byte[]> pages = new ArrayList<>();
+  /** Where each page's last row ends. */
+  private int[] pageEnds = new int[16];
   private final int pageBytes;
   private int pageFill;
-  private int[] partitions = new int[0];
-  private long[] prefixes = new long[0];
+  /**
+   * The index, in chunks of {@code 1 << chunkShift} records: it grows by a chunk, never by
+   * copying into an array twice the size, so what it takes is what it holds (within a chunk) and
+   * leaves no garbage behind.
+   */
+  private final int chunkShift;
+  private final int chunkMask;
+  private final List<int[]> partitions = new ArrayList<>();
+  private final List<long[]> prefixes = new ArrayList<>();
+  /** Page number in the high 32 bits, offset in the page in the low. */
+  private final List<long[]> places = new ArrayList<>();
   /**
    * With byte-array keys in place: bytes 7 .. 14 of each key ({@link #bytesPrefix}'s form at
    * depth 7), taken while the row is at hand, so ties of keys longer than seven bytes are sorted
    * by one read of this array rather than by reading each row back from the pages (its place,
    * length and bytes: three reads at random).
    */
-  private long[] nextPrefixes;
-  private long[] places = new long[0];
-  private int[] lengths = new int[0];
+  private final List<long[]> nextPrefixes;
+  /** Records per partition, counted as they arrive: the partition sort needs no counting pass. */
+  private final int[] partitionCounts;
+  private int largestPartition;
   private int[] sorted;
+  /** After {@link #sort}: the place and length of each row, in sorted order. */
+  private long[] sortedPlaces;
+  private int[] sortedLengths;
   private int[] partitionStarts;
   private int size;
   private long heldBytes;
   private final RowInput a = new RowInput();
   private final RowInput b = new RowInput();
   private final int indexBytesPerRecord;
+  /** What sorting takes per record, and per record of the largest partition. */
+  private final int sortBytesPerRecord;
+  private final int sortBytesPerLargestPartitionRecord;
 
   /** @param pageBytes the size of a page; a row larger than a page gets a page of its own */
   SortBuffer(RowCodec codec, RecordOrder order, int numPartitions, int pageBytes) {
@@ -67,7 +89,14 @@ final class SortBuffer {
     this.pageBytes = pageBytes;
     this.pageFill = pageBytes;
     this.indexBytesPerRecord = INDEX_BYTES_PER_RECORD + (bytesInPlace ? NEXT_PREFIX_BYTES_PER_RECORD : 0);
-    this.nextPrefixes = bytesInPlace ? new long[0] : null;
+    this.nextPrefixes = bytesInPlace ? new ArrayList<>() : null;
+    this.partitionCounts = new int[numPartitions];
+    // a chunk's index entries take about what a page's rows do: tiny memory limits get small chunks
+    this.chunkShift = Integer.numberOfTrailingZeros(Integer.highestOneBit(Math.max(64, pageBytes / 16)));
+    this.chunkMask = (1 << chunkShift) - 1;
+    this.sortBytesPerRecord = SORTED_BYTES_PER_RECORD;
+    this.sortBytesPerLargestPartitionRecord = !order.sorts() ? 0
+        : RADIX_SCRATCH_BYTES_PER_RECORD + (order.needsKeys() ? TIE_SCRATCH_BYTES_PER_RECORD : 0);
   }
 
   /** The page size for a task that may hold {@code memory} bytes: a sixteenth of it, within bounds. */
@@ -79,21 +108,22 @@ final class SortBuffer {
     return size;
   }
 
-  /** The bytes of memory the buffer holds. */
+  /** The bytes of memory the buffer holds, with what sorting it will take. */
   long memoryBytes() {
-    return heldBytes + (long) partitions.length * indexBytesPerRecord;
+    return memoryWith(size, largestPartition, partitions.size(), heldBytes);
   }
 
-  /** How much more memory adding a row of {@code rowLength} bytes would take (0 if it fits). */
-  long growthFor(int rowLength) {
-    long grow = 0;
-    if (pageFill + rowLength > pageBytes) {
-      grow += Math.max(pageBytes, rowLength);
-    }
-    if (size == partitions.length) {
-      grow += (long) Math.max(FIRST_INDEX, size) * indexBytesPerRecord;
-    }
-    return grow;
+  private long memoryWith(int records, int largest, int chunks, long pagesHeld) {
+    return pagesHeld + (long) pageEnds.length * Integer.BYTES
+        + ((long) chunks << chunkShift) * indexBytesPerRecord
+        + (long) records * sortBytesPerRecord + (long) largest * sortBytesPerLargestPartitionRecord;
+  }
+
+  /** The memory the buffer would hold with a row of {@code rowLength} bytes of {@code partition} added. */
+  long memoryWith(int partition, int rowLength) {
+    long pagesHeld = heldBytes + (pageFill + rowLength > pageBytes ? Math.max(pageBytes, rowLength) : 0);
+    int chunks = partitions.size() + ((size & chunkMask) == 0 && size >> chunkShift == partitions.size() ? 1 : 0);
+    return memoryWith(size + 1, Math.max(largestPartition, partitionCounts[partition] + 1), chunks, pagesHeld);
   }
 
   /** Adds the row {@code row[0 .. length)} of a record in {@code partition} whose key has {@code prefix}. */
@@ -103,31 +133,59 @@ final class SortBuffer {
       pages.add(new byte[bytes]);
       heldBytes += bytes;
       pageFill = 0;
+      if (pages.size() > pageEnds.length) {
+        pageEnds = Arrays.copyOf(pageEnds, pageEnds.length * 2);
+      }
     }
-    if (size == partitions.length) {
-      int capacity = Math.max(FIRST_INDEX, size * 2);
-      partitions = Arrays.copyOf(partitions, capacity);
-      prefixes = Arrays.copyOf(prefixes, capacity);
-      places = Arrays.copyOf(places, capacity);
-      lengths = Arrays.copyOf(lengths, capacity);
+    int chunk = size >> chunkShift;
+    int at = size & chunkMask;
+    if (chunk == partitions.size()) {
+      int entries = 1 << chunkShift;
+      partitions.add(new int[entries]);
+      prefixes.add(new long[entries]);
+      places.add(new long[entries]);
       if (nextPrefixes != null) {
-        nextPrefixes = Arrays.copyOf(nextPrefixes, capacity);
+        nextPrefixes.add(new long[entries]);
       }
     }
     if (nextPrefixes != null && order.tieNeedsKeys(prefix)) {
       RowInput in = a.reset(row, 0, length);
       int keyLength = RowCodec.bytesKeyLength(in);
-      nextPrefixes[size] = keyPrefix(row, in.position(), keyLength, PREFIX_BYTES);
+      nextPrefixes.get(chunk)[at] = keyPrefix(row, in.position(), keyLength, PREFIX_BYTES);
     }
-    byte[] page = pages.get(pages.size() - 1);
+    int pageNumber = pages.size() - 1;
+    byte[] page = pages.get(pageNumber);
     System.arraycopy(row, 0, page, pageFill, length);
-    partitions[size] = partition;
-    prefixes[size] = prefix;
-    places[size] = ((long) (pages.size() - 1) << 32) | pageFill;
-    lengths[size] = length;
+    partitions.get(chunk)[at] = partition;
+    prefixes.get(chunk)[at] = prefix;
+    places.get(chunk)[at] = ((long) pageNumber << 32) | pageFill;
     pageFill += length;
+    pageEnds[pageNumber] = pageFill;
+    largestPartition = Math.max(largestPartition, ++partitionCounts[partition]);
     size++;
     sorted = null;
+    sortedPlaces = null;
+    sortedLengths = null;
+  }
+
+  private long prefix(int i) {
+    return prefixes.get(i >> chunkShift)[i & chunkMask];
+  }
+
+  private long place(int i) {
+    return places.get(i >> chunkShift)[i & chunkMask];
+  }
+
+  /** Where record {@code i} ends in its page: where the next record starts, if it is in the same page. */
+  private int end(int i, long place) {
+    int page = (int) (place >>> 32);
+    if (i + 1 < size) {
+      long next = place(i + 1);
+      if ((int) (next >>> 32) == page) {
+        return (int) next;
+      }
+    }
+    return pageEnds[page];
   }
 
   /**
@@ -139,37 +197,58 @@ final class SortBuffer {
    */
   void sort() throws IOException {
     partitionStarts = new int[numPartitions + 1];
-    for (int i = 0; i < size; i++) {
-      partitionStarts[partitions[i] + 1]++;
-    }
     for (int p = 0; p < numPartitions; p++) {
-      partitionStarts[p + 1] += partitionStarts[p];
+      partitionStarts[p + 1] = partitionStarts[p] + partitionCounts[p];
     }
     int[] next = Arrays.copyOf(partitionStarts, numPartitions);
     sorted = new int[size];
-    long[] keys = order.sorts() ? new long[size] : null;
-    for (int i = 0; i < size; i++) {
-      int at = next[partitions[i]]++;
-      sorted[at] = i;
-      if (keys != null) {
-        keys[at] = order.radixKey(prefixes[i]);
+    long[] keys = new long[size];
+    for (int c = 0; c < partitions.size(); c++) {
+      int[] chunkPartitions = partitions.get(c);
+      long[] chunkPrefixes = prefixes.get(c);
+      int base = c << chunkShift;
+      int n = Math.min(size - base, 1 << chunkShift);
+      for (int j = 0; j < n; j++) {
+        int at = next[chunkPartitions[j]]++;
+        sorted[at] = base + j;
+        keys[at] = order.radixKey(chunkPrefixes[j]);
       }
     }
-    if (keys == null) {
-      return;
-    }
-    try {
-      for (int p = 0; p < numPartitions; p++) {
-        int from = partitionStarts[p];
-        int to = partitionStarts[p + 1];
-        RadixSort.sort(sorted, keys, from, to);
-        if (order.needsKeys()) {
-          sortTies(from, to, keys);
+    if (order.sorts()) {
+      int[] scratchIndex = new int[largestPartition];
+      long[] scratchKeys = new long[largestPartition];
+      try {
+        for (int p = 0; p < numPartitions; p++) {
+          int from = partitionStarts[p];
+          int to = partitionStarts[p + 1];
+          RadixSort.sort(sorted, keys, from, to, scratchIndex, scratchKeys);
+          if (order.needsKeys()) {
+            sortTies(from, to, keys);
+          }
         }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       }
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
     }
+    placesInOrder(keys);
+  }
+
+  /**
+   * Turns the sorted order into the rows' places and lengths in that order, in the arrays of the
+   * order and the radix keys: one pass whose reads of the index, at random but independent of
+   * each other, the processor overlaps, where reading the rows out looked each place up just
+   * before reading its row, a wait for memory twice per record.
+   */
+  private void placesInOrder(long[] into) {
+    for (int k = 0; k < size; k++) {
+      int i = sorted[k];
+      long place = place(i);
+      into[k] = place;
+      sorted[k] = end(i, place) - (int) place;
+    }
+    sortedPlaces = into;
+    sortedLengths = sorted;
+    sorted = null;
   }
 
   /** Sorts each run of equal prefixes in {@code sorted[from .. to)} by comparing keys; {@code keys} are the sorted radix keys. */
@@ -180,7 +259,7 @@ final class SortBuffer {
       while (end < to && keys[end] == keys[start]) {
         end++;
       }
-      if (end - start > 1 && order.tieNeedsKeys(prefixes[sorted[start]])) {
+      if (end - start > 1 && order.tieNeedsKeys(prefix(sorted[start]))) {
         if (bytesInPlace) {
           sortBytesTies(start, end, PREFIX_BYTES);
         } else {
@@ -202,7 +281,8 @@ final class SortBuffer {
     int[] index = Arrays.copyOfRange(sorted, from, to);
     long[] keys = new long[n];
     for (int i = 0; i < n; i++) {
-      long k = depth == PREFIX_BYTES ? nextPrefixes[index[i]] : bytesPrefix(index[i], depth);
+      long k = depth == PREFIX_BYTES ? nextPrefixes.get(index[i] >> chunkShift)[index[i] & chunkMask]
+          : bytesPrefix(index[i], depth);
       keys[i] = order.direction() > 0 ? k : ~k;
     }
     RadixSort.sort(index, keys, 0, n);
@@ -225,7 +305,7 @@ final class SortBuffer {
   private long bytesPrefix(int i, int depth) throws IOException {
     RowInput in = row(i, a);
     int length = RowCodec.bytesKeyLength(in);
-    return keyPrefix(pages.get((int) (places[i] >>> 32)), in.position(), length, depth);
+    return keyPrefix(pages.get((int) (place(i) >>> 32)), in.position(), length, depth);
   }
 
   /** Bytes {@code depth .. depth+7} of the key of {@code length} bytes at {@code at} in {@code bytes}, as {@link #bytesPrefix}. */
@@ -239,11 +319,13 @@ final class SortBuffer {
   }
 
   private int compareWithKeys(int x, int y) {
-    if (prefixes[x] != prefixes[y]) {
-      return order.compare(null, prefixes[x], null, prefixes[y]);
+    long px = prefix(x);
+    long py = prefix(y);
+    if (px != py) {
+      return order.compare(null, px, null, py);
     }
     try {
-      return order.compare(key(x, a), prefixes[x], key(y, b), prefixes[y]);
+      return order.compare(key(x, a), px, key(y, b), py);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -254,9 +336,8 @@ final class SortBuffer {
   }
 
   private RowInput row(int i, RowInput in) {
-    byte[] page = pages.get((int) (places[i] >>> 32));
-    int at = (int) places[i];
-    return in.reset(page, at, at + lengths[i]);
+    long place = place(i);
+    return in.reset(pages.get((int) (place >>> 32)), (int) place, end(i, place));
   }
 
   /** The records of {@code partition}, in order, decoded as they are read; call {@link #sort} first. */
@@ -277,11 +358,10 @@ final class SortBuffer {
         if (at >= to) {
           throw new NoSuchElementException();
         }
-        int i = sorted[at++];
-        byte[] page = pages.get((int) (places[i] >>> 32));
-        int offset = (int) places[i];
+        long place = sortedPlaces[at];
+        int offset = (int) place;
         try {
-          return codec.read(in.reset(page, offset, offset + lengths[i]));
+          return codec.read(in.reset(pages.get((int) (place >>> 32)), offset, offset + sortedLengths[at++]));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
@@ -294,8 +374,8 @@ final class SortBuffer {
     for (int p = 0; p < numPartitions; p++) {
       out.startPartition(p);
       for (int k = partitionStarts[p]; k < partitionStarts[p + 1]; k++) {
-        int i = sorted[k];
-        out.writeRow(pages.get((int) (places[i] >>> 32)), (int) places[i], lengths[i]);
+        long place = sortedPlaces[k];
+        out.writeRow(pages.get((int) (place >>> 32)), (int) place, sortedLengths[k]);
       }
     }
   }
