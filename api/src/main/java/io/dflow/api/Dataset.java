@@ -10,6 +10,7 @@ import io.dflow.api.function.VoidFunction;
 import io.dflow.api.mpi.MpiFunction;
 import io.dflow.api.mpi.MpiStep;
 import io.dflow.api.pipe.ChildCommand;
+import io.dflow.api.pipe.LineDecoder;
 import io.dflow.api.pipe.LineEncoder;
 import io.dflow.api.pipe.PipeStep;
 import io.dflow.api.io.BatchFunction;
@@ -87,18 +88,18 @@ public class Dataset<T> {
   }
 
   private Dataset<String> pipe(ChildCommand command) {
-    return pipe(new PipeStep("pipe", command, LineEncoder.TEXT, PipeStep.Launch.AS_IS, true,
+    return pipe(new PipeStep("pipe", command, LineEncoder.TEXT, PipeStep.Launch.AS_IS, LineDecoder.Plain.UTF8,
         context.maxLineBytes(), context.pipeDrainMillis()), Encoders.strings());
   }
 
   /**
-   * Pipes each partition through a child process set up by {@code step}: its output lines are
-   * strings if the step decodes them, else {@code byte[]} (what {@code encoder} must say).
+   * Pipes each partition through a child process set up by {@code step}: its output lines become
+   * records as the step's {@link LineDecoder} makes them (whose encoder {@code encoder} must be).
    */
   public <R> Dataset<R> pipe(PipeStep step, Encoder<R> encoder) {
-    if (!encoder.equals(step.text() ? Encoders.strings() : Encoders.bytes())) {
-      throw new IllegalArgumentException("a pipe step " + (step.text() ? "decoding" : "not decoding")
-          + " its output needs the " + (step.text() ? "strings" : "bytes") + " encoder, got " + encoder);
+    if (!encoder.equals(step.decoder().encoder())) {
+      throw new IllegalArgumentException("a pipe step decoding its output with " + step.decoder()
+          + " needs the encoder " + step.decoder().encoder() + ", got " + encoder);
     }
     return narrow(step, encoder);
   }

@@ -4,7 +4,6 @@ import io.dflow.api.Pair;
 import io.dflow.api.function.PartitionFunction;
 import io.dflow.api.pipe.ChildCommand;
 import io.dflow.api.pipe.PipeStep;
-import io.dflow.api.pipe.PipedProcess;
 import java.util.Iterator;
 
 /**
@@ -15,17 +14,10 @@ record ChildCombiner(ChildCommand command, PairLines encoder, ChildLaunch launch
     long maxLineBytes, long drainMillis) implements PartitionFunction<Pair<byte[], byte[]>, Pair<byte[], byte[]>> {
   @Override
   public Iterator<Pair<byte[], byte[]>> apply(Iterator<Pair<byte[], byte[]>> sorted) {
-    PipedProcess child = PipeStep.startInTask(command, launch, sorted, encoder, maxLineBytes, drainMillis);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return child.hasNext();
-      }
-
-      @Override
-      public Pair<byte[], byte[]> next() {
-        return output.split(child.next());
-      }
-    };
+    Iterator<Object> pairs = PipeStep.startInTask(command, launch, sorted, encoder, maxLineBytes, drainMillis)
+        .decoded(output.pairs());
+    @SuppressWarnings("unchecked")
+    Iterator<Pair<byte[], byte[]>> typed = (Iterator<Pair<byte[], byte[]>>) (Iterator<?>) pairs;
+    return typed;
   }
 }

@@ -1,6 +1,9 @@
 package io.dflow.streaming;
 
+import io.dflow.api.Encoder;
+import io.dflow.api.Encoders;
 import io.dflow.api.Pair;
+import io.dflow.api.pipe.LineDecoder;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -32,9 +35,14 @@ public record FieldSplit(byte[] separator, int keyFields) implements Serializabl
 
   /** Where the separator ending the key starts in {@code line}, or -1 if the line is all key. */
   public int keyEnd(byte[] line) {
+    return keyEnd(line, 0, line.length);
+  }
+
+  /** Where the separator ending the key starts in the line {@code bytes[from, to)}, or -1 if it is all key. */
+  int keyEnd(byte[] bytes, int from, int to) {
     int found = 0;
-    int i = 0;
-    while ((i = indexOf(line, i)) >= 0) {
+    int i = from;
+    while ((i = indexOf(bytes, i, to)) >= 0) {
       if (++found == keyFields) {
         return i;
       }
@@ -45,11 +53,61 @@ public record FieldSplit(byte[] separator, int keyFields) implements Serializabl
 
   /** The line as a key/value pair. */
   public Pair<byte[], byte[]> split(byte[] line) {
-    int end = keyEnd(line);
+    return split(line, 0, line.length, null);
+  }
+
+  /** The line {@code bytes[from, to)} as a key/value pair; its value is {@code previous} if its bytes are equal. */
+  private Pair<byte[], byte[]> split(byte[] bytes, int from, int to, byte[] previous) {
+    int end = keyEnd(bytes, from, to);
     if (end < 0) {
-      return Pair.of(line, new byte[0]);
+      return Pair.of(Arrays.copyOfRange(bytes, from, to), new byte[0]);
     }
-    return Pair.of(Arrays.copyOfRange(line, 0, end), Arrays.copyOfRange(line, end + separator.length, line.length));
+    int valueFrom = end + separator.length;
+    byte[] value = previous != null && Arrays.equals(previous, 0, previous.length, bytes, valueFrom, to)
+        ? previous : Arrays.copyOfRange(bytes, valueFrom, to);
+    return Pair.of(Arrays.copyOfRange(bytes, from, end), value);
+  }
+
+  /**
+   * The lines of a child's output cut into pairs by this rule, straight from the bytes they were
+   * read into. A value equal to the previous line's shares its array (a word count's {@code 1}
+   * is then one array, not one per record): records are never changed once made.
+   */
+  public LineDecoder pairs() {
+    return new Pairs(this);
+  }
+
+  private record Pairs(FieldSplit split) implements LineDecoder {
+    private static final Encoder<Pair<byte[], byte[]>> ENCODER = Encoders.pairs(Encoders.bytes(), Encoders.bytes());
+
+    @Override
+    public Object decode(byte[] bytes, int from, int to) {
+      return open().decode(bytes, from, to);
+    }
+
+    @Override
+    public Encoder<?> encoder() {
+      return ENCODER;
+    }
+
+    @Override
+    public LineDecoder open() {
+      return new LineDecoder() {
+        private byte[] lastValue;
+
+        @Override
+        public Object decode(byte[] bytes, int from, int to) {
+          Pair<byte[], byte[]> pair = split.split(bytes, from, to, lastValue);
+          lastValue = pair.value();
+          return pair;
+        }
+
+        @Override
+        public Encoder<?> encoder() {
+          return ENCODER;
+        }
+      };
+    }
   }
 
   /**
@@ -77,10 +135,10 @@ public record FieldSplit(byte[] separator, int keyFields) implements Serializabl
     return out;
   }
 
-  private int indexOf(byte[] line, int from) {
+  private int indexOf(byte[] line, int from, int to) {
     byte first = separator[0];
     outer:
-    for (int i = from; i <= line.length - separator.length; i++) {
+    for (int i = from; i <= to - separator.length; i++) {
       if (line[i] != first) {
         continue;
       }

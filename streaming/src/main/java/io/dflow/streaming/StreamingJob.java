@@ -14,6 +14,7 @@ import io.dflow.api.Partitioner;
 import io.dflow.api.function.MapFunction;
 import io.dflow.api.function.PartitionFunction;
 import io.dflow.api.pipe.ChildCommand;
+import io.dflow.api.pipe.LineDecoder;
 import io.dflow.api.pipe.LineEncoder;
 import io.dflow.api.pipe.PipeStep;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,7 @@ public final class StreamingJob implements DflowJob {
     PairDataset<byte[], byte[]> pairs = javaMapper
         ? input.mapPartitions(new JavaMapper<Pair<byte[], byte[]>>(options.mapper(), settings, javaInput, null), PAIRS)
             .mapToPair(new AsPair(), Encoders.bytes(), Encoders.bytes())
-        : mapped(input, s, env, shipped, files).mapToPair(new SplitLine(s.mapOutput), Encoders.bytes(), Encoders.bytes());
+        : mappedPairs(input, s, env, shipped, files);
     KeyComparator<Object> order = s.comparatorOptions == null ? KeyOrder.ASCENDING
         : new KeyFieldComparator(s.comparatorOptions, s.keyFieldSeparator);
     String combiner = options.combiner() == null && HadoopClasses.AGGREGATE.equalsIgnoreCase(options.reducer())
@@ -98,7 +99,7 @@ public final class StreamingJob implements DflowJob {
     } else {
       ChildCommand reducer = command("reducer", options.reducer(), env, shipped);
       output = sorted.pipe(s.pipe("reducer", reducer, new PairLines(s.reduceInputSeparator),
-          new ChildLaunch(false, files)), Encoders.bytes())
+          new ChildLaunch(false, files), LineDecoder.Plain.BYTES), Encoders.bytes())
           .map(new Rejoin(s.reduceOutput, s.outputSeparator), Encoders.bytes());
     }
     output.saveAsTextFile(options.output());
@@ -107,13 +108,31 @@ public final class StreamingJob implements DflowJob {
   /** The input's lines through the mapper command (or as they are, for the identity mapper): map output lines. */
   private Dataset<byte[]> mapped(Dataset<byte[]> input, Settings s, Map<String, String> env, List<ShippedFile> shipped,
       Broadcast<List<ShippedFile>> files) {
-    LineEncoder mapperInput = options.keyValueInput()
-        ? new KeyValueInputLines(s.keyValueInput, s.mapInputSeparator) : LineEncoder.TEXT;
     if (options.identityMapper()) {
-      return options.keyValueInput() ? input.map(new Encoded(mapperInput), Encoders.bytes()) : input;
+      return options.keyValueInput() ? input.map(new Encoded(mapperInput(s)), Encoders.bytes()) : input;
     }
+    return input.pipe(mapperStep(s, env, shipped, files, LineDecoder.Plain.BYTES), Encoders.bytes());
+  }
+
+  /** The map output lines cut into key and value: the mapper's cut as they are read, the identity mapper's lines after. */
+  private PairDataset<byte[], byte[]> mappedPairs(Dataset<byte[]> input, Settings s, Map<String, String> env,
+      List<ShippedFile> shipped, Broadcast<List<ShippedFile>> files) {
+    if (options.identityMapper()) {
+      return mapped(input, s, env, shipped, files)
+          .mapToPair(new SplitLine(s.mapOutput), Encoders.bytes(), Encoders.bytes());
+    }
+    return input.pipe(mapperStep(s, env, shipped, files, s.mapOutput.pairs()), PAIRS)
+        .mapToPair(new AsPair(), Encoders.bytes(), Encoders.bytes());
+  }
+
+  private PipeStep mapperStep(Settings s, Map<String, String> env, List<ShippedFile> shipped,
+      Broadcast<List<ShippedFile>> files, LineDecoder output) {
     ChildCommand mapper = command("mapper", options.mapper(), env, shipped);
-    return input.pipe(s.pipe("mapper", mapper, mapperInput, new ChildLaunch(true, files)), Encoders.bytes());
+    return s.pipe("mapper", mapper, mapperInput(s), new ChildLaunch(true, files), output);
+  }
+
+  private LineEncoder mapperInput(Settings s) {
+    return options.keyValueInput() ? new KeyValueInputLines(s.keyValueInput, s.mapInputSeparator) : LineEncoder.TEXT;
   }
 
   private static ChildCommand command(String role, String text, Map<String, String> env, List<ShippedFile> shipped) {
@@ -165,8 +184,8 @@ public final class StreamingJob implements DflowJob {
       combineBufferBytes = number("dflow.streaming.combineBufferBytes", 64 << 20);
     }
 
-    PipeStep pipe(String role, ChildCommand command, LineEncoder encoder, ChildLaunch launch) {
-      return new PipeStep(role, command, encoder, launch, false, ctx.maxLineBytes(), ctx.pipeDrainMillis());
+    PipeStep pipe(String role, ChildCommand command, LineEncoder encoder, ChildLaunch launch, LineDecoder output) {
+      return new PipeStep(role, command, encoder, launch, output, ctx.maxLineBytes(), ctx.pipeDrainMillis());
     }
 
     private byte[] bytes(String key, String fallback) {

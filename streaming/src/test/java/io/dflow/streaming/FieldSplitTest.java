@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dflow.api.Pair;
+import io.dflow.api.pipe.LineDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,37 @@ class FieldSplitTest {
           assertEquals(rejoined, string(split.rejoin(bytes(text), bytes("|"))), what);
         }
       }
+    }
+  }
+
+  @Test
+  void pairsCutLinesInPlaceLikeSplitAndShareRepeatedValues() {
+    Random random = new Random(3);
+    String[] pieces = {"a", "1", "", "é", "\t", "1\t", "x"};
+    FieldSplit split = FieldSplit.of("\t", 1);
+    LineDecoder pairs = split.pairs().open();
+    byte[] previousValue = null;
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder line = new StringBuilder();
+      for (int p = random.nextInt(6); p > 0; p--) {
+        line.append(pieces[random.nextInt(pieces.length)]);
+      }
+      byte[] text = bytes(line.toString());
+      byte[] around = new byte[text.length + 7]; // the line in the middle of a reader's buffer
+      java.util.Arrays.fill(around, (byte) '\t');
+      System.arraycopy(text, 0, around, 3, text.length);
+      @SuppressWarnings("unchecked")
+      Pair<byte[], byte[]> got = (Pair<byte[], byte[]>) pairs.decode(around, 3, 3 + text.length);
+      Pair<byte[], byte[]> want = split.split(text);
+      assertArrayEquals(want.key(), got.key(), line.toString());
+      assertArrayEquals(want.value(), got.value(), line.toString());
+      if (previousValue != null && got.value().length > 0 && java.util.Arrays.equals(previousValue, got.value())) {
+        assertSame(previousValue, got.value(), "an equal value after another shares its array");
+      }
+      previousValue = got.value();
+      java.util.Arrays.fill(around, (byte) 0); // the reader reuses its buffer: the record must not change
+      assertArrayEquals(want.key(), got.key());
+      assertArrayEquals(want.value(), got.value());
     }
   }
 

@@ -4,22 +4,21 @@ import io.dflow.api.plan.Step;
 import io.dflow.api.plan.TaskScope;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 
 /**
  * The narrow step that pipes each partition through a child process ({@link PipedProcess}):
- * records in as lines of stdin, lines of stdout out, as {@code byte[]} or decoded as UTF-8
- * strings. A {@link Launch} may adapt the command to the task first (its environment, files in
- * its working directory).
+ * records in as lines of stdin, lines of stdout out as its {@link LineDecoder} makes them
+ * ({@code byte[]}, UTF-8 strings, or records of its own). A {@link Launch} may adapt the command
+ * to the task first (its environment, files in its working directory).
  *
  * @param name the step's name in plans
- * @param text whether output lines are decoded to strings (else they stay {@code byte[]})
+ * @param decoder what each output line becomes
  * @param maxLineBytes the longest output line accepted
  * @param drainMillis how long output pumps may run on after the child exits
  */
-public record PipeStep(String name, ChildCommand command, LineEncoder encoder, Launch launch, boolean text,
+public record PipeStep(String name, ChildCommand command, LineEncoder encoder, Launch launch, LineDecoder decoder,
     long maxLineBytes, long drainMillis) implements Step {
 
   /** Adapts the command to the task that runs it, just before it starts. */
@@ -33,10 +32,7 @@ public record PipeStep(String name, ChildCommand command, LineEncoder encoder, L
 
   @Override
   public Iterator<Object> apply(int partition, Iterator<Object> input) {
-    PipedProcess child = startInTask(command, launch, input, encoder, maxLineBytes, drainMillis);
-    @SuppressWarnings("unchecked")
-    Iterator<Object> lines = (Iterator<Object>) (Iterator<?>) child;
-    return text ? new Decoded(child) : lines;
+    return startInTask(command, launch, input, encoder, maxLineBytes, drainMillis).decoded(decoder);
   }
 
   /**
@@ -58,18 +54,5 @@ public record PipeStep(String name, ChildCommand command, LineEncoder encoder, L
       task.closeAtEnd(child);
     }
     return child;
-  }
-
-  /** Lines decoded as UTF-8. */
-  private record Decoded(PipedProcess child) implements Iterator<Object> {
-    @Override
-    public boolean hasNext() {
-      return child.hasNext();
-    }
-
-    @Override
-    public Object next() {
-      return new String(child.next(), StandardCharsets.UTF_8);
-    }
   }
 }

@@ -62,7 +62,8 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
   private int carried;
   /** Whether the last line ended at a {@code \r}, so a {@code \n} right after it is part of its end. */
   private boolean afterCr;
-  private byte[] next;
+  private LineDecoder decoder = LineDecoder.Plain.BYTES;
+  private Object next;
   private boolean finished;
   private volatile boolean closed;
   private long exitSeenAt;
@@ -140,10 +141,36 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
 
   @Override
   public byte[] next() {
+    return (byte[]) nextRecord();
+  }
+
+  /**
+   * The lines as {@code decoder} makes them into records (each made from the bytes the line was
+   * read into, not from a copy of it), for a reader who iterates this instead of the process.
+   */
+  public Iterator<Object> decoded(LineDecoder decoder) {
+    if (next != null || finished) {
+      throw new IllegalStateException("decoded() must be asked for before the first line is read");
+    }
+    this.decoder = decoder.open();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return PipedProcess.this.hasNext();
+      }
+
+      @Override
+      public Object next() {
+        return nextRecord();
+      }
+    };
+  }
+
+  private Object nextRecord() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    byte[] line = next;
+    Object line = next;
     next = null;
     return line;
   }
@@ -201,9 +228,10 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
 
   /**
    * The next line of stdout, cut as Hadoop's {@code LineReader} cuts a child's output: at
-   * {@code \n}, at {@code \r\n} and at a lone {@code \r}, none of them kept.
+   * {@code \n}, at {@code \r\n} and at a lone {@code \r}, none of them kept; decoded, or null
+   * at the end.
    */
-  private byte[] readLine() {
+  private Object readLine() {
     while (true) {
       if (afterCr && pos < chunk.length) {
         if (chunk[pos] == '\n') {
@@ -211,16 +239,17 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
         }
         afterCr = false;
       }
-      for (int i = pos; i < chunk.length; i++) {
-        byte b = chunk[i];
-        if (b == '\n' || b == '\r') {
-          byte[] line = cut(i);
+      byte[] c = chunk;
+      for (int i = pos; i < c.length; i++) {
+        byte b = c[i];
+        if (b <= '\r' && (b == '\n' || b == '\r')) { // one comparison for most bytes of text
+          Object line = cut(i);
           pos = i + 1;
           afterCr = b == '\r';
           return line;
         }
       }
-      append(chunk, pos, chunk.length - pos);
+      append(chunk, pos, chunk.length - pos, true);
       chunk = takeChunk();
       pos = 0;
       if (chunk == END) {
@@ -229,21 +258,23 @@ public final class PipedProcess implements Iterator<byte[]>, Closeable {
     }
   }
 
-  /** The line made of what is carried plus {@code chunk[pos, end)}. */
-  private byte[] cut(int end) {
-    int fromChunk = end - pos;
-    byte[] line = new byte[carried + fromChunk];
-    System.arraycopy(carry, 0, line, 0, carried);
-    System.arraycopy(chunk, pos, line, carried, fromChunk);
+  /** The line made of what is carried plus {@code chunk[pos, end)}, decoded. */
+  private Object cut(int end) {
+    if (carried == 0) {
+      return decoder.decode(chunk, pos, end);
+    }
+    append(chunk, pos, end - pos, false);
+    int length = carried;
     carried = 0;
-    return line;
+    return decoder.decode(carry, 0, length);
   }
 
-  private void append(byte[] bytes, int from, int length) {
+  /** Carries {@code bytes[from, from + length)} over to the next chunk ({@code limited}: failing past the longest line). */
+  private void append(byte[] bytes, int from, int length, boolean limited) {
     if (length == 0) {
       return;
     }
-    if ((long) carried + length > maxLineBytes) {
+    if (limited && (long) carried + length > maxLineBytes) {
       close();
       throw new PipeFailedException(command.describe() + where(scope) + " wrote a line longer than "
           + maxLineBytes + " bytes (raise dflow.input.maxLineBytes)");

@@ -88,6 +88,29 @@ class PipedProcessTest {
         .map(b -> new String(b, StandardCharsets.UTF_8)).toList());
   }
 
+  @Test
+  void aDecoderGetsEachLineWholeWhereverTheChunksEnd() throws IOException {
+    // short lines and lines longer than a 64 KiB chunk, so lines are cut both in place and carried over
+    Random random = new Random(5);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      int length = random.nextInt(10) == 0 ? 70_000 + random.nextInt(90_000) : random.nextInt(40);
+      for (int j = 0; j < length; j++) {
+        text.append((char) ('a' + random.nextInt(26)));
+      }
+      text.append(random.nextBoolean() ? "\n" : "\r\n");
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    Path file = Files.write(dir.resolve("long-lines.txt"), bytes);
+    Iterator<Object> lines = PipedProcess.start(command("cat " + file), null, List.of().iterator(), LineEncoder.TEXT,
+        null, MAX_LINE, DRAIN).decoded(LineDecoder.Plain.UTF8);
+    List<Object> back = new ArrayList<>();
+    lines.forEachRemaining(back::add);
+    List<String> want = linesEndingAtCrLfOrEither(bytes).stream()
+        .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+    assertEquals(want, back);
+  }
+
   /** The reference: a line ends at \r\n, \r or \n; a last line without an end is kept. */
   private static List<byte[]> linesEndingAtCrLfOrEither(byte[] text) {
     List<byte[]> lines = new ArrayList<>();
