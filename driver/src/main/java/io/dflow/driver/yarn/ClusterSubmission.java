@@ -10,13 +10,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
-import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.SignalContainerCommand;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -26,8 +23,8 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
  * {@code --deploy-mode cluster}: ships dflow's jars and the job jar, submits an application whose
  * master's container runs the driver ({@code dflow run --master yarn} there, with the master in
  * the same JVM), then follows it: each change of state on a line, and at the end its final
- * status and YARN's diagnostics; the exit code is the job's (0 succeeded, 1 not). Ctrl-C stops
- * the application: its driver cancels the job, then, if need be, YARN kills it. The run's secret is made in the master's container and never leaves it
+ * status and YARN's diagnostics; the exit code is the job's (0 succeeded, 1 not). Ctrl-C kills
+ * the application. The run's secret is made in the master's container and never leaves it
  * except as a credential of the executors' containers.
  */
 public final class ClusterSubmission {
@@ -36,9 +33,6 @@ public final class ClusterSubmission {
   /** Settings that describe the submitting host, not the master's container. */
   private static final List<String> NOT_FORWARDED = List.of(DflowConf.DEPLOY_MODE, "dflow.executor.classpath",
       DflowConf.LOCAL_DIR);
-
-  /** How long a stopped submitter waits for the driver to cancel its job before killing the application. */
-  static final int GRACE_SECONDS = 20;
 
   private ClusterSubmission() {}
 
@@ -141,42 +135,14 @@ public final class ClusterSubmission {
     }
   }
 
-  /**
-   * Stops the application as the dflow process is asked to stop: its master's container is
-   * sent SIGTERM first ({@code GRACEFUL_SHUTDOWN}), on which the driver there cancels its job
-   * (its partial output removed) and unregisters; only if it has not ended within
-   * {@value #GRACE_SECONDS} s is it killed. YARN's own kill gives a container a fraction of a
-   * second between SIGTERM and SIGKILL, too little for the job's abort to reach HDFS.
-   */
   private static void killUnlessEnded(YarnClient yarn, ApplicationId appId, PrintStream err) {
     try {
-      ApplicationReport r = yarn.getApplicationReport(appId);
-      if (ENDED.contains(r.getYarnApplicationState())) {
-        return;
+      if (!ENDED.contains(yarn.getApplicationReport(appId).getYarnApplicationState())) {
+        err.println("killing application " + appId + ": the dflow process was asked to stop");
+        yarn.killApplication(appId);
       }
-      ContainerId master = r.getCurrentApplicationAttemptId() == null ? null
-          : yarn.getApplicationAttemptReport(r.getCurrentApplicationAttemptId()).getAMContainerId();
-      if (master != null) {
-        err.println("stopping application " + appId + ": the dflow process was asked to stop; its driver cancels the job");
-        yarn.signalToContainer(master, SignalContainerCommand.GRACEFUL_SHUTDOWN);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-        while (System.nanoTime() < deadline) {
-          ApplicationReport end = yarn.getApplicationReport(appId);
-          if (ENDED.contains(end.getYarnApplicationState())) {
-            err.println("application " + appId + " stopped (" + end.getYarnApplicationState() + ", "
-                + end.getFinalApplicationStatus() + ")" + (end.getDiagnostics() == null ? "" : ": "
-                + end.getDiagnostics().strip()));
-            return;
-          }
-          Thread.sleep(200);
-        }
-      }
-      err.println("killing application " + appId + ": the dflow process was asked to stop");
-      yarn.killApplication(appId);
     } catch (IOException | YarnException e) {
       err.println("cannot kill application " + appId + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
