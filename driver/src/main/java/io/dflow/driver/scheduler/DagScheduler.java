@@ -231,11 +231,17 @@ public final class DagScheduler {
 
   private void finishJob(ActiveJob job) {
     jobs.remove(job.id);
-    if (job.finalStage.current != null) {
-      tasks.kill(job.finalStage.current, "job " + job.id + " has its result"); // take(n) needs no more
-      tasks.remove(job.finalStage.current);
+    TaskSetManager last = job.finalStage.current;
+    if (last != null) {
+      if (!last.isFinished()) {
+        tasks.kill(last, "job " + job.id + " has its result"); // take(n) needs no more
+      }
+      tasks.remove(last);
     }
-    running.remove(job.finalStage);
+    if (running.remove(job.finalStage) && last != null) {
+      // said before the job's end, which lets the caller go on and close the bus
+      bus.post(new StageCompleted(info(job.finalStage, last), null, clock.nanoTime() - last.submittedNanos));
+    }
     waiting.remove(job.finalStage);
     bus.post(new JobEnded(job.id, job.stagesRun, job.tasksRun, null));
     job.outcome.complete(new JobSummary(job.stagesRun, job.tasksRun));
@@ -549,7 +555,9 @@ public final class DagScheduler {
     if (stage.current != taskSet) {
       return; // an older attempt finished late
     }
-    running.remove(stage);
+    if (!running.remove(stage) && stage.isResult()) {
+      return; // its job has ended and said so
+    }
     bus.post(new StageCompleted(info(stage, taskSet), null, clock.nanoTime() - taskSet.submittedNanos));
     if (stage.isResult()) {
       return;

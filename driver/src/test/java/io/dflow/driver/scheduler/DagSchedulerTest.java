@@ -321,4 +321,22 @@ class DagSchedulerTest {
     assertEquals(1, done.size());
     assertEquals(1_500_000_000L, done.get(0).nanos());
   }
+
+  @Test
+  void everyStageEndIsToldOnceAndBeforeItsJobsEnd() {
+    FakeExecutor e = f.executor("e", "h", 8);
+    SchedulerFixture.JobRun job = f.submit(pairs(4).reduceByKey(Long::sum, 2), new Action.Count());
+    f.succeedAll(e, e.takeLaunched());
+    f.succeedAll(e, e.takeLaunched());
+    job.outcome.join();
+    f.events(ListenerEvent.class); // lets the bus deliver everything
+    List<String> order;
+    synchronized (f.events) {
+      order = f.events.stream()
+          .filter(x -> x instanceof ListenerEvent.StageCompleted || x instanceof ListenerEvent.JobEnded)
+          .map(x -> x.getClass().getSimpleName()).toList();
+    }
+    assertEquals(List.of("StageCompleted", "StageCompleted", "JobEnded"), order,
+        "a caller woken by the job's end may close the bus at once");
+  }
 }
