@@ -174,20 +174,22 @@ class MpiAcrossHostsTest {
     assertTrue(printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("totals [10, 10, 10, 10]"),
         "the gang finished after the refusals: " + printed);
     assertTrue(Files.notExists(markers.resolve("shell")), "the shell never ran");
-    Map<Long, Integer> orteds = new HashMap<>();
     for (Map.Entry<Long, String> p : watch.namespaceCommands.entrySet()) {
       String cmd = p.getValue();
       if (cmd.startsWith("orted ")) {
         assertTrue(!cmd.contains("192.0.2.1"), "the refused daemon ran: " + cmd);
-        orteds.merge(watch.namespaceOf.get(p.getKey()), 1, Integer::sum);
       } else if (!cmd.contains("/jspawnhelper ")) {
         assertTrue(cmd.contains(io.dflow.executor.ExecutorMain.class.getName())
             || cmd.contains(io.dflow.executor.mpi.RankMain.class.getName()),
             "only executors, the gang's daemons and its ranks run on the executors' hosts: " + cmd);
       }
     }
-    assertEquals(Map.of(1, 2), Map.of(1, orteds.size()), "daemons ran on both hosts: " + orteds);
-    assertTrue(orteds.values().stream().allMatch(n -> n == 1), "one daemon on each host: " + orteds);
+    // a daemon lives too briefly for a process watcher to be sure to see it: each executor says it
+    String started = "started the Open MPI daemon of gang " + gang + " ";
+    for (String log : executorLogs.split("\n----\n")) {
+      assertEquals(1, log.split(java.util.regex.Pattern.quote(started), -1).length - 1,
+          "one daemon on each host, started by its executor: " + log);
+    }
     assertTrue(executorLogs.contains("refused to start an Open MPI daemon for gang " + gang
         + ": the program is /bin/sh"), "the executor logs the refusal: " + executorLogs);
     assertNothingLeft(namespaces.keySet());

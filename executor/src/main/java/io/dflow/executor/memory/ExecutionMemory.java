@@ -1,5 +1,6 @@
 package io.dflow.executor.memory;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,12 +12,19 @@ import java.util.Map;
  * {@code pool / 2N} waits for memory to come free rather than spill tiny runs. A grant smaller
  * than asked tells the caller to spill.
  *
+ * <p>It also keeps the sort pages that finished buffers give back, for the next buffer to fill:
+ * a page that lives on in the old generation costs the collector nothing, where a fresh one per
+ * task is copied while its task runs and, dead, grows the heap until a full collection. Free
+ * pages and what the tasks hold stay within the pool together.
+ *
  * <p>Threading: thread-safe; {@link #acquire} may block.
  */
 public final class ExecutionMemory {
   private final long pool;
   private final Map<TaskMemory, Long> held = new HashMap<>();
+  private final Map<Integer, ArrayDeque<byte[]>> freePages = new HashMap<>();
   private long used;
+  private long freePageBytes;
 
   /** @param pool bytes the tasks of this executor may hold together */
   public ExecutionMemory(long pool) {
@@ -59,6 +67,7 @@ public final class ExecutionMemory {
       }
       held.put(task, mine + grant);
       used += grant;
+      dropPagesBeyondThePool();
       return grant;
     }
   }
@@ -84,5 +93,42 @@ public final class ExecutionMemory {
       used -= mine;
     }
     notifyAll();
+  }
+
+  /** A page of {@code length} bytes: one given back if there is one (holding its old bytes), else a new one. */
+  public synchronized byte[] page(int length) {
+    ArrayDeque<byte[]> free = freePages.get(length);
+    byte[] page = free == null ? null : free.poll();
+    if (page == null) {
+      return new byte[length];
+    }
+    freePageBytes -= length;
+    return page;
+  }
+
+  /** Keeps {@code page} for a later {@link #page} if it fits in the pool beside what the tasks hold. */
+  public synchronized void recycle(byte[] page) {
+    if (used + freePageBytes + page.length <= pool) {
+      freePages.computeIfAbsent(page.length, n -> new ArrayDeque<>()).push(page);
+      freePageBytes += page.length;
+    }
+  }
+
+  /** Bytes of free pages kept. */
+  public synchronized long freePageBytes() {
+    return freePageBytes;
+  }
+
+  private void dropPagesBeyondThePool() {
+    var sizes = freePages.values().iterator();
+    while (used + freePageBytes > pool && sizes.hasNext()) {
+      ArrayDeque<byte[]> free = sizes.next();
+      while (used + freePageBytes > pool && !free.isEmpty()) {
+        freePageBytes -= free.pop().length;
+      }
+      if (free.isEmpty()) {
+        sizes.remove();
+      }
+    }
   }
 }

@@ -66,6 +66,16 @@ public final class TaskMemory implements AutoCloseable {
     pool.release(this, freed);
   }
 
+  /** A page for a buffer of this task, perhaps one another buffer gave back; see {@link ExecutionMemory#page}. */
+  public byte[] page(int length) {
+    return pool.page(length);
+  }
+
+  /** Gives back a page this task no longer reads. */
+  public void recycle(byte[] page) {
+    pool.recycle(page);
+  }
+
   /** The most this task may hold, whatever its share of the pool. */
   public long cap() {
     return cap;

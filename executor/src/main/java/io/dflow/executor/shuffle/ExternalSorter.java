@@ -87,7 +87,7 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
       combiner = Combiner.of(keyEncoder, aggregateEncoder, aggregator, 1 << 10);
       combinerBytes = 0;
     } else {
-      buffer = new SortBuffer(codec, order, numPartitions, pageBytes);
+      buffer = new SortBuffer(codec, order, numPartitions, pageBytes, settings.memory());
     }
   }
 
@@ -159,6 +159,9 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
       settings.metrics().spilled(run.bytes());
     }
     releaseAll();
+    if (buffer != null) {
+      buffer.recycle(); // once its memory is given back, so the free pages may take its place
+    }
     reset();
   }
 
@@ -234,25 +237,10 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
     if (combinedSlots == null) {
       combinedInMemory();
     }
-    int from = combinedStarts[p];
-    int to = combinedStarts[p + 1];
-    return new Iterator<>() {
-      private int at = from;
-
-      @Override
-      public boolean hasNext() {
-        return at < to;
-      }
-
-      @Override
-      public Object next() {
-        if (at >= to) {
-          throw new NoSuchElementException();
-        }
-        int slot = combinedSlots[at++];
-        return Pair.of(combiner.keyAt(slot), combiner.aggregateAt(slot));
-      }
-    };
+    return new RangeIterator<>(combinedStarts[p], combinedStarts[p + 1], at -> {
+      int slot = combinedSlots[at];
+      return Pair.of(combiner.keyAt(slot), combiner.aggregateAt(slot));
+    });
   }
 
   /**
@@ -358,6 +346,9 @@ final class ExternalSorter extends MemoryConsumer implements Closeable {
     }
     runs.clear();
     super.close();
+    if (buffer != null) {
+      buffer.recycle();
+    }
     if (first != null) {
       throw first;
     }

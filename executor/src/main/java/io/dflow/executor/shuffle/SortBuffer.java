@@ -4,12 +4,12 @@ import io.dflow.arrow.RowCodec;
 import io.dflow.arrow.RowInput;
 import io.dflow.arrow.RowOutput;
 import io.dflow.arrow.RunWriter;
+import io.dflow.executor.memory.TaskMemory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Records held serialised ({@link RowCodec}) in pages of a fixed size (at most {@value #MAX_PAGE_BYTES}
@@ -41,6 +41,7 @@ final class SortBuffer {
   private static final int PREFIX_BYTES = 7;
   private final int numPartitions;
   private final List<byte[]> pages = new ArrayList<>();
+  private final TaskMemory memory;
   /** Where each page's last row ends. */
   private int[] pageEnds = new int[16];
   private final int pageBytes;
@@ -80,8 +81,12 @@ final class SortBuffer {
   private final int sortBytesPerRecord;
   private final int sortBytesPerLargestPartitionRecord;
 
-  /** @param pageBytes the size of a page; a row larger than a page gets a page of its own */
-  SortBuffer(RowCodec codec, RecordOrder order, int numPartitions, int pageBytes) {
+  /**
+   * @param pageBytes the size of a page; a row larger than a page gets a page of its own
+   * @param memory where pages come from and go back to
+   */
+  SortBuffer(RowCodec codec, RecordOrder order, int numPartitions, int pageBytes, TaskMemory memory) {
+    this.memory = memory;
     this.bytesInPlace = order.naturalBytes() && codec.hasBytesKeys();
     this.codec = codec;
     this.order = order;
@@ -130,7 +135,7 @@ final class SortBuffer {
   void add(int partition, long prefix, byte[] row, int length) throws IOException {
     if (pageFill + length > pageBytes || pages.isEmpty()) {
       int bytes = Math.max(pageBytes, length);
-      pages.add(new byte[bytes]);
+      pages.add(bytes == pageBytes ? memory.page(bytes) : new byte[bytes]);
       heldBytes += bytes;
       pageFill = 0;
       if (pages.size() > pageEnds.length) {
@@ -342,31 +347,26 @@ final class SortBuffer {
 
   /** The records of {@code partition}, in order, decoded as they are read; call {@link #sort} first. */
   Iterator<Object> records(int partition) {
-    int from = partitionStarts[partition];
-    int to = partitionStarts[partition + 1];
     RowInput in = new RowInput();
-    return new Iterator<>() {
-      private int at = from;
-
-      @Override
-      public boolean hasNext() {
-        return at < to;
+    return new RangeIterator<>(partitionStarts[partition], partitionStarts[partition + 1], k -> {
+      long place = sortedPlaces[k];
+      int offset = (int) place;
+      try {
+        return codec.read(in.reset(pages.get((int) (place >>> 32)), offset, offset + sortedLengths[k]));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
+    });
+  }
 
-      @Override
-      public Object next() {
-        if (at >= to) {
-          throw new NoSuchElementException();
-        }
-        long place = sortedPlaces[at];
-        int offset = (int) place;
-        try {
-          return codec.read(in.reset(pages.get((int) (place >>> 32)), offset, offset + sortedLengths[at++]));
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
+  /** Gives the pages back for other buffers; this one is not read again. */
+  void recycle() {
+    for (byte[] page : pages) {
+      if (page.length == pageBytes) {
+        memory.recycle(page);
       }
-    };
+    }
+    pages.clear();
   }
 
   /** Writes every partition's rows, in order, to {@code out}; call {@link #sort} first. */

@@ -80,6 +80,30 @@ class ExecutionMemoryTest {
   }
 
   @Test
+  void pagesGivenBackAreLentAgainWhileTheyFitInThePoolBesideWhatTasksHold() {
+    ExecutionMemory pool = new ExecutionMemory(1000);
+    byte[] first = pool.page(300);
+    byte[] second = pool.page(300);
+    pool.recycle(first);
+    pool.recycle(second);
+    assertEquals(600, pool.freePageBytes());
+    assertTrue(pool.page(300) == second, "the last page given back is lent first");
+    assertTrue(pool.page(300) == first);
+    assertEquals(300, pool.page(300).length, "none left: a new page");
+    assertEquals(0, pool.freePageBytes());
+
+    pool.recycle(new byte[300]);
+    pool.recycle(new byte[200]);
+    TaskMemory task = pool.forTask("t", 1000);
+    assertEquals(400, pool.acquire(task, 400, 1000));
+    assertEquals(500, pool.freePageBytes(), "400 held and 500 free fit in 1000");
+    pool.recycle(new byte[200]);
+    assertEquals(500, pool.freePageBytes(), "a page that would not fit beside them is left to the collector");
+    assertEquals(300, pool.acquire(task, 300, 1000));
+    assertTrue(pool.freePageBytes() <= 300, "a grant drops free pages until both fit: " + pool.freePageBytes());
+  }
+
+  @Test
   void aLoneTaskGetsUpToItsCapAndNoMore() {
     ExecutionMemory pool = new ExecutionMemory(1000);
     TaskMemory task = pool.forTask("capped", 600);

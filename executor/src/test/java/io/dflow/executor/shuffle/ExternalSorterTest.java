@@ -417,6 +417,44 @@ class ExternalSorterTest {
     }
   }
 
+  @Test
+  void aTaskFillingPagesAnEarlierTaskGaveBackSortsAsOnFreshOnes() throws IOException {
+    ExecutionMemory executor = new ExecutionMemory(AMPLE);
+    Random random = new Random(23);
+    Encoder<?> bytesToLongs = Encoders.pairs(Encoders.bytes(), Encoders.longs());
+    RecordOrder order = RecordOrder.byKey(KeyOrder.ASCENDING, Encoders.bytes());
+    for (int task = 0; task < 3; task++) {
+      List<Object> records = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        // the first task's long keys of 0xff leave their bytes where the next tasks' short keys go
+        byte[] key = new byte[task == 0 ? 40 : random.nextInt(12)];
+        for (int j = 0; j < key.length; j++) {
+          key[j] = task == 0 ? (byte) 0xff : (byte) random.nextInt(3);
+        }
+        records.add(Pair.of(key, (long) i));
+      }
+      List<Object> expected = new ArrayList<>(records);
+      expected.sort((x, y) -> KeyOrder.ASCENDING.compare(keyOf(x), keyOf(y)));
+      long freeBefore = executor.freePageBytes();
+      TaskMemory memory = executor.forTask("task-" + task, AMPLE);
+      tasks.add(memory);
+      List<Object> actual = sort(settings(memory, Compression.LZ4), bytesToLongs, 1, null, order, null, false,
+          records).get(0);
+      memory.close();
+      assertEquals(expected.size(), actual.size());
+      for (int i = 0; i < expected.size(); i++) {
+        Pair<?, ?> e = (Pair<?, ?>) expected.get(i);
+        Pair<?, ?> got = (Pair<?, ?>) actual.get(i);
+        assertTrue(java.util.Arrays.equals((byte[]) e.key(), (byte[]) got.key()) && e.value().equals(got.value()),
+            "task " + task + ", record " + i);
+      }
+      assertTrue(executor.freePageBytes() > 0, "the task gave its pages back");
+      if (task > 0) {
+        assertEquals(freeBefore, executor.freePageBytes(), "its fewer rows went to pages lent again, no new ones");
+      }
+    }
+  }
+
   /** Equal lists, doubles by their bits (NaN, -0.0), naming the first difference. */
   private static void assertSameRecords(List<Object> expected, List<Object> actual, String what) {
     for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
