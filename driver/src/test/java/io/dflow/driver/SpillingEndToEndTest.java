@@ -73,6 +73,7 @@ class SpillingEndToEndTest {
     // every stage that went through a sorter spilled: each map stage, the aggregation's reducers,
     // and the grouping's and sort's unless they merged the map outputs directly
     int stages = 0;
+    int spillingStages = 0;
     Set<String> spilled = new TreeSet<>();
     for (String line : run.err().lines().toList()) {
       Matcher m = STAGE.matcher(line);
@@ -83,19 +84,27 @@ class SpillingEndToEndTest {
         assertEquals(!merged, m.group(2).contains(" spills of "), "spills or not: " + line + "\n" + run.err());
       }
       if (m.matches() && m.group(2).contains(" spills of ")) {
+        spillingStages++;
+      }
+      if (m.matches() && m.group(2).contains(" spills of ")
+          && shown(m.group(2), " spills of ") > Math.max(shown(m.group(2), "shuffle write "),
+              shown(m.group(2), "shuffle read "))) {
         spilled.add(m.group(1).replaceFirst("^job \\d+ ", ""));
       }
     }
     assertEquals(7, stages, "four map stages and three reduce stages: " + run.err());
+    assertTrue(!spilled.isEmpty() && spilled.size() < spillingStages,
+        "some stages spilled more than they shuffled, some not: " + spilled + "\n" + run.err());
     // the application ends with a spill warning for each of those stages, just before its last two lines
     List<String> lines = run.err().lines().filter(l -> !l.contains(" WARN ")).toList();
     List<String> warnings = lines.stream().filter(l -> l.startsWith("warning: ")).toList();
     assertEquals(warnings, lines.subList(lines.size() - 2 - warnings.size(), lines.size() - 2), run.err());
     assertTrue(lines.get(lines.size() - 2).startsWith("event log: "), run.err());
-    Pattern spill = Pattern.compile("warning: (.*): its tasks spilled .* to disk in \\d+ spills?, writing and reading it"
-        + " again: give tasks more memory .*");
+    Pattern spill = Pattern.compile("warning: (.*): its tasks spilled .* to disk in \\d+ spills?, more than the .* it"
+        + " shuffled: records were written and read again more than once: give tasks more memory .*");
     assertEquals(spilled, warnings.stream().map(spill::matcher).filter(Matcher::matches).map(w -> w.group(1))
-        .collect(Collectors.toCollection(TreeSet::new)), "a spill warning per stage that spilled: " + warnings);
+        .collect(Collectors.toCollection(TreeSet::new)),
+        "a spill warning per stage that spilled more than it shuffled: " + warnings);
 
     Map<Long, Long> sums = new TreeMap<>();
     Map<Long, List<Long>> groups = new TreeMap<>();
@@ -141,5 +150,15 @@ class SpillingEndToEndTest {
     List<String> copy = new ArrayList<>(lines);
     Collections.sort(copy);
     return copy;
+  }
+
+  /** The size a stage line shows after {@code label} ("shuffle write 1.5 MiB"), in bytes; 0 if it shows none. */
+  private static double shown(String stageLine, String label) {
+    Matcher m = Pattern.compile(Pattern.quote(label) + "([0-9.]+) (B|KiB|MiB|GiB)").matcher(stageLine);
+    if (!m.find()) {
+      return 0;
+    }
+    int power = List.of("B", "KiB", "MiB", "GiB").indexOf(m.group(2));
+    return Double.parseDouble(m.group(1)) * Math.pow(1024, power);
   }
 }

@@ -13,7 +13,7 @@ public record ExecutorConf(String executorId, String host, int slots, Path local
   /** Cached partitions may take this share of the heap unless {@code dflow.storage.memoryBytes} says otherwise. */
   public static final double DEFAULT_STORAGE_FRACTION = 0.3;
   /** Execution memory is this share of the heap unless {@code dflow.executor.memory.fraction} says otherwise. */
-  public static final double DEFAULT_EXECUTION_FRACTION = 0.4;
+  public static final double DEFAULT_EXECUTION_FRACTION = 0.15;
 
   public ExecutorConf {
     if (slots < 1) {

@@ -156,12 +156,19 @@ public final class Advisor {
     return out;
   }
 
+  /**
+   * Spilling what a stage shuffles once is an external sort doing its work, as Hadoop's map tasks
+   * do, and costs little; spilling more than the stage shuffled means records went to disk and
+   * back more than once.
+   */
   private static void spill(StageReport s, List<Warning> out) {
-    if (s.spillBytes() <= 0) {
+    long shuffled = Math.max(s.shuffleBytesWritten(), s.shuffleBytesRead());
+    if (s.spillBytes() <= shuffled) {
       return;
     }
     out.add(new Warning("spill", s.stage(), s.label() + ": its tasks spilled " + bytes(s.spillBytes()) + " to disk in "
-        + s.spills() + (s.spills() == 1 ? " spill" : " spills") + ", writing and reading it again",
+        + s.spills() + (s.spills() == 1 ? " spill" : " spills") + ", more than the " + bytes(shuffled)
+        + " it shuffled: records were written and read again more than once",
         "give tasks more memory (dflow.task.memoryBytes, dflow.executor.memory) or use more partitions so each"
             + " sorts less"));
   }

@@ -18,6 +18,25 @@ import org.junit.jupiter.api.Test;
  */
 class AdvisorTest {
   @Test
+  void spillingWhatAStageShuffledOnceIsAnExternalSortNotAWarning() {
+    SyntheticLog once = new SyntheticLog("SpillsOnce");
+    once.stage(0, 4, i -> {
+      ObjectNode m = once.metrics(200, SyntheticLog.MIB, 3 * SyntheticLog.MIB, 0, "NO_PREF");
+      return m.put("shuffleBytesWritten", 4 * SyntheticLog.MIB);
+    });
+    assertEquals(List.of(), AppReport.of(once.events).warnings(), "3 MiB spilled of the 4 MiB each task wrote");
+    SyntheticLog twice = new SyntheticLog("SpillsTwice");
+    twice.stage(0, 4, i -> {
+      ObjectNode m = twice.metrics(200, SyntheticLog.MIB, 9 * SyntheticLog.MIB, 0, "NO_PREF");
+      return m.put("shuffleBytesRead", 4 * SyntheticLog.MIB);
+    });
+    List<Warning> warned = AppReport.of(twice.events).warnings();
+    assertEquals(List.of("spill"), warned.stream().map(Warning::kind).toList());
+    assertTrue(warned.get(0).message().contains("spilled 36.0 MiB to disk in 4 spills, more than the 16.0 MiB it"
+        + " shuffled"), warned.get(0).message());
+  }
+
+  @Test
   void eachWarningFiresForItsStageOnly() {
     List<JsonNode> events = SyntheticLog.everyWarning("Synthetic").events;
     AppReport report = AppReport.of(events);
