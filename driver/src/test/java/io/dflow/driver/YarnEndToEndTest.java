@@ -392,6 +392,24 @@ class YarnEndToEndTest {
     assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(14)
+  void inClusterModeStoppingTheSubmitterCancelsTheJobInTheMasterAndLeavesNoPartialOutput() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/cluster-stopped";
+    Process submitter = dflow("cluster-stopped", out, "--deploy-mode", "cluster", "--conf", "dflow.yarn.am.memory=256m",
+        "--conf", "dflow.input.maxSplitBytes=300000");
+    awaitClaim(submitter, out);
+    submitter.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the submitter stops the driver in the master's container
+    assertTrue(submitter.waitFor(60, TimeUnit.SECONDS), log("cluster-stopped"));
+    String log = log("cluster-stopped");
+    assertTrue(log.contains("its driver cancels the job") && !log.contains("killing application"), log);
+    ApplicationReport app = onlyApplicationNamed("cluster-stopped");
+    assertEquals(FinalApplicationStatus.FAILED, app.getFinalApplicationStatus(), app + "\n" + log);
+    assertTrue(app.getDiagnostics().contains("cancelled"), app.getDiagnostics());
+    assertNoContainerLeft(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+    assertFalse(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "_temporary")), "no partial output");
+  }
+
   /** Waits until no executor or master process runs below this JVM, at most until {@code deadlineNanos}. */
   private static void assertNoContainerLeft(long deadlineNanos) throws InterruptedException {
     List<String> left;

@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.SignalContainerCommand;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -23,8 +26,8 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
  * {@code --deploy-mode cluster}: ships dflow's jars and the job jar, submits an application whose
  * master's container runs the driver ({@code dflow run --master yarn} there, with the master in
  * the same JVM), then follows it: each change of state on a line, and at the end its final
- * status and YARN's diagnostics; the exit code is the job's (0 succeeded, 1 not). Ctrl-C kills
- * the application. The run's secret is made in the master's container and never leaves it
+ * status and YARN's diagnostics; the exit code is the job's (0 succeeded, 1 not). Ctrl-C stops
+ * the application: its driver cancels the job, then, if need be, YARN kills it. The run's secret is made in the master's container and never leaves it
  * except as a credential of the executors' containers.
  */
 public final class ClusterSubmission {
@@ -33,6 +36,9 @@ public final class ClusterSubmission {
   /** Settings that describe the submitting host, not the master's container. */
   private static final List<String> NOT_FORWARDED = List.of(DflowConf.DEPLOY_MODE, "dflow.executor.classpath",
       DflowConf.LOCAL_DIR);
+
+  /** How long a stopped submitter waits for the driver to cancel its job before killing the application. */
+  static final int GRACE_SECONDS = 20;
 
   private ClusterSubmission() {}
 
@@ -50,6 +56,7 @@ public final class ClusterSubmission {
     yarn.init(yarnConf);
     yarn.start();
     Path scratch = null;
+    Thread kill = null;
     try {
       ApplicationSubmissionContext context = yarn.createApplication().getApplicationSubmissionContext();
       ApplicationId appId = context.getApplicationId();
@@ -62,17 +69,12 @@ public final class ClusterSubmission {
       files.add(staging.shipConf(yarnConf, appId.toString()));
       err.println("application " + appId + ": jars " + staging.summary());
       AmContainer.describe(context, settings, files, driverCommand(request, conf, classpath, jobJar), null);
-      Thread kill = new Thread(() -> killUnlessEnded(yarn, appId, err), "dflow-kill-application");
+      kill = new Thread(() -> killUnlessEnded(yarn, appId, err), "dflow-kill-application");
       Runtime.getRuntime().addShutdownHook(kill);
       yarn.submitApplication(context);
       err.println("application " + appId + " submitted to queue '" + settings.queue() + "'; its driver runs in its "
           + "application master (its output: yarn logs -applicationId " + appId + ")");
       ApplicationReport end = follow(yarn, appId, err);
-      try {
-        Runtime.getRuntime().removeShutdownHook(kill);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs now
-      }
       String diagnostics = end.getDiagnostics() == null ? "" : end.getDiagnostics().strip();
       boolean ok = end.getFinalApplicationStatus() == FinalApplicationStatus.SUCCEEDED;
       err.println("application " + appId + " " + (ok ? "succeeded" : "failed") + " (" + end.getYarnApplicationState()
@@ -86,7 +88,9 @@ public final class ClusterSubmission {
       err.println("error: interrupted while following the application");
       return 1;
     } finally {
-      yarn.stop();
+      if (kill == null || removed(kill)) {
+        yarn.stop(); // else the hook stops the application through this client as the process ends
+      }
       if (scratch != null) {
         io.dflow.executor.LocalDirs.deleteRecursively(scratch);
       }
@@ -117,6 +121,16 @@ public final class ClusterSubmission {
     return cmd;
   }
 
+  /** Whether {@code hook} was taken off before it ran; false once the process is ending and it runs. */
+  private static boolean removed(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      return true;
+    } catch (IllegalStateException shuttingDown) {
+      return false;
+    }
+  }
+
   /** Waits for the application's end, printing each state it passes through. */
   private static ApplicationReport follow(YarnClient yarn, ApplicationId appId, PrintStream err)
       throws IOException, YarnException, InterruptedException {
@@ -135,14 +149,42 @@ public final class ClusterSubmission {
     }
   }
 
+  /**
+   * Stops the application as the dflow process is asked to stop: its master's container is
+   * sent SIGTERM first ({@code GRACEFUL_SHUTDOWN}), on which the driver there cancels its job
+   * (its partial output removed) and unregisters; only if it has not ended within
+   * {@value #GRACE_SECONDS} s is it killed. YARN's own kill gives a container a fraction of a
+   * second between SIGTERM and SIGKILL, too little for the job's abort to reach HDFS.
+   */
   private static void killUnlessEnded(YarnClient yarn, ApplicationId appId, PrintStream err) {
     try {
-      if (!ENDED.contains(yarn.getApplicationReport(appId).getYarnApplicationState())) {
-        err.println("killing application " + appId + ": the dflow process was asked to stop");
-        yarn.killApplication(appId);
+      ApplicationReport r = yarn.getApplicationReport(appId);
+      if (ENDED.contains(r.getYarnApplicationState())) {
+        return;
       }
+      ContainerId master = r.getCurrentApplicationAttemptId() == null ? null
+          : yarn.getApplicationAttemptReport(r.getCurrentApplicationAttemptId()).getAMContainerId();
+      if (master != null) {
+        err.println("stopping application " + appId + ": the dflow process was asked to stop; its driver cancels the job");
+        yarn.signalToContainer(master, SignalContainerCommand.GRACEFUL_SHUTDOWN);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+        while (System.nanoTime() < deadline) {
+          ApplicationReport end = yarn.getApplicationReport(appId);
+          if (ENDED.contains(end.getYarnApplicationState())) {
+            err.println("application " + appId + " stopped (" + end.getYarnApplicationState() + ", "
+                + end.getFinalApplicationStatus() + ")" + (end.getDiagnostics() == null ? "" : ": "
+                + end.getDiagnostics().strip()));
+            return;
+          }
+          Thread.sleep(200);
+        }
+      }
+      err.println("killing application " + appId + ": the dflow process was asked to stop");
+      yarn.killApplication(appId);
     } catch (IOException | YarnException e) {
       err.println("cannot kill application " + appId + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

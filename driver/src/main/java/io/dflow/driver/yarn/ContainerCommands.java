@@ -39,9 +39,14 @@ final class ContainerCommands {
     return cmd;
   }
 
-  /** {@code args} as one line for the container's launch script, with stdout and stderr in YARN's log folder. */
+  /**
+   * {@code args} as one line for the container's launch script, with stdout and stderr in YARN's
+   * log folder. The shell execs the JVM, so the container's process is the JVM itself: a signal
+   * YARN sends the container (a graceful shutdown's SIGTERM) reaches it, and the container ends
+   * when it does, not when a shell in front of it dies of the same signal.
+   */
   static String shellLine(List<String> args) {
-    StringBuilder line = new StringBuilder();
+    StringBuilder line = new StringBuilder("exec ");
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       // the first is java under {{JAVA_HOME}}, which the NodeManager expands
