@@ -5,13 +5,14 @@ import io.dflow.api.Encoders;
 import io.dflow.api.JobContext;
 import io.dflow.api.Pair;
 
-/** Word count whose mapper throws on the line {@code poison}: {@code <in> <out>}. */
+/** Word count whose mapper, on the line {@code poison}, prints a line to stderr and throws: {@code <in> <out>}. */
 public final class FailingMapJob implements DflowJob {
   @Override
   public void run(JobContext ctx, String[] args) {
     ctx.textFile(args[0])
         .map(line -> {
           if (line.equals("poison")) {
+            System.err.println("the mapper says: a poisoned record came");
             throw new IllegalStateException("poisoned record");
           }
           return line;

@@ -106,6 +106,9 @@ class JobFailureTest {
       if (master.startsWith("local-cluster")) {
         assertTrue(run.err().contains("failed 2 tasks of job 0 stage 0"), "an executor failing the same task "
             + "twice is excluded from the stage, while the other is left:\n" + run.err());
+        assertTrue(run.err().matches("(?s).*the last lines of executor exec-\\d+'s log \\(\\S+exec-\\d+\\.log\\):\n"
+            + "(    .*\n)*    the mapper says: a poisoned record came\n.*"),
+            "the error ends with what the task printed before it threw, from its executor's log:\n" + run.err());
       }
       // 3777 lines of 6 bytes precede the poison line: it is in the split that starts at 16384.
       assertTrue(first.startsWith("error: task failed: job 0 stage 0 (textFile "), first);

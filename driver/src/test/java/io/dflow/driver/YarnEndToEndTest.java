@@ -359,6 +359,9 @@ class YarnEndToEndTest {
         .matcher(error);
     assertTrue(m.matches(), log);
     assertEquals(appId, "application_" + m.group(1), "the container is one of the application's");
+    assertTrue(log.matches("(?s).*the last lines of executor exec-\\d+'s log \\(\\S+/container_" + m.group(1)
+        + "_01_\\d+/stderr\\):\n(    .*\n)*    the mapper says: a poisoned record came\n.*"),
+        "the error carries the end of the container's log, with what the task printed: " + log);
   }
 
   @Test

@@ -97,6 +97,32 @@ public final class Executor implements AutoCloseable {
   /** Slot threads given up on: closing does not wait for them. */
   private final java.util.concurrent.atomic.AtomicInteger abandonedThreads = new java.util.concurrent.atomic.AtomicInteger();
 
+  /** The last lines of its log a failed attempt's error carries. */
+  static final int LOG_LINES_IN_ERRORS = 20;
+  private volatile java.nio.file.Path log;
+
+  /** Where this executor's output goes (null: nowhere it can read): a failed attempt's error ends with its last lines. */
+  public void logFile(java.nio.file.Path log) {
+    this.log = log;
+  }
+
+  /** {@code ended}, its failure followed by the end of this executor's log, where the task's own prints went. */
+  private TaskEnded withLogTail(TaskEnded ended) {
+    java.nio.file.Path file = log;
+    if (file == null || !(ended.reason() instanceof TaskEndReason.ExceptionFailure f)
+        || f.className().equals(io.dflow.executor.task.TaskKilledException.class.getName())) {
+      return ended;
+    }
+    String tail = LogTail.of(file, LOG_LINES_IN_ERRORS);
+    if (tail.isBlank()) {
+      return ended;
+    }
+    String indented = "    " + tail.replace("\n", "\n    ");
+    return new TaskEnded(ended.attempt(), ended.executor(), new TaskEndReason.ExceptionFailure(f.className(),
+        f.message(), f.where(), f.stackTrace().stripTrailing() + "\n  the last lines of executor " + id + "'s log ("
+            + file + "):\n" + indented), ended.metrics());
+  }
+
   /** Where this executor's attempts ask the driver whether they may commit their output. */
   public void commitGate(io.dflow.executor.task.CommitGate gate) {
     runner.commitGate(gate);
@@ -174,7 +200,7 @@ public final class Executor implements AutoCloseable {
           TaskMetrics.NONE));
       return;
     }
-    slots.execute(() -> statuses.add(runner.run(stage, task)));
+    slots.execute(() -> statuses.add(withLogTail(runner.run(stage, task))));
   }
 
   @Override

@@ -82,6 +82,9 @@ public final class ExecutorMain implements Callable<Integer> {
   @Option(names = "--execution-fraction", description = "the share of the heap tasks' sorters and tables may hold (default: 0.4)")
   double executionFraction = ExecutorConf.DEFAULT_EXECUTION_FRACTION;
 
+  @Option(names = "--log", description = "the file this executor's output goes to: a failed task's error carries its last lines")
+  Path log;
+
   public static void main(String[] argv) {
     int exit = new CommandLine(new ExecutorMain()).execute(argv);
     EventLoops.shutdownForExit();
@@ -104,7 +107,7 @@ public final class ExecutorMain implements Callable<Integer> {
     ExecutorConf conf = new ExecutorConf(id, host, slots, localDir,
         storageMemory != null ? storageMemory : ExecutorConf.defaultStorageMemory(),
         ExecutorConf.heapShare(executionFraction));
-    run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)), jarDir);
+    run(conf, transport, bind, driver.substring(0, colon), Integer.parseInt(driver.substring(colon + 1)), jarDir, log);
     return 0;
   }
 
@@ -127,7 +130,7 @@ public final class ExecutorMain implements Callable<Integer> {
    * @param jarDir where job jars may be already (null: none); the cache checks their hashes all the same
    */
   static void run(ExecutorConf conf, TransportConf transport, String bind, String driverHost,
-      int driverPort, Path jarDir) throws IOException, InterruptedException {
+      int driverPort, Path jarDir, Path log) throws IOException, InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
     DriverLink link = new DriverLink(stop);
     TransportClient driverClient = TransportClient.connect(driverHost, driverPort, transport,
@@ -149,6 +152,7 @@ public final class ExecutorMain implements Callable<Integer> {
         TransportServer server = TransportServer.start(bind, 0, transport, IGNORE_CONTROL,
             executor.blockResolver())) {
       link.executor = executor;
+      executor.logFile(log);
       executor.commitGate((job, partition, taskId) -> fetch(driverClient,
           CommitRequests.blockId(job, partition, taskId), "commit permission")[0] == 1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

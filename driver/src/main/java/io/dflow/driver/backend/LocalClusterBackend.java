@@ -11,7 +11,6 @@ import io.dflow.executor.protocol.ControlMessage;
 import io.dflow.executor.protocol.ControlMessage.StopExecutor;
 import io.dflow.executor.protocol.ExecutorId;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -148,9 +147,8 @@ public final class LocalClusterBackend implements ClusterBackend {
     if (memory.storageBytes() != null) {
       cmd.addAll(List.of("--storage-memory", String.valueOf(memory.storageBytes())));
     }
-    cmd.addAll(List.of("--execution-fraction", String.valueOf(memory.executionFraction())));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(appDir.resolve(id + ".log").toFile());
+    cmd.addAll(List.of("--execution-fraction", String.valueOf(memory.executionFraction()), "--log", logOf(id).toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logOf(id).toFile());
     pb.environment().putAll(io.dflow.executor.RunSecret.environment(transport));
     return pb.start();
   }
@@ -183,12 +181,11 @@ public final class LocalClusterBackend implements ClusterBackend {
   }
 
   private String logTail(String id) {
-    try {
-      List<String> lines = Files.readAllLines(appDir.resolve(id + ".log"), StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return io.dflow.executor.LogTail.of(logOf(id), 20);
+  }
+
+  private Path logOf(String id) {
+    return appDir.resolve(id + ".log");
   }
 
   @Override

@@ -201,7 +201,8 @@ public final class YarnBackend implements ClusterBackend {
     if (memory.storageBytes() != null) {
       cmd.addAll(List.of("--storage-memory", String.valueOf(memory.storageBytes())));
     }
-    cmd.addAll(List.of("--execution-fraction", String.valueOf(memory.executionFraction())));
+    cmd.addAll(List.of("--execution-fraction", String.valueOf(memory.executionFraction()),
+        "--log", org.apache.hadoop.yarn.api.ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr"));
     return cmd;
   }
 
