@@ -264,10 +264,41 @@ class CompressedShuffleRoundTripTest extends ShuffleTestBase {
     assertEquals(600, prefixOf(codec, 600));
   }
 
-  /** The prefix {@code codec} stores for {@code length} compressible bytes. */
+  /**
+   * A place in the batch whose buffers do not compress is stored raw, untried, for 1, then 2
+   * batches after its second and third misses (a compressible buffer there is stored raw too,
+   * which shows it was not tried), then tried again; another place keeps compressing.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"LZ4", "ZSTD"})
+  void aPlaceWhoseBuffersDoNotCompressIsStoredRawUntriedForAWhile(Compression compression) throws Exception {
+    BufferCodec codec = BufferCodec.forWriting(compression);
+    java.util.Random random = new java.util.Random(3);
+    String[] place0 = {"random", "random", "zeros", "random", "zeros", "zeros", "zeros"};
+    long[] expected = {BufferCodec.RAW, BufferCodec.RAW, BufferCodec.RAW, BufferCodec.RAW, BufferCodec.RAW,
+        BufferCodec.RAW, 4096};
+    for (int batch = 0; batch < place0.length; batch++) {
+      codec.startBatch();
+      assertEquals(expected[batch], prefixOf(codec, 4096, place0[batch].equals("random") ? random : null),
+          "batch " + batch + ", place 0 (" + place0[batch] + ")");
+      assertEquals(4096, prefixOf(codec, 4096, null), "batch " + batch + ", place 1 keeps compressing");
+    }
+  }
+
+  /** The prefix {@code codec} stores for {@code length} compressible bytes. */  /** The prefix {@code codec} stores for {@code length} compressible bytes. */
   private long prefixOf(BufferCodec codec, int length) {
+    return prefixOf(codec, length, null);
+  }
+
+  /** The prefix {@code codec} stores for {@code length} bytes: zeros, or random ones drawn from {@code random}. */
+  private long prefixOf(BufferCodec codec, int length, java.util.Random random) {
     org.apache.arrow.memory.ArrowBuf raw = allocator.buffer(Math.max(length, 1));
     raw.setZero(0, raw.capacity());
+    if (random != null) {
+      byte[] bytes = new byte[length];
+      random.nextBytes(bytes);
+      raw.setBytes(0, bytes);
+    }
     raw.writerIndex(length);
     try (org.apache.arrow.memory.ArrowBuf stored = codec.compress(allocator, raw)) {
       return stored.nioBuffer(0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
