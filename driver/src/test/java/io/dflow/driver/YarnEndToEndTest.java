@@ -413,6 +413,28 @@ class YarnEndToEndTest {
     assertFalse(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "_temporary")), "no partial output");
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(15)
+  void inClientModeYarnKillingTheApplicationFailsTheJobAndLeavesNoContainerAndNoPartialOutput() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/yarn-killed";
+    Process driver = dflow("yarn-killed", out, "--conf", "dflow.input.maxSplitBytes=300000");
+    org.apache.hadoop.fs.Path temporary = awaitTasks(driver, "yarn-killed", out);
+    assertTrue(driver.isAlive(), log("yarn-killed"));
+    try (YarnClient client = YarnClient.createYarnClient()) {
+      client.init(cluster.yarn.getConfig());
+      client.start();
+      client.killApplication(onlyApplicationNamed("yarn-killed").getApplicationId()); // yarn application -kill
+    }
+    assertTrue(driver.waitFor(60, TimeUnit.SECONDS), log("yarn-killed"));
+    String log = log("yarn-killed");
+    assertEquals(1, driver.exitValue(), log);
+    assertTrue(errorLine(log).contains("YARN KILLED the application"), log);
+    assertEquals(YarnApplicationState.KILLED, onlyApplicationNamed("yarn-killed").getYarnApplicationState());
+    assertNoContainerLeft(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+    assertFalse(cluster.fs.exists(temporary), "no partial output: " + log);
+    assertFalse(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS")));
+  }
+
   /** Waits until no executor or master process runs below this JVM, at most until {@code deadlineNanos}. */
   private static void assertNoContainerLeft(long deadlineNanos) throws InterruptedException {
     List<String> left;
