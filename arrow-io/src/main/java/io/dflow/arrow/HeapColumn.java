@@ -20,16 +20,27 @@ final class HeapColumn {
   private int[] offsets = new int[1];
   private byte[] values = new byte[0];
   private boolean loaded;
+  /** Values longer than this on average are read from the vector, not copied. */
+  static final int MAX_MEAN_BYTES = 256;
 
   HeapColumn(BaseVariableWidthVector vector) {
     this.vector = vector;
   }
 
-  /** Copies the batch now in the vector; from now on reads come from the copy. */
+  /**
+   * Copies the batch now in the vector, and from now on reads come from the copy; unless its
+   * values are long (more than {@value #MAX_MEAN_BYTES} bytes on average), where two copies of
+   * every byte cost more than each value's checks: then the vector is read directly.
+   */
   void load() {
     int rows = vector.getValueCount();
     loaded = true;
     if (rows == 0) {
+      return;
+    }
+    long valueBytes = vector.getOffsetBuffer().getInt((long) rows * BaseVariableWidthVector.OFFSET_WIDTH);
+    if (valueBytes > (long) rows * MAX_MEAN_BYTES) {
+      loaded = false;
       return;
     }
     int validityBytes = (rows + 7) >>> 3;
@@ -52,7 +63,7 @@ final class HeapColumn {
     }
   }
 
-  /** Whether {@link #load} was called: before it, the vector is read directly. */
+  /** Whether the batch was copied: if not (before {@link #load}, or its values are long), the vector is read directly. */
   boolean loaded() {
     return loaded;
   }
