@@ -57,22 +57,10 @@ abstract class BufferCodec extends AbstractCompressionCodec {
   /** Uncompressed bytes the current batch may still compress; negative before any batch. */
   private long budget = -1;
 
-  /**
-   * Consecutive tries at which compressing a buffer at this place in a batch (a column's
-   * validity, offsets or data) saved less than {@link #WORTHWHILE} of it; after
-   * {@value #MISSES_BEFORE_SKIPPING} of them that place is stored raw for 1, then 2, 4 and at
-   * most {@value #MAX_RAW_BATCHES} batches before the next try, as file systems that compress give
-   * up on incompressible data. Random or already compressed values then cost a copy, not a
-   * compressor's pass.
-   */
-  private int[] misses = new int[8];
-  private int[] rawBatchesLeft = new int[8];
+  /** Which places of a batch (a column's validity, offsets or data) are stored raw, untried, for a while. */
+  private final CompressionSkips skips = new CompressionSkips();
   /** The place of the next buffer in the current batch. */
   private int place;
-  static final int MISSES_BEFORE_SKIPPING = 2;
-  static final int MAX_RAW_BATCHES = 16;
-  /** A buffer whose stored form is at most this share of it paid for its compression. */
-  static final double WORTHWHILE = 0.97;
 
   /** The codec that writes {@code compression}'s frames, or null for {@link Compression#NONE}. */
   static BufferCodec forWriting(Compression compression) {
@@ -107,12 +95,7 @@ abstract class BufferCodec extends AbstractCompressionCodec {
   public ArrowBuf compress(BufferAllocator allocator, ArrowBuf uncompressedBuffer) {
     long length = uncompressedBuffer.writerIndex();
     int at = place++;
-    if (at >= misses.length) {
-      misses = java.util.Arrays.copyOf(misses, 2 * at);
-      rawBatchesLeft = java.util.Arrays.copyOf(rawBatchesLeft, 2 * at);
-    }
-    if (length > 0 && rawBatchesLeft[at] > 0) {
-      rawBatchesLeft[at]--;
+    if (length > 0 && !skips.worthTrying(at)) {
       return raw(allocator, uncompressedBuffer);
     }
     if (length > (budget < 0 ? MAX_BATCH_BYTES : budget)) {
@@ -123,14 +106,7 @@ abstract class BufferCodec extends AbstractCompressionCodec {
     if (budget >= 0 && compressed) {
       budget -= length;
     }
-    if (length > 0) {
-      if (compressed && stored.writerIndex() <= WORTHWHILE * length) {
-        misses[at] = 0;
-      } else if (++misses[at] >= MISSES_BEFORE_SKIPPING) {
-        rawBatchesLeft[at] = 1 << Math.min(misses[at] - MISSES_BEFORE_SKIPPING,
-            Integer.numberOfTrailingZeros(MAX_RAW_BATCHES));
-      }
-    }
+    skips.tried(at, length, compressed ? stored.writerIndex() : length);
     return stored;
   }
 

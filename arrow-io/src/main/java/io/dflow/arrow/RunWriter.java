@@ -11,7 +11,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes a sorted run of records to a local spill file: rows ({@link RowCodec}) in blocks of about
- * {@value #BLOCK_BYTES} raw bytes, each compressed and checksummed:
+ * {@value #BLOCK_BYTES} raw bytes, each compressed (or stored raw when it does not compress, see
+ * {@link CompressionSkips}) and checksummed:
  * {@code storedLength:int32 | rawLength:int32 | crc32c(rawLength, codec, stored):int32 | codec:int8 | stored bytes}.
  * Partitions come in increasing order, each starting a block, so a reader can start at any.
  * A writer that fails or is closed before {@link #finish} deletes its file.
@@ -31,6 +32,8 @@ public final class RunWriter implements Closeable {
   private final CRC32C crc = new CRC32C();
   private final int[] compressedLength = new int[1];
   private byte[] compressed = new byte[0];
+  /** Blocks that did not compress lately are stored raw, untried, for a while. */
+  private final CompressionSkips skips = new CompressionSkips();
   private int partition = -1;
   private long position;
   private long rawBytes;
@@ -85,17 +88,27 @@ public final class RunWriter implements Closeable {
     if (block.length() == 0) {
       return;
     }
-    compressed = compression.compress(block.array(), block.length(), compressed, compressedLength);
-    int stored = compressedLength[0];
+    Compression used = Compression.NONE;
+    byte[] bytes = block.array();
+    int stored = block.length();
+    if (compression != Compression.NONE && skips.worthTrying(0)) {
+      compressed = compression.compress(block.array(), block.length(), compressed, compressedLength);
+      skips.tried(0, block.length(), compressedLength[0]);
+      if (compressedLength[0] < block.length()) { // else stored as it is: never larger than raw
+        used = compression;
+        bytes = compressed;
+        stored = compressedLength[0];
+      }
+    }
     header.clear();
-    header.putInt(stored).putInt(block.length()).putInt(0).put(compression.id());
+    header.putInt(stored).putInt(block.length()).putInt(0).put(used.id());
     crc.reset();
     crc.update(header.array(), 4, 4); // the raw length and codec too: a damaged one must not size a buffer
     crc.update(header.array(), 12, 1);
-    crc.update(compressed, 0, stored);
+    crc.update(bytes, 0, stored);
     header.putInt(8, (int) crc.getValue()).flip();
     writeFully(header);
-    writeFully(ByteBuffer.wrap(compressed, 0, stored));
+    writeFully(ByteBuffer.wrap(bytes, 0, stored));
     position += HEADER_BYTES + stored;
     block.reset();
   }

@@ -221,6 +221,59 @@ class RunWriterReaderTest {
     }
   }
 
+  /**
+   * The blocks tried when every try saves too little: two, then one skipped, then 2, 4, 8 and 16
+   * skipped between tries.
+   */
+  private static final java.util.Set<Integer> TRIED_AFTER_MISSES = java.util.Set.of(0, 1, 3, 6, 11, 20, 37, 54);
+
+  /**
+   * Blocks of random values (with their keys and lengths, under 3% to gain) are stored raw (codec
+   * id of {@code NONE}, stored length the raw length) but for the blocks tried now and then;
+   * blocks that compress stay compressed. Both
+   * read back whole.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"LZ4", "ZSTD"})
+  void blocksThatDoNotCompressAreStoredRawAndReadBack(Compression compression) throws IOException {
+    Encoder<?> bytes = Encoders.pairs(Encoders.longs(), Encoders.bytes());
+    RowCodec codec = codec(bytes);
+    Random random = new Random(5);
+    for (boolean incompressible : new boolean[] {true, false}) {
+      List<Object> records = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        byte[] value = new byte[1000];
+        if (incompressible) {
+          random.nextBytes(value);
+        }
+        records.add(Pair.of((long) i, value));
+      }
+      Path file = dir.resolve("run-" + compression + "-" + incompressible);
+      Run run = write(file, codec, compression, List.of(records), true, false);
+      byte[] stored = Files.readAllBytes(file);
+      List<Integer> starts = blockStarts(stored);
+      assertTrue(starts.size() > 8, "blocks: " + starts.size());
+      for (int b = 0; b < starts.size(); b++) {
+        int at = starts.get(b);
+        byte id = stored[at + 12];
+        if (incompressible && !TRIED_AFTER_MISSES.contains(b)) {
+          assertEquals(Compression.NONE.id(), id, "block " + b + " of random bytes stored raw, untried");
+          assertEquals(ByteBuffer.wrap(stored, at + 4, 4).getInt(), ByteBuffer.wrap(stored, at, 4).getInt());
+        } else if (!incompressible) {
+          assertEquals(compression.id(), id, "block " + b + " of zeros compressed");
+        }
+      }
+      List<Object> back = read(run, 0, codec);
+      assertEquals(records.size(), back.size());
+      for (int i = 0; i < records.size(); i++) {
+        Pair<?, ?> e = (Pair<?, ?>) records.get(i);
+        Pair<?, ?> g = (Pair<?, ?>) back.get(i);
+        assertEquals(e.key(), g.key());
+        assertArrayEquals((byte[]) e.value(), (byte[]) g.value(), "record " + i);
+      }
+    }
+  }
+
   /** The offsets of the block headers, walked by the documented layout. */
   private static List<Integer> blockStarts(byte[] file) {
     List<Integer> starts = new ArrayList<>();
