@@ -79,7 +79,7 @@ public final class ExecutorMain implements Callable<Integer> {
   @Option(names = "--storage-memory", description = "bytes of cached partitions kept in memory (default: 30% of the heap)")
   Long storageMemory;
 
-  @Option(names = "--execution-fraction", description = "the share of the heap tasks' sorters and tables may hold (default: 0.4)")
+  @Option(names = "--execution-fraction", description = "the share of the heap tasks' sorters and tables may hold (default: 0.15)")
   double executionFraction = ExecutorConf.DEFAULT_EXECUTION_FRACTION;
 
   @Option(names = "--log", description = "the file this executor's output goes to: a failed task's error carries its last lines")
