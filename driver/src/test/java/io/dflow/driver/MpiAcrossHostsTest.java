@@ -311,8 +311,8 @@ class MpiAcrossHostsTest {
 
     private void look(ProcessHandle p) {
       String cmd = words(p.pid(), "cmdline");
-      if (cmd == null) {
-        return;
+      if (cmd == null || cmd.isEmpty()) {
+        return; // gone, or a zombie not yet reaped, whose command line reads empty
       }
       // the JVM's spawn helper execs the daemon: its pid's command is read again until it has
       if (!outside.contains(p.pid()) && !namespaceCommands.getOrDefault(p.pid(), "/jspawnhelper").contains("/jspawnhelper")) {
