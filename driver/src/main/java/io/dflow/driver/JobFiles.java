@@ -19,10 +19,14 @@ import org.apache.hadoop.conf.Configuration;
 
 /** The driver's side of the file systems: listing inputs and committing a job's output. */
 final class JobFiles {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobFiles.class);
+
   private final Map<String, String> conf;
   private final Configuration hadoop;
   private final io.dflow.hdfs.RackResolver racks;
   private final InputLister lister;
+  /** The committers of the outputs being written, which {@link #abortOutputs} removes at once. */
+  private final java.util.Set<TextOutputCommitter> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   JobFiles(Map<String, String> conf) {
     this.conf = conf;
@@ -57,6 +61,7 @@ final class JobFiles {
     } catch (IOException | IllegalArgumentException e) {
       throw new JobFailedException(e.getMessage());
     }
+    writing.add(committer);
     try {
       T result = job.get();
       committer.commitJob(partitions);
@@ -71,6 +76,24 @@ final class JobFiles {
         throw r;
       }
       throw new JobFailedException("cannot commit the output " + path + ": " + e.getMessage());
+    } finally {
+      writing.remove(committer);
+    }
+  }
+
+  /**
+   * Removes the partial output of every job writing one now, without waiting for its tasks to
+   * stop (they fail on the missing folder): for a process about to be killed, which may not live
+   * to see its jobs fail. A job committing waits for its commit to end instead.
+   */
+  void abortOutputs() {
+    for (TextOutputCommitter committer : writing) {
+      try {
+        committer.abortJob();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot remove the partial output {}: {}",
+            committer.outputPath(), e.toString());
+      }
     }
   }
 

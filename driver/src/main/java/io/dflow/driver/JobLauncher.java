@@ -122,8 +122,8 @@ public final class JobLauncher {
 
   /**
    * What a SIGINT, a SIGTERM or a {@code System.exit} does to a running application: a shutdown
-   * hook fails its jobs (their attempts killed, their {@code _temporary} output removed by the
-   * job's own abort path) and waits for the launcher to have closed the session (executors
+   * hook removes the {@code _temporary} output of the jobs writing files, then fails its jobs
+   * (their attempts killed, their abort path run again) and waits for the launcher to have closed the session (executors
    * stopped, the local app folder removed) before the JVM exits, with 130 or 143 for a signal.
    */
   private record Cancellation(Thread hook, CountDownLatch cleanedUp) implements AutoCloseable {
@@ -136,6 +136,7 @@ public final class JobLauncher {
         String caller = io.dflow.executor.ExitCaller.describe();
         err.println("cancelling application " + appId + ": " + (caller != null ? caller
             : "the process was asked to stop") + "; its running tasks are killed and its partial output removed");
+        session.abortOutputs(); // first: YARN kills a container 250 ms after asking it to stop
         session.stop("cancelled: the dflow process was asked to stop");
         try {
           cleanedUp.await(WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

@@ -325,6 +325,14 @@ public final class Session implements JobRunner, AutoCloseable {
     scheduler.cancelAll(reason);
   }
 
+  /**
+   * Removes the partial output of the jobs writing files now, ahead of their tasks' end: what a
+   * process that is being stopped does first, in case it is killed before its jobs fail.
+   */
+  public void abortOutputs() {
+    files.abortOutputs();
+  }
+
   /** Cancels the application: its running jobs fail with {@code reason}, and any later one at once. */
   public void stop(String reason) {
     scheduler.stop(reason);

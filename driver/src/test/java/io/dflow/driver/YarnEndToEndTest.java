@@ -435,6 +435,33 @@ class YarnEndToEndTest {
     assertFalse(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS")));
   }
 
+  /**
+   * {@code yarn application -kill} of a cluster-mode application: YARN gives the master's
+   * container 250 ms between SIGTERM and SIGKILL, in which its driver removes the partial output
+   * before it stops the tasks still writing it.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(16)
+  void inClusterModeYarnKillingTheApplicationLeavesNoContainerAndNoPartialOutput() throws Exception {
+    String out = cluster.dfs.getURI() + "/out/cluster-yarn-killed";
+    Process submitter = dflow("cluster-yarn-killed", out, "--deploy-mode", "cluster",
+        "--conf", "dflow.yarn.am.memory=256m", "--conf", "dflow.input.maxSplitBytes=300000");
+    awaitClaim(submitter, out);
+    assertTrue(submitter.isAlive(), log("cluster-yarn-killed"));
+    try (YarnClient client = YarnClient.createYarnClient()) {
+      client.init(cluster.yarn.getConfig());
+      client.start();
+      client.killApplication(onlyApplicationNamed("cluster-yarn-killed").getApplicationId());
+    }
+    assertTrue(submitter.waitFor(60, TimeUnit.SECONDS), log("cluster-yarn-killed"));
+    String log = log("cluster-yarn-killed");
+    assertEquals(1, submitter.exitValue(), log);
+    assertTrue(log.contains("failed (KILLED, KILLED)"), log);
+    assertNoContainerLeft(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+    assertFalse(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "_temporary")), "no partial output: " + log);
+    assertFalse(cluster.fs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS")));
+  }
+
   /** Waits until no executor or master process runs below this JVM, at most until {@code deadlineNanos}. */
   private static void assertNoContainerLeft(long deadlineNanos) throws InterruptedException {
     List<String> left;

@@ -1,5 +1,8 @@
 package io.dflow.formats;
 
+import static org.apache.hadoop.fs.CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_DEFAULT;
+import static org.apache.hadoop.fs.CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_KEY;
+
 import io.dflow.api.Encoder;
 import io.dflow.api.Pair;
 import io.dflow.api.io.Columns;
@@ -16,7 +19,9 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
@@ -41,7 +46,7 @@ record ParquetPartFormat(Encoder<?> encoder) implements PartFormat {
       types.add(ParquetTypes.column(names.get(i), fields.get(i)));
     }
     MessageType schema = new MessageType("dflow", types);
-    ParquetWriter<Object> writer = new Builder(HadoopOutputFile.fromPath(fs.makeQualified(file), conf), schema)
+    ParquetWriter<Object> writer = new Builder(new PartFile(fs, fs.makeQualified(file)), schema)
         .withConf(conf)
         .withWriteMode(ParquetFileWriter.Mode.CREATE)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -124,6 +129,41 @@ record ParquetPartFormat(Encoder<?> encoder) implements PartFormat {
         default -> out.addBinary(value instanceof String s ? Binary.fromString(s) : Binary.fromConstantByteArray((byte[]) value));
       }
       out.endField(name, index);
+    }
+  }
+  /**
+   * The part file, created through the file system the writer is given (which may refuse to
+   * make missing folders), not through the one its path would look up.
+   */
+  private record PartFile(FileSystem fs, Path file) implements OutputFile {
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+      return open(false, blockSizeHint);
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+      return open(true, blockSizeHint);
+    }
+
+    private PositionOutputStream open(boolean overwrite, long blockSizeHint) throws IOException {
+      return HadoopStreams.wrap(fs.create(file, overwrite, fs.getConf().getInt(IO_FILE_BUFFER_SIZE_KEY, IO_FILE_BUFFER_SIZE_DEFAULT),
+          fs.getDefaultReplication(file), Math.max(fs.getDefaultBlockSize(file), blockSizeHint)));
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return true;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return fs.getDefaultBlockSize(file);
+    }
+
+    @Override
+    public String getPath() {
+      return file.toString();
     }
   }
 }

@@ -16,8 +16,11 @@ import org.apache.hadoop.fs.Path;
  *             └─────► abort / close ──► ABORTED (attempt folder deleted)
  * </pre>
  *
- * <p>Needs only what an executor process has: the output path, the job id, the partition and
- * attempt numbers and a Hadoop Configuration. Not thread safe.
+ * <p>Nothing here makes a missing parent folder: an attempt whose job's temporary folder was
+ * removed (the job aborted while it ran) fails and leaves nothing, so the driver may abort
+ * before it has stopped the job's tasks. Needs only what an executor process has: the output
+ * path, the job id, the partition and attempt numbers and a Hadoop Configuration. Not thread
+ * safe.
  */
 public final class TaskOutputWriter implements Closeable {
   private enum State { OPEN, COMMITTED, ABORTED }
@@ -36,7 +39,19 @@ public final class TaskOutputWriter implements Closeable {
     this.layout = layout;
     this.partition = partition;
     this.attemptDir = layout.attemptDir(partition, attempt);
-    this.writer = format.create(fs, new Path(attemptDir, OutputLayout.partName(partition) + format.extension()), conf);
+    try {
+      NonRecursiveCreates.mkdir(fs, attemptDir);
+    } catch (java.io.FileNotFoundException e) {
+      throw new IOException("Job " + layout.jobId() + " has no temporary output folder " + layout.jobDir()
+          + " (not set up, or already committed or aborted)", e);
+    }
+    Path file = new Path(attemptDir, OutputLayout.partName(partition) + format.extension());
+    try {
+      this.writer = format.create(new NonRecursiveCreates(fs), file, conf);
+    } catch (IOException | RuntimeException e) {
+      fs.delete(attemptDir, true);
+      throw e;
+    }
   }
 
   /**
@@ -59,10 +74,6 @@ public final class TaskOutputWriter implements Closeable {
       throw new IllegalArgumentException("attempt must not be negative: " + attempt);
     }
     OutputLayout.partName(partition);
-    if (!fs.exists(layout.jobDir())) {
-      throw new IOException("Job " + jobId + " has no temporary output folder " + layout.jobDir()
-          + " (not set up, or already committed or aborted)");
-    }
     return new TaskOutputWriter(fs, layout, partition, attempt, format, conf);
   }
 

@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *     └──────────────────────────────► abortJob ──► nothing of this job's left
  * </pre>
  *
- * <p>Stop the job's tasks before {@link #abortJob()}: a task still writing could recreate its
- * attempt folder. Not thread safe; one instance per job on the driver.
+ * <p>{@link #abortJob()} may come while the job's tasks still run, from another thread (a
+ * shutdown hook, with little time before the process is killed): an attempt that writes on
+ * finds its folder gone and fails, and brings nothing back ({@link TaskOutputWriter}). The
+ * three steps exclude each other, so an abort during {@link #commitJob} waits for the commit,
+ * then finds nothing left to remove. One instance per job on the driver.
  */
 public final class TextOutputCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(TextOutputCommitter.class);
@@ -75,7 +78,7 @@ public final class TextOutputCommitter {
    * @throws OutputExistsException if the output exists and {@code overwrite} is false
    * @throws IOException naming the other job if another live job writes the output
    */
-  public void setupJob(boolean overwrite) throws IOException {
+  public synchronized void setupJob(boolean overwrite) throws IOException {
     Path output = layout.output();
     String other = claimOwner();
     if (other != null) {
@@ -116,7 +119,7 @@ public final class TextOutputCommitter {
    *
    * @throws IOException if a partition has no committed attempt, or a move fails
    */
-  public void commitJob(int partitions) throws IOException {
+  public synchronized void commitJob(int partitions) throws IOException {
     if (!fs.exists(layout.jobDir())) {
       throw new IOException("Job " + layout.jobId() + " has no temporary output under "
           + layout.temporary() + " (not set up, or already committed or aborted)");
@@ -148,7 +151,7 @@ public final class TextOutputCommitter {
    * this job made it and nothing else is in it. Never touches an output that existed before and
    * was refused, nor another job's files.
    */
-  public void abortJob() throws IOException {
+  public synchronized void abortJob() throws IOException {
     if (!claimed) {
       return; // setup never claimed the output: nothing here is this job's
     }

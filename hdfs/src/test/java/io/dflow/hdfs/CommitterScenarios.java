@@ -75,6 +75,47 @@ final class CommitterScenarios {
     assertThrows(IOException.class, () -> TaskOutputWriter.open(out, "job-2", 2, 0, conf));
   }
 
+  /**
+   * The abort a process makes as it is being killed, while its tasks still run: a task writing
+   * on, one committing after it, one opening after it, and one whose file is created just after
+   * the abort removed the folder its open had checked, all fail and bring nothing back.
+   */
+  void anAbortWhileTasksStillRunLeavesNothingTheyCanBringBack() throws IOException {
+    String out = base + "/aborted-under-tasks";
+    TextOutputCommitter committer = new TextOutputCommitter(out, "job-9", conf);
+    committer.setupJob(false);
+    TaskOutputWriter writing = TaskOutputWriter.open(out, "job-9", 0, 0, conf);
+    writing.write("before the abort");
+    PartFormat abortingFirst = new PartFormat() {
+      @Override
+      public String extension() {
+        return "";
+      }
+
+      @Override
+      public PartWriter create(FileSystem fs, Path file, Configuration c) throws IOException {
+        committer.abortJob(); // between the writer's own folder and its file
+        return new TextPartFormat(null).create(fs, file, c);
+      }
+    };
+    assertThrows(IOException.class, () -> TaskOutputWriter.open(out, "job-9", 1, 0, conf, abortingFirst));
+    assertFalse(exists(out), "the abort removed everything");
+    assertThrows(IOException.class, () -> {
+      for (int i = 0; i < 10_000; i++) {
+        writing.write("after the abort " + i); // HDFS fails here, once its next block is asked for
+      }
+      writing.commit(); // the local disk here: the attempt's folder is gone
+    });
+    try {
+      writing.close();
+    } catch (IOException failedAgain) {
+      // closing the stream HDFS already failed fails again
+    }
+    assertThrows(IOException.class, () -> TaskOutputWriter.open(out, "job-9", 2, 0, conf));
+    committer.abortJob();
+    assertFalse(exists(out), "no task brought the output back");
+  }
+
   void failedCommitOfAMissingPartitionThenAbortLeavesNothing() throws IOException {
     String out = base + "/incomplete";
     TextOutputCommitter committer = new TextOutputCommitter(out, "job-3", conf);

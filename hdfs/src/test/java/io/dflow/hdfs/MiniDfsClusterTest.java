@@ -120,6 +120,7 @@ class MiniDfsClusterTest {
     CommitterScenarios scenarios = new CommitterScenarios(conf, "/out");
     scenarios.successPublishesEveryPartitionThenSuccess();
     scenarios.abortLeavesNothing();
+    scenarios.anAbortWhileTasksStillRunLeavesNothingTheyCanBringBack();
     scenarios.failedCommitOfAMissingPartitionThenAbortLeavesNothing();
     scenarios.existingOutputIsRefusedUnlessOverwrite();
     scenarios.aSecondAttemptOfACommittedPartitionIsDiscarded();

@@ -50,6 +50,11 @@ class TextOutputCommitterTest {
   }
 
   @Test
+  void anAbortWhileTasksStillRunLeavesNothingTheyCanBringBack() throws IOException {
+    scenarios.anAbortWhileTasksStillRunLeavesNothingTheyCanBringBack();
+  }
+
+  @Test
   void failedCommitOfAMissingPartitionThenAbortLeavesNothing() throws IOException {
     scenarios.failedCommitOfAMissingPartitionThenAbortLeavesNothing();
   }
