@@ -15,12 +15,12 @@ import java.util.function.BiConsumer;
  * data already partitioned) and aggregates of several map tasks merge ({@link #addAggregate}:
  * the reduce side).
  *
- * <p>Values of a long, int or double encoder are kept unboxed, in a mutable cell per key. A
- * table of boxed values stores a fresh box into a long-lived entry for every record; each such
- * store of a young object into an old one pays the collector's write barrier and leaves a card
- * for the next young collection to scan, which made the table three times slower than the same
- * lookups with cells updated in place. With long or int keys too, keys and values live in two
- * primitive arrays, with no object per key at all.
+ * <p>Values of a long, int or double encoder are kept unboxed, as bits in a primitive array
+ * updated in place. A table of boxed values stores a fresh box into a long-lived entry for every
+ * record; each such store of a young object into an old one pays the collector's write barrier
+ * and leaves a card for the next young collection to scan, which made the table three times
+ * slower than the same lookups with values updated in place. With long or int keys too, keys and
+ * values live in two primitive arrays, with no object per key at all.
  */
 abstract class Combiner {
   /**
@@ -132,6 +132,19 @@ abstract class Combiner {
   }
 
   /**
+   * The bits of a {@code kind} aggregate after {@code in} (a value, or with {@code aggregate} a
+   * map task's aggregate) joins the one in {@code old}, or starts it when none is {@code present}.
+   */
+  final long mergedBits(ScalarKind kind, boolean present, long old, Object key, Object in, boolean aggregate) {
+    if (!present) {
+      return aggregate ? toBits(kind, checkedAggregate(in), "a map task sent")
+          : toBits(kind, create(key, in), "the aggregate of a first value is");
+    }
+    Object result = aggregate ? mergeAggregates(fromBits(kind, old), in) : mergeValue(fromBits(kind, old), in);
+    return toBits(kind, result, "the aggregation function returned");
+  }
+
+  /**
    * A null aggregate is refused: in a table it would silently drop the key and everything
    * merged into it so far.
    */
@@ -174,7 +187,13 @@ abstract class Combiner {
     }
   }
 
-  /** Long, int or double values, held as the 64 bits of a mutable cell per key. */
+  /**
+   * Keys of any other type with long, int or double aggregates, by open addressing over three
+   * arrays: the keys, their hash codes and the aggregates' 64 bits. A lookup compares a hash in
+   * one array before it touches a key, and updates the aggregate in place; a map of cells made
+   * every lookup chase an entry, its key and the key's cell, one cache miss after another. Null
+   * has a field of its own.
+   */
   private static final class Unboxed extends Combiner {
     static final Set<ScalarKind> KINDS = EnumSet.of(ScalarKind.LONG, ScalarKind.INT, ScalarKind.DOUBLE);
 
@@ -183,59 +202,126 @@ abstract class Combiner {
       return encoder instanceof Encoder.Scalar<?> scalar && KINDS.contains(scalar.kind()) ? scalar.kind() : null;
     }
 
-    private static final class Cell {
-      long bits;
-
-      Cell(long bits) {
-        this.bits = bits;
-      }
-    }
-
-    private final HashMap<Object, Cell> cells;
     private final ScalarKind kind;
+    private Object[] keys;
+    private int[] hashes;
+    private long[] values;
+    private int shift;
+    private int size;
+    private boolean hasNullKey;
+    private long nullKeyValue;
 
     Unboxed(Aggregator aggregator, int capacity, ScalarKind kind) {
       super(aggregator);
-      this.cells = new HashMap<>(capacity, LOAD_FACTOR);
       this.kind = kind;
+      allocate(Math.max(16, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1));
+    }
+
+    private void allocate(int slots) {
+      keys = new Object[slots];
+      hashes = new int[slots];
+      values = new long[slots];
+      shift = 32 - Integer.numberOfTrailingZeros(slots);
+    }
+
+    @Override
+    long entryBytes(Object key, Object aggregate) {
+      return ObjectSizes.of(key) + (long) ((Long.BYTES + Integer.BYTES + Long.BYTES) / LOAD_FACTOR);
     }
 
     @Override
     void addValue(Object key, Object value) {
-      Cell cell = cells.get(key);
-      if (cell == null) {
-        cells.put(key, new Cell(bits(create(key, value), "the aggregate of a first value is")));
-      } else {
-        cell.bits = bits(mergeValue(boxed(cell.bits), value), "the aggregation function returned");
-      }
+      add(key, value, false);
     }
 
     @Override
     void addAggregate(Object key, Object aggregate) {
-      Cell cell = cells.get(key);
-      if (cell == null) {
-        cells.put(key, new Cell(bits(checkedAggregate(aggregate), "a map task sent")));
-      } else {
-        cell.bits = bits(mergeAggregates(boxed(cell.bits), aggregate), "the aggregation function returned");
+      add(key, aggregate, true);
+    }
+
+    private void add(Object key, Object in, boolean aggregate) {
+      if (key == null) {
+        nullKeyValue = mergedBits(kind, hasNullKey, nullKeyValue, null, in, aggregate);
+        hasNullKey = true;
+        return;
+      }
+      int hash = key.hashCode();
+      int mask = keys.length - 1;
+      int i = (hash * 0x9E3779B9) >>> shift;
+      while (true) {
+        Object at = keys[i];
+        if (at == null) {
+          values[i] = mergedBits(kind, false, 0, key, in, aggregate);
+          keys[i] = key;
+          hashes[i] = hash;
+          if (++size > keys.length * LOAD_FACTOR) {
+            grow();
+          }
+          return;
+        }
+        if (hashes[i] == hash && (at == key || at.equals(key))) {
+          values[i] = mergedBits(kind, true, values[i], key, in, aggregate);
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+    }
+
+    private void grow() {
+      Object[] oldKeys = keys;
+      int[] oldHashes = hashes;
+      long[] oldValues = values;
+      allocate(oldKeys.length * 2);
+      int mask = keys.length - 1;
+      for (int j = 0; j < oldKeys.length; j++) {
+        if (oldKeys[j] != null) {
+          int i = (oldHashes[j] * 0x9E3779B9) >>> shift;
+          while (keys[i] != null) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = oldKeys[j];
+          hashes[i] = oldHashes[j];
+          values[i] = oldValues[j];
+        }
       }
     }
 
     @Override
     int size() {
-      return cells.size();
+      return size + (hasNullKey ? 1 : 0);
+    }
+
+    /** The table's slots, then one for null. */
+    @Override
+    int slots() {
+      return keys.length + 1;
+    }
+
+    @Override
+    boolean occupied(int slot) {
+      return slot < keys.length ? keys[slot] != null : hasNullKey;
+    }
+
+    @Override
+    Object keyAt(int slot) {
+      return slot < keys.length ? keys[slot] : null;
+    }
+
+    @Override
+    Object aggregateAt(int slot) {
+      return fromBits(kind, slot < keys.length ? values[slot] : nullKeyValue);
     }
 
     @Override
     void forEach(BiConsumer<Object, Object> action) {
-      cells.forEach((key, cell) -> action.accept(key, boxed(cell.bits)));
-    }
-
-    private long bits(Object value, String source) {
-      return toBits(kind, value, source);
-    }
-
-    private Object boxed(long bits) {
-      return fromBits(kind, bits);
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i] != null) {
+          action.accept(keys[i], fromBits(kind, values[i]));
+        }
+      }
+      if (hasNullKey) {
+        action.accept(null, fromBits(kind, nullKeyValue));
+      }
     }
   }
 
@@ -290,13 +376,13 @@ abstract class Combiner {
 
     private void add(Object key, Object in, boolean aggregate) {
       if (key == null) {
-        nullKeyValue = merged(hasNullKey, nullKeyValue, key, in, aggregate);
+        nullKeyValue = mergedBits(valueKind, hasNullKey, nullKeyValue, key, in, aggregate);
         hasNullKey = true;
         return;
       }
       long k = keyBits(key);
       if (k == EMPTY) {
-        emptyKeyValue = merged(hasEmptyKey, emptyKeyValue, key, in, aggregate);
+        emptyKeyValue = mergedBits(valueKind, hasEmptyKey, emptyKeyValue, key, in, aggregate);
         hasEmptyKey = true;
         return;
       }
@@ -305,11 +391,11 @@ abstract class Combiner {
       while (true) {
         long at = keys[i];
         if (at == k) {
-          values[i] = merged(true, values[i], key, in, aggregate);
+          values[i] = mergedBits(valueKind, true, values[i], key, in, aggregate);
           return;
         }
         if (at == EMPTY) {
-          values[i] = merged(false, 0, key, in, aggregate);
+          values[i] = mergedBits(valueKind, false, 0, key, in, aggregate);
           keys[i] = k;
           if (++size > keys.length * LOAD_FACTOR) {
             grow();
@@ -318,16 +404,6 @@ abstract class Combiner {
         }
         i = (i + 1) & mask;
       }
-    }
-
-    private long merged(boolean present, long old, Object key, Object in, boolean aggregate) {
-      if (!present) {
-        return aggregate ? toBits(valueKind, checkedAggregate(in), "a map task sent")
-            : toBits(valueKind, create(key, in), "the aggregate of a first value is");
-      }
-      Object result = aggregate ? mergeAggregates(fromBits(valueKind, old), in)
-          : mergeValue(fromBits(valueKind, old), in);
-      return toBits(valueKind, result, "the aggregation function returned");
     }
 
     private long keyBits(Object key) {

@@ -8,7 +8,7 @@ import io.dflow.api.Pair;
  * flat guess for anything else.
  */
 final class ObjectSizes {
-  /** A table entry's own cost: the map node, its share of the table, a value cell. */
+  /** A hash map entry's own cost: its node and its share of the table. */
   static final long ENTRY = 80;
   private static final long UNKNOWN = 64;
 

@@ -22,7 +22,7 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Combiner} for each value layout it keeps (unboxed long, int and double cells; boxed
+ * {@link Combiner} for each value layout it keeps (unboxed long, int and double values; boxed
  * values for everything else), on both sides of a shuffle (values merged map side, aggregates of
  * several map tasks merged reduce side), checked against a plain fold computed in the test, and
  * its refusals of null and mistyped values.
@@ -66,6 +66,46 @@ class CombinerTest {
     Combiner table = Combiner.of(Encoders.longs(), Encoders.longs(), Aggregator.reducing(sum), 4);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> table.addValue("k", 1L));
     assertEquals("a key of type java.lang.String where the encoder says long", e.getMessage());
+  }
+
+  /**
+   * Other keys with unboxed values go to the open-addressed table: keys whose hash codes collide
+   * ("Aa" and "BB" hash alike, so do all their concatenations), null, and growth from 16 slots,
+   * on both sides of a shuffle and read out slot by slot, against a map's fold.
+   */
+  @Test
+  void objectKeysWithCollidingHashesAndNullMergeLikeAPlainFoldAcrossGrowth() {
+    List<String> colliding = new ArrayList<>(List.of(""));
+    for (int round = 0; round < 6; round++) {
+      List<String> longer = new ArrayList<>();
+      for (String k : colliding) {
+        longer.add(k + "Aa");
+        longer.add(k + "BB");
+      }
+      colliding = longer; // 64 keys of one hash code
+    }
+    assertEquals(1, colliding.stream().map(String::hashCode).distinct().count());
+    Map<Object, Long> expected = new HashMap<>();
+    Combiner reduceSide = Combiner.of(Encoders.strings(), Encoders.longs(), Aggregator.reducing(sum()), 4);
+    for (int map = 0; map < 3; map++) {
+      Combiner mapSide = Combiner.of(Encoders.strings(), Encoders.longs(), Aggregator.reducing(sum()), 4);
+      for (int i = 0; i < 30_000; i++) {
+        int pick = random.nextInt(100);
+        String key = pick == 0 ? null : pick < 30 ? colliding.get(random.nextInt(colliding.size()))
+            : "w" + random.nextInt(5000);
+        long value = random.nextInt(1000);
+        mapSide.addValue(key, value);
+        expected.merge(key, value, Long::sum);
+      }
+      for (int slot = 0; slot < mapSide.slots(); slot++) {
+        if (mapSide.occupied(slot)) {
+          reduceSide.addAggregate(mapSide.keyAt(slot), mapSide.aggregateAt(slot));
+        }
+      }
+    }
+    assertTrue(expected.containsKey(null));
+    assertEquals(expected, contents(reduceSide));
+    assertEquals(expected.size(), reduceSide.size());
   }
 
   @Test
@@ -139,7 +179,7 @@ class CombinerTest {
   }
 
   @Test
-  void nonFiniteAndSignedZeroDoublesSurviveTheCell() {
+  void nonFiniteAndSignedZeroDoublesSurviveTheirBits() {
     Combiner combiner = Combiner.of(Encoders.strings(), Encoders.doubles(), Aggregator.reducing((a, b) -> b), 4);
     List<Double> values = List.of(Double.NaN, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE);
     for (int i = 0; i < values.size(); i++) {

@@ -757,7 +757,7 @@ class ExternalSorterTest {
 
   @Test
   void keysOfOneHashAreAggregatedApart() throws IOException {
-    List<String> collide = colliding(7); // 128 keys, one hash code
+    List<String> collide = colliding(8); // 256 keys, one hash code: more than the smallest memory holds
     assertEquals(1, collide.stream().map(String::hashCode).distinct().count());
     List<Object> records = new ArrayList<>();
     Map<Object, Long> expected = new HashMap<>();
